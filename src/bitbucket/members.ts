@@ -1,0 +1,216 @@
+import { GateError, ListingError } from '../errors.js'
+import type { Credentials } from '../inputs.js'
+import { mergeTwoFactor, type Member, type WorkspaceListing } from '../model.js'
+import { printable } from '../text.js'
+import { describeHttpFailure } from './http-errors.js'
+import type { Limiter } from './limiter.js'
+import { parseMembersPage, type MembersPage } from './page.js'
+import { getWithRetry, RetriesExhaustedError, type RetryContext } from './retry.js'
+
+export const PAGELEN = 100
+/** `+` must reach Bitbucket as %2B; the `-` fields trim what the gate never reads. No bare whitelist: it drops `next`. */
+export const MEMBER_FIELDS = '%2Bvalues.user.has_2fa_enabled,-values.links,-values.workspace,-values.user.links'
+const MAX_PAGES = 5000
+/** Reads of one workspace before a listing that keeps changing is given up on. */
+const MAX_READS = 3
+
+export interface ClientContext {
+  readonly apiUrl: URL
+  readonly authorization: string
+  readonly credentials: Credentials
+  readonly retry: RetryContext
+  /** Shared by all workspaces: the cap on requests in flight. */
+  readonly limiter: Limiter
+  /** Fetch pages 2…N at once when page 1 allows it (default true). */
+  readonly parallel?: boolean
+}
+
+export function membersUrl(apiUrl: URL, workspace: string): string {
+  const base = apiUrl.href.replace(/\/+$/, '')
+  return `${base}/workspaces/${encodeURIComponent(workspace)}/members?pagelen=${PAGELEN}&fields=${MEMBER_FIELDS}`
+}
+
+/**
+ * Lists every member of one workspace, completely and consistently, or throws a GateError.
+ * With `size`, the unique members must add up to it on a stable listing; without it, two reads must agree.
+ */
+export async function listMembers(workspace: string, context: ClientContext): Promise<WorkspaceListing> {
+  const reader = new PageReader(workspace, context)
+  const first = await reader.fetch(reader.firstUrl, 1)
+  const problems: string[] = []
+  const plan = context.parallel === false ? null : planParallel(reader, first)
+  if (plan !== null) {
+    const outcome = await readInParallel(reader, first, plan)
+    if (outcome.ok) return listing(workspace, outcome.members, reader.requests)
+    problems.push(outcome.reason)
+  }
+  const members = await readSequentially(reader, plan === null ? first : null, problems)
+  return listing(workspace, members, reader.requests)
+}
+
+type ReadOutcome = { ok: true; members: Map<string, Member>; sizeKnown: boolean } | { ok: false; reason: string }
+
+async function readSequentially(reader: PageReader, first: MembersPage | null, problems: string[]): Promise<Map<string, Member>> {
+  let previous: Map<string, Member> | null = null
+  let reuse = first
+  for (let read = 1; read <= MAX_READS; read++) {
+    const outcome = await readFollowingNext(reader, reuse)
+    reuse = null
+    if (!outcome.ok) {
+      problems.push(outcome.reason)
+      continue
+    }
+    if (outcome.sizeKnown) return outcome.members
+    // Without `size` a member leaving mid-read could go unseen: only two agreeing reads count.
+    if (previous !== null && sameKeys(previous, outcome.members)) return outcome.members
+    if (previous !== null) problems.push('two reads without `size` listed different members')
+    previous = outcome.members
+  }
+  throw new ListingError(
+    `The member listing of workspace "${reader.workspace}" kept changing while it was read (${problems.join('; ')}). ` +
+      'The gate will not judge an incomplete listing: re-run the job once membership changes have settled.'
+  )
+}
+
+async function readFollowingNext(reader: PageReader, first: MembersPage | null): Promise<ReadOutcome> {
+  const members = new Map<string, Member>()
+  let url = reader.firstUrl
+  const visited = new Set([url])
+  let pageNo = 1
+  let page = first ?? (await reader.fetch(url, 1))
+  const size = page.size
+  const cap = size === null ? MAX_PAGES : Math.min(MAX_PAGES, Math.ceil(size / Math.max(1, page.members.length)) + 2)
+  for (;;) {
+    if (page.page !== null && page.page !== pageNo) return shifted(`page ${pageNo} answered as page ${page.page}`)
+    if (page.size !== size) return shifted(`its size changed from ${String(size)} to ${String(page.size)}`)
+    addAll(members, page.members)
+    if (page.next === null) break
+    const nextUrl = reader.checkNext(page.next, url, pageNo)
+    if (visited.has(nextUrl)) {
+      throw new ListingError(
+        `Bitbucket's \`next\` link on page ${pageNo} of workspace "${reader.workspace}" points back to a page already read. ` +
+          'The gate stops rather than loop or miss members: re-run the job; if it persists, report it to Atlassian support.'
+      )
+    }
+    if (pageNo >= cap) {
+      throw new ListingError(
+        `The member listing of workspace "${reader.workspace}" went past ${cap} pages` +
+          (size === null ? '' : ` although Bitbucket reported ${size} members`) +
+          '. The gate stops rather than read forever: re-run the job; if it persists, report it to Atlassian support.'
+      )
+    }
+    visited.add(nextUrl)
+    url = nextUrl
+    pageNo++
+    page = await reader.fetch(url, pageNo)
+  }
+  if (size !== null && members.size !== size) {
+    return shifted(`Bitbucket reported ${size} members but listed ${members.size} different ones`)
+  }
+  return { ok: true, members, sizeKnown: size !== null }
+}
+
+/** Page URLs 2…N built from page 1's `next`, changing only `page`; null when page 1 does not allow it. */
+function planParallel(reader: PageReader, first: MembersPage): string[] | null {
+  if (first.size === null || first.next === null) return null
+  const perPage = first.pagelen ?? first.members.length
+  if (perPage < 1 || first.members.length !== perPage) return null
+  const pages = Math.ceil(first.size / perPage)
+  const next = reader.checkNext(first.next, reader.firstUrl, 1)
+  if (pages < 2 || pages > MAX_PAGES || !PAGE_TWO.test(next)) return null
+  return Array.from({ length: pages - 1 }, (_, index) => next.replace(PAGE_TWO, `$1${index + 2}`))
+}
+
+const PAGE_TWO = /([?&]page=)2(?=&|#|$)/
+
+async function readInParallel(reader: PageReader, first: MembersPage, urls: readonly string[]): Promise<ReadOutcome> {
+  const pages = await Promise.all(urls.map((url, index) => reader.fetch(url, index + 2)))
+  const members = new Map<string, Member>()
+  addAll(members, first.members)
+  const last = pages.length + 1
+  for (const [index, page] of pages.entries()) {
+    const pageNo = index + 2
+    if (page.page !== null && page.page !== pageNo) return shifted(`page ${pageNo} answered as page ${page.page}`)
+    if (page.size !== first.size) return shifted(`its size changed from ${String(first.size)} to ${String(page.size)}`)
+    if ((page.next === null) !== (pageNo === last)) return shifted(`page ${pageNo} of ${last} ${page.next === null ? 'ended the listing early' : 'pointed past the end'}`)
+    addAll(members, page.members)
+  }
+  if (members.size !== first.size) {
+    return shifted(`Bitbucket reported ${String(first.size)} members but listed ${members.size} different ones`)
+  }
+  return { ok: true, members, sizeKnown: true }
+}
+
+class PageReader {
+  requests = 0
+  readonly firstUrl: string
+  private readonly headers: Readonly<Record<string, string>>
+
+  constructor(
+    readonly workspace: string,
+    private readonly context: ClientContext
+  ) {
+    this.firstUrl = membersUrl(context.apiUrl, workspace)
+    this.headers = { Authorization: context.authorization, Accept: 'application/json', 'User-Agent': 'bitbucket-2fa-gate' }
+  }
+
+  async fetch(url: string, pageNo: number): Promise<MembersPage> {
+    const where = `page ${pageNo} of workspace "${this.workspace}"`
+    const { response, attempts } = await this.context.limiter.run(async () => {
+      try {
+        return await getWithRetry(url, this.headers, this.context.retry)
+      } catch (error) {
+        if (!(error instanceof RetriesExhaustedError)) throw error
+        this.requests += error.attempts
+        throw new GateError(
+          'http',
+          `Could not get an answer from ${this.context.apiUrl.origin} for ${where}: ${error.networkError.code}, after ${error.attempts} attempts. ` +
+            'Check `api-url`, the runner\'s network and its proxy settings (HTTPS_PROXY, NO_PROXY); if Bitbucket is down, re-run the job later.'
+        )
+      }
+    })
+    this.requests += attempts
+    if (response.status !== 200) {
+      throw describeHttpFailure(response, { workspace: this.workspace, page: pageNo, attempts, credentials: this.context.credentials })
+    }
+    return parseMembersPage(response, where)
+  }
+
+  /** Resolves a `next` link; credentials go to the origin of `api-url` and nowhere else. */
+  checkNext(next: string, current: string, pageNo: number): string {
+    let url: URL
+    try {
+      url = new URL(next, current)
+    } catch {
+      throw new ListingError(`Bitbucket's \`next\` link on page ${pageNo} of workspace "${this.workspace}" is not a URL; the gate stops rather than miss members.`)
+    }
+    if (url.origin !== this.context.apiUrl.origin) {
+      throw new ListingError(
+        `Bitbucket's \`next\` link on page ${pageNo} of workspace "${this.workspace}" points to another host (${printable(url.host)}); ` +
+          `the gate sends credentials only to ${this.context.apiUrl.origin} and stops. Check \`api-url\` and any proxy that rewrites links.`
+      )
+    }
+    return url.href
+  }
+}
+
+function listing(workspace: string, members: Map<string, Member>, requests: number): WorkspaceListing {
+  return { workspace, members: [...members.values()], requests }
+}
+
+function shifted(reason: string): ReadOutcome {
+  return { ok: false, reason }
+}
+
+function addAll(into: Map<string, Member>, members: readonly Member[]): void {
+  for (const member of members) {
+    const known = into.get(member.uuid)
+    into.set(member.uuid, known === undefined ? member : { ...known, twoFactor: mergeTwoFactor(known.twoFactor, member.twoFactor) })
+  }
+}
+
+function sameKeys(a: Map<string, Member>, b: Map<string, Member>): boolean {
+  if (a.size !== b.size) return false
+  for (const key of a.keys()) if (!b.has(key)) return false
+  return true
+}

@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs'
+import * as core from '@actions/core'
+import { authorizationFor, secretsOf } from './bitbucket/auth.js'
+import { Limiter } from './bitbucket/limiter.js'
+import { listMembers } from './bitbucket/members.js'
+import { DEFAULT_RETRY_POLICY, systemClock, WaitBudget, type Clock, type RetryPolicy } from './bitbucket/retry.js'
+import { createTransport, type Transport } from './bitbucket/transport.js'
+import { errorMessage, GateError } from './errors.js'
+import { utcDay } from './exemptions.js'
+import { isCleartextRemote, parseInputs } from './inputs.js'
+import { annotationText, verdictLogLines } from './report/log.js'
+import { BROKEN_RUN_OUTPUTS, buildOutputs, type Outputs } from './report/outputs.js'
+import { renderErrorSummary, renderSummary } from './report/summary.js'
+import { scrubSecrets } from './secrets.js'
+import { decideCompliance } from './verdict.js'
+import { shouldRedact } from './visibility.js'
+
+/** Requests in flight across the whole run. */
+export const MAX_IN_FLIGHT = 8
+export const REQUEST_TIMEOUT_MS = 30_000
+
+export interface RunDependencies {
+  readonly env: NodeJS.ProcessEnv
+  readonly now: () => Date
+  readonly clock: Clock
+  readonly random: () => number
+  readonly transport: Transport
+  readonly retryPolicy: RetryPolicy
+}
+
+/**
+ * Test hook, not an input: BITBUCKET_2FA_GATE_TEST_TIMING='{"timeoutMs":300,"delayScale":0}' lets the
+ * end-to-end suite run the bundle against scripted faults without waiting real seconds.
+ */
+export function defaultDependencies(env: NodeJS.ProcessEnv = process.env): RunDependencies {
+  let timeoutMs = REQUEST_TIMEOUT_MS
+  let delayScale = 1
+  const timing = env.BITBUCKET_2FA_GATE_TEST_TIMING
+  if (timing) {
+    const parsed = JSON.parse(timing) as { timeoutMs?: unknown; delayScale?: unknown }
+    if (typeof parsed.timeoutMs === 'number') timeoutMs = parsed.timeoutMs
+    if (typeof parsed.delayScale === 'number') delayScale = parsed.delayScale
+  }
+  const clock: Clock = delayScale === 1 ? systemClock : { sleep: (ms) => systemClock.sleep(ms * delayScale) }
+  return {
+    env,
+    now: () => new Date(),
+    clock,
+    random: Math.random,
+    transport: createTransport({ timeoutMs, maxSockets: MAX_IN_FLIGHT }),
+    retryPolicy: DEFAULT_RETRY_POLICY
+  }
+}
+
+/** The action: the one place that talks to @actions/core. */
+export async function run(deps: RunDependencies = defaultDependencies()): Promise<void> {
+  let summary = ''
+  let secrets: string[] = []
+  let wantSummary = true
+  try {
+    const inputs = parseInputs((name) => {
+      const value = core.getInput(name)
+      // Mask the moment it is read, before anything could print it.
+      if (name === 'token' && value.trim() !== '') {
+        core.setSecret(value)
+        core.setSecret(value.trim())
+      }
+      return value
+    })
+    wantSummary = inputs.summary
+    secrets = secretsOf(inputs.credentials)
+    for (const secret of secrets) core.setSecret(secret)
+    if (isCleartextRemote(inputs.apiUrl)) {
+      core.warning(`Input \`api-url\` uses plain http:// to ${inputs.apiUrl.host}: credentials cross the network in clear text. Use https://.`)
+    }
+    const redact = shouldRedact(inputs.redact, readEventPayload(deps.env))
+    const limiter = new Limiter(MAX_IN_FLIGHT)
+    const context = {
+      apiUrl: inputs.apiUrl,
+      authorization: authorizationFor(inputs.credentials),
+      credentials: inputs.credentials,
+      limiter,
+      retry: {
+        transport: deps.transport,
+        clock: deps.clock,
+        random: deps.random,
+        now: () => deps.now().getTime(),
+        policy: deps.retryPolicy,
+        budget: new WaitBudget(deps.retryPolicy.totalWaitMs),
+        onRetry: ({ attempt, delayMs, reason }: { attempt: number; delayMs: number; reason: string }) => {
+          core.info(`Bitbucket answered ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}).`)
+        }
+      }
+    }
+    core.info(`Reading the members of ${inputs.workspaces.join(', ')} from ${inputs.apiUrl.origin}`)
+    const listings = await Promise.all(inputs.workspaces.map((workspace) => listMembers(workspace, context)))
+    const verdict = decideCompliance(listings, {
+      exemptions: inputs.exemptions,
+      today: utcDay(deps.now()),
+      failOnUnknown: inputs.failOnUnknown
+    })
+    setOutputs(buildOutputs(verdict))
+    summary = renderSummary(verdict, { redact, failOnViolation: inputs.failOnViolation })
+    for (const line of verdictLogLines(verdict, redact)) core.info(scrubSecrets(line, secrets))
+    for (const { exemption } of verdict.unmatchedExemptions) {
+      core.warning(`Exemption on \`exempt\` line ${exemption.line} matches no member's account_id or {uuid}; remove it or fix the id.`)
+    }
+    for (const exemption of verdict.expiredExemptions) {
+      core.warning(`Exemption on \`exempt\` line ${exemption.line} expired on ${exemption.until ?? ''} and no longer applies.`)
+    }
+    if (!verdict.failOnUnknown && verdict.unknown.length > 0) {
+      core.warning(`${verdict.unknown.length} people have an unknown 2FA flag; \`fail-on-unknown: false\` lets them pass.`)
+    }
+    if (verdict.compliant) {
+      core.info('Every person has two-factor authentication on, or an exemption in force.')
+    } else {
+      const text = scrubSecrets(annotationText(verdict, redact), secrets)
+      if (inputs.failOnViolation) core.setFailed(text)
+      else core.warning(`${text} (report only: \`fail-on-violation: false\`)`)
+    }
+  } catch (error) {
+    setOutputs(BROKEN_RUN_OUTPUTS)
+    const message = scrubSecrets(errorMessage(error), secrets)
+    summary = renderErrorSummary(message)
+    core.setFailed(error instanceof GateError ? message : `Unexpected error: ${message}. Please report it at the issue tracker.`)
+  } finally {
+    if (wantSummary) await writeSummary(scrubSecrets(summary, secrets))
+  }
+}
+
+/** Set before any failure, so `if: failure()` steps can read them. */
+function setOutputs(outputs: Outputs): void {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+}
+
+async function writeSummary(text: string): Promise<void> {
+  if (text === '') return
+  try {
+    await core.summary.addRaw(text, true).write()
+  } catch (error) {
+    core.warning(`Could not write the job summary (${errorMessage(error)}); the verdict above stands.`)
+  }
+}
+
+function readEventPayload(env: NodeJS.ProcessEnv): string | null {
+  const path = env.GITHUB_EVENT_PATH
+  if (!path) return null
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,46 @@
+import type { AccountRecord } from '../model.js'
+import { logSafe } from '../text.js'
+import type { Verdict } from '../verdict.js'
+import { HOURLY_BUDGET, requestsOf } from './summary.js'
+
+/** Names the error annotation spells out; the full list is in the summary and outputs. */
+export const ANNOTATION_NAMES = 10
+
+/** One account for a log line or annotation: member text made safe, never at the start of a line. */
+export function personLabel(account: AccountRecord): string {
+  const nickname = account.nickname === '' ? '' : ` (${logSafe(account.nickname)})`
+  return `${logSafe(account.displayName) || '(no name)'}${nickname} ${logSafe(account.accountId ?? account.uuid)}`
+}
+
+/** The verdict as log lines. Every line starts with the gate's own words. */
+export function verdictLogLines(verdict: Verdict, redact: boolean): string[] {
+  const lines = verdict.workspaces.map(
+    (w) =>
+      `Workspace ${w.workspace}: ${w.members} members (${w.appUsers} app users): ${w.enabled} with 2FA, ` +
+      `${w.nonCompliant} without, ${w.unknown} unknown, ${w.exempt} exempt; ${w.requests} API requests`
+  )
+  const groups: [string, readonly AccountRecord[]][] = [
+    ['Without two-factor authentication', verdict.nonCompliant],
+    ['Unknown (Bitbucket did not say)', verdict.unknown],
+    ['Exempted', verdict.exempted.map((e) => e.account)]
+  ]
+  for (const [title, people] of groups) {
+    if (people.length === 0) continue
+    lines.push(`${title}: ${people.length}${redact ? ' (names withheld, see the job summary)' : ''}`)
+    if (!redact) lines.push(...people.map((p) => `- ${personLabel(p)}`))
+  }
+  lines.push(`API requests used: ${requestsOf(verdict)} of Bitbucket's ${HOURLY_BUDGET} an hour per user.`)
+  return lines
+}
+
+/** The one error annotation for a failing verdict: the count and up to ten names. */
+export function annotationText(verdict: Verdict, redact: boolean): string {
+  const failing = [...verdict.nonCompliant, ...(verdict.failOnUnknown ? verdict.unknown : [])]
+  const counts = [`${verdict.nonCompliant.length} without two-factor authentication`]
+  if (verdict.failOnUnknown && verdict.unknown.length > 0) counts.push(`${verdict.unknown.length} unknown`)
+  const head = `Bitbucket 2FA gate: ${counts.join(', ')}.`
+  if (redact) return `${head} Names withheld in this public repository; see the job summary.`
+  const names = failing.slice(0, ANNOTATION_NAMES).map(personLabel).join('; ')
+  const more = failing.length > ANNOTATION_NAMES ? ` and ${failing.length - ANNOTATION_NAMES} more (see the job summary)` : ''
+  return `${head} ${names}${more}. Each must turn on two-step verification in Bitbucket's personal settings.`
+}

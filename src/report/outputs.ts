@@ -1,0 +1,49 @@
+import type { AccountRecord } from '../model.js'
+import type { Verdict } from '../verdict.js'
+
+export type OutputName =
+  | 'compliant'
+  | 'member-count'
+  | 'non-compliant-count'
+  | 'unknown-count'
+  | 'exempt-count'
+  | 'non-compliant'
+  | 'unknown'
+
+export type Outputs = Partial<Record<OutputName, string>>
+
+/** A broken run proves nothing: only `compliant=false`, no counts that could read as "nobody". */
+export const BROKEN_RUN_OUTPUTS: Outputs = { compliant: 'false' }
+
+/** The step's outputs, full data even when the report is redacted (later steps may need it). */
+export function buildOutputs(verdict: Verdict): Outputs {
+  return {
+    compliant: String(verdict.compliant),
+    'member-count': String(verdict.accounts.length),
+    'non-compliant-count': String(verdict.nonCompliant.length),
+    'unknown-count': String(verdict.unknown.length),
+    'exempt-count': String(verdict.exempted.length),
+    'non-compliant': toJson(verdict.nonCompliant),
+    unknown: toJson(verdict.unknown)
+  }
+}
+
+interface PersonOutput {
+  uuid: string
+  account_id: string | null
+  display_name: string
+  nickname: string
+  workspaces: string[]
+}
+
+function toJson(accounts: readonly AccountRecord[]): string {
+  const people: PersonOutput[] = accounts.map((a) => ({
+    uuid: a.uuid,
+    account_id: a.accountId,
+    display_name: a.displayName,
+    nickname: a.nickname,
+    workspaces: [...a.workspaces]
+  }))
+  // JSON.stringify leaves U+2028/U+2029 raw; escape them so the outputs file stays one line a value.
+  return JSON.stringify(people).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+}

@@ -1,0 +1,22 @@
+import type { RedactMode } from './inputs.js'
+
+/**
+ * Whether to withhold names. With `auto`, only a payload that says the repository is private lets
+ * names through: public, or not said, withholds (in doubt, do not publish a target list).
+ */
+export function shouldRedact(mode: RedactMode, eventPayload: string | null): boolean {
+  if (mode === 'true') return true
+  if (mode === 'false') return false
+  if (eventPayload === null) return true
+  let event: unknown
+  try {
+    event = JSON.parse(eventPayload)
+  } catch {
+    return true
+  }
+  const repository = typeof event === 'object' && event !== null && 'repository' in event ? event.repository : null
+  if (typeof repository !== 'object' || repository === null) return true
+  const isPrivate = 'private' in repository ? repository.private : undefined
+  const visibility = 'visibility' in repository ? repository.visibility : undefined
+  return !(isPrivate === true && visibility !== 'public')
+}
