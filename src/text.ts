@@ -11,6 +11,7 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
 const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g
 
 const MAX_NAME = 80
+const WORD_JOINER = '\u2060'
 
 /** Removes invisible and control characters, folds white space and caps the length. */
 export function cleanText(text: string, max = MAX_NAME): string {
@@ -21,10 +22,14 @@ export function cleanText(text: string, max = MAX_NAME): string {
 
 /**
  * Escapes text for a GFM table cell: every ASCII punctuation character gets a backslash, so no
- * emphasis, link, autolink, HTML, entity or cell break can start; `|` is escaped as the table needs.
+ * emphasis, link, HTML, entity or cell break can start; `|` is escaped as the table needs. Escapes do
+ * not stop GFM's autolink literals (www., http://, a@b.c), so an invisible word joiner goes before
+ * each `.`, `:` and `@` as well.
  */
 export function escapeMarkdown(text: string, max = MAX_NAME): string {
-  return cleanText(text, max).replace(/[!-/:-@[-`{-~]/g, (char) => `\\${char}`)
+  return cleanText(text, max)
+    .replace(/[!-/:-@[-`{-~]/g, (char) => `\\${char}`)
+    .replace(/\\([.:@])/g, `${WORD_JOINER}\\$1`)
 }
 
 /** Text for one log line that the gate starts itself: no line break, no way to begin a `::` command. */

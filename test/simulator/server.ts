@@ -1,0 +1,368 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { applyFields, mentions, parseFields } from './fields.js'
+
+/**
+ * A local Bitbucket Cloud API for tests, the demo and the bench, following
+ * ../shared/bitbucket-api/REFERENCE.md: GET /2.0/workspaces/{workspace}/members with pagination,
+ * `fields`, admin-only 2FA flags, Basic and Bearer auth, Bitbucket's error bodies, a rate limit, and
+ * scriptable faults.
+ */
+
+export interface SimUser {
+  readonly uuid: string
+  readonly account_id?: string
+  readonly display_name: string
+  readonly nickname?: string
+  readonly type?: 'user' | 'app_user'
+  /** `undefined` leaves the flag out even for an admin; `null` is sent as null. */
+  readonly has_2fa_enabled?: boolean | null
+}
+
+export interface SimWorkspace {
+  readonly slug: string
+  readonly uuid: string
+  members: SimUser[]
+}
+
+export type SimCredential =
+  | {
+      readonly kind: 'api-token'
+      readonly email: string
+      readonly token: string
+      /** Default: ['read:workspace:bitbucket']. */
+      readonly scopes?: readonly string[]
+      /** Workspaces (slugs) where this account is an admin and so sees 2FA flags. Default: all. */
+      readonly adminOf?: readonly string[]
+      /** Workspaces this account can see at all. Default: all. */
+      readonly memberOf?: readonly string[]
+    }
+  | {
+      readonly kind: 'access-token'
+      readonly token: string
+      readonly workspace: string
+      /** Whether the access token's bot user sees 2FA flags (undocumented at Bitbucket). Default false. */
+      readonly seesFlags?: boolean
+    }
+
+export interface SimRequest {
+  /** 1-based count of member-list requests so far. */
+  readonly n: number
+  readonly workspace: string
+  readonly page: number
+  readonly url: URL
+  readonly headers: IncomingMessage['headers']
+}
+
+export interface PageBody {
+  pagelen: number
+  values: unknown[]
+  page?: number
+  size?: number
+  next?: string
+  [key: string]: unknown
+}
+
+export type FaultAction =
+  | { readonly status: number; readonly body?: string; readonly contentType?: string; readonly headers?: Record<string, string> }
+  | { readonly reset: true }
+  | { readonly hang: true }
+  /** Serve the right page cut short, as a complete response. */
+  | { readonly truncate: true }
+  /** Change the simulator's state, then serve normally. */
+  | { readonly mutate: (sim: BitbucketSimulator) => void }
+  /** Serve the normal page, rewritten. */
+  | { readonly rewrite: (body: PageBody, request: SimRequest) => unknown }
+  /** Wait, then serve normally (or per `then`). */
+  | { readonly delayMs: number }
+
+export interface FaultRule {
+  readonly when?: (request: SimRequest) => boolean
+  /** How many matching requests the rule takes; default 1. */
+  times?: number
+  readonly action: FaultAction
+}
+
+export interface SimOptions {
+  readonly workspaces: SimWorkspace[]
+  readonly credentials: readonly SimCredential[]
+  /** Send `size` (and `page`) on pages; default true. */
+  readonly includeSize?: boolean
+  /** Delay before every answer, for the bench. */
+  readonly latencyMs?: number
+  /** Requests per credential before 429s; default 1000. */
+  readonly rateLimit?: number
+  readonly faults?: FaultRule[]
+}
+
+export interface SimLogEntry {
+  readonly path: string
+  readonly status: number | 'reset' | 'hang'
+  readonly authorization: string
+}
+
+export const RATE_LIMIT_TEXT = 'Rate limit for this resource has been exceeded'
+const API_TOKEN_BEARER_TEXT = 'Token is invalid, expired, or not supported for this endpoint.'
+
+export class BitbucketSimulator {
+  readonly workspaces: SimWorkspace[]
+  readonly faults: FaultRule[]
+  readonly log: SimLogEntry[] = []
+  includeSize: boolean
+  latencyMs: number
+  private readonly credentials: readonly SimCredential[]
+  private readonly rateLimit: number
+  private readonly used = new Map<string, number>()
+  private server: Server | null = null
+  private inFlight = 0
+  private peakInFlight = 0
+  private memberRequests = 0
+
+  constructor(options: SimOptions) {
+    this.workspaces = options.workspaces
+    this.credentials = options.credentials
+    this.includeSize = options.includeSize ?? true
+    this.latencyMs = options.latencyMs ?? 0
+    this.rateLimit = options.rateLimit ?? 1000
+    this.faults = options.faults ?? []
+  }
+
+  /** Base URL to use as `api-url`, e.g. http://127.0.0.1:43567/2.0 */
+  get apiUrl(): string {
+    const address = this.server?.address() as AddressInfo | null
+    if (!address) throw new Error('simulator not started')
+    return `http://127.0.0.1:${address.port}/2.0`
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo).port
+  }
+
+  /** Member-list requests answered or cut so far. */
+  get requests(): number {
+    return this.memberRequests
+  }
+
+  get maxInFlight(): number {
+    return this.peakInFlight
+  }
+
+  resetStats(): void {
+    this.memberRequests = 0
+    this.peakInFlight = 0
+    this.log.length = 0
+    this.used.clear()
+  }
+
+  async start(): Promise<this> {
+    const server = createServer((req, res) => {
+      this.inFlight++
+      this.peakInFlight = Math.max(this.peakInFlight, this.inFlight)
+      let done = false
+      const finish = (): void => {
+        if (!done) {
+          done = true
+          this.inFlight--
+        }
+      }
+      res.on('close', finish)
+      res.on('finish', finish)
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) send(res, 500, 'text/plain', `simulator error: ${String(error)}`)
+      })
+    })
+    server.keepAliveTimeout = 5000
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    this.server = server
+    return this
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server
+    if (!server) return
+    this.server = null
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve()
+      })
+    })
+  }
+
+  findWorkspace(id: string): SimWorkspace | undefined {
+    const key = id.toLowerCase()
+    return this.workspaces.find((w) => w.slug.toLowerCase() === key || w.uuid.toLowerCase() === key)
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`)
+    const authorization = req.headers.authorization ?? ''
+    const match = /^\/2\.0\/workspaces\/([^/]+)\/members\/?$/.exec(url.pathname)
+    if (req.method !== 'GET' || !match?.[1]) {
+      this.log.push({ path: url.pathname + url.search, status: 404, authorization })
+      sendError(res, 404, 'Resource not found')
+      return
+    }
+    const workspaceId = decodeURIComponent(match[1])
+    const page = Number(url.searchParams.get('page') ?? '1')
+    const request: SimRequest = { n: ++this.memberRequests, workspace: workspaceId, page, url, headers: req.headers }
+    if (this.latencyMs > 0) await sleep(this.latencyMs)
+    const record = (status: SimLogEntry['status']): void => {
+      this.log.push({ path: url.pathname + url.search, status, authorization })
+    }
+
+    let rewrite: ((body: PageBody, request: SimRequest) => unknown) | null = null
+    let truncate = false
+    const rule = this.faults.find((f) => (f.times ?? 1) > 0 && (f.when?.(request) ?? true))
+    if (rule) {
+      rule.times = (rule.times ?? 1) - 1
+      const action = rule.action
+      if ('reset' in action) {
+        record('reset')
+        req.socket.destroy()
+        return
+      }
+      if ('hang' in action) {
+        record('hang')
+        return
+      }
+      if ('status' in action) {
+        record(action.status)
+        send(res, action.status, action.contentType ?? 'application/json', action.body ?? '', action.headers)
+        return
+      }
+      if ('mutate' in action) action.mutate(this)
+      if ('delayMs' in action) await sleep(action.delayMs)
+      if ('rewrite' in action) rewrite = action.rewrite
+      if ('truncate' in action) truncate = true
+    }
+
+    const answer = this.answer(url, workspaceId, authorization)
+    if (answer.kind === 'error') {
+      record(answer.status)
+      send(res, answer.status, answer.contentType, answer.body)
+      return
+    }
+    const body = rewrite ? rewrite(answer.body, request) : answer.body
+    let text = JSON.stringify(body)
+    if (truncate) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)))
+    record(200)
+    send(res, 200, 'application/json; charset=utf-8', text)
+  }
+
+  private answer(
+    url: URL,
+    workspaceId: string,
+    authorization: string
+  ): { kind: 'error'; status: number; contentType: string; body: string } | { kind: 'page'; body: PageBody } {
+    const error = (status: number, message: string, detail?: unknown) => ({
+      kind: 'error' as const,
+      status,
+      contentType: 'application/json; charset=utf-8',
+      body: JSON.stringify({ type: 'error', error: detail === undefined ? { message } : { message, detail } })
+    })
+    const auth = this.authenticate(authorization)
+    if (auth.kind === 'fail') return error(401, auth.message)
+    const credential = auth.credential
+    const identity = credential.token
+    const count = (this.used.get(identity) ?? 0) + 1
+    this.used.set(identity, count)
+    if (count > this.rateLimit) return { kind: 'error', status: 429, contentType: 'text/plain', body: RATE_LIMIT_TEXT }
+    if (credential.kind === 'api-token') {
+      const scopes = credential.scopes ?? ['read:workspace:bitbucket']
+      if (!scopes.includes('read:workspace:bitbucket') && !scopes.includes('admin:workspace:bitbucket')) {
+        return error(403, 'Your credentials lack one or more required privilege scopes.', {
+          required: ['read:workspace:bitbucket'],
+          granted: scopes
+        })
+      }
+    }
+    const workspace = this.findWorkspace(workspaceId)
+    const visible =
+      workspace !== undefined &&
+      (credential.kind === 'access-token'
+        ? credential.workspace === workspace.slug
+        : (credential.memberOf ?? [workspace.slug]).includes(workspace.slug))
+    if (!workspace || !visible) return error(404, `No workspace with identifier '${workspaceId}'.`)
+
+    const pagelenText = url.searchParams.get('pagelen')
+    const pagelen = pagelenText === null ? 10 : Number(pagelenText)
+    if (!Number.isInteger(pagelen) || pagelen < 1 || pagelen > 100) return error(400, 'Invalid pagelen')
+    const pageText = url.searchParams.get('page')
+    const page = pageText === null ? 1 : Number(pageText)
+    if (!Number.isInteger(page) || page < 1) return error(400, 'Invalid page')
+
+    const fields = parseFields(url.searchParams.get('fields'))
+    const wantsFlag = mentions(fields, 'values.user.has_2fa_enabled')
+    const seesFlags = credential.kind === 'access-token' ? credential.seesFlags === true : (credential.adminOf ?? [workspace.slug]).includes(workspace.slug)
+    const slice = workspace.members.slice((page - 1) * pagelen, page * pagelen)
+    const base = `${url.protocol}//${url.host}/2.0`
+    const values = slice.map((member) => membership(member, workspace, base, wantsFlag ? (seesFlags ? member.has_2fa_enabled : null) : undefined))
+    const full: PageBody = { pagelen, values }
+    if (this.includeSize) {
+      full.size = workspace.members.length
+      full.page = page
+    }
+    if (page * pagelen < workspace.members.length) full.next = withPage(url, page + 1)
+    return { kind: 'page', body: applyFields(full, fields) as PageBody }
+  }
+
+  private authenticate(header: string): { kind: 'ok'; credential: SimCredential } | { kind: 'fail'; message: string } {
+    if (header.startsWith('Basic ')) {
+      const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8')
+      const colon = decoded.indexOf(':')
+      const [email, token] = [decoded.slice(0, colon), decoded.slice(colon + 1)]
+      const credential = this.credentials.find((c) => c.kind === 'api-token' && c.email === email && c.token === token)
+      if (credential) return { kind: 'ok', credential }
+      return { kind: 'fail', message: token.startsWith('ATBB') ? 'App passwords are no longer supported. Use an API token.' : 'Invalid credentials' }
+    }
+    if (header.startsWith('Bearer ')) {
+      const token = header.slice(7)
+      const credential = this.credentials.find((c) => c.kind === 'access-token' && c.token === token)
+      if (credential) return { kind: 'ok', credential }
+      if (token.startsWith('ATAT')) return { kind: 'fail', message: API_TOKEN_BEARER_TEXT }
+      return { kind: 'fail', message: 'Access token expired. Use your refresh token to obtain a new access token.' }
+    }
+    return { kind: 'fail', message: 'This API is only accessible with the following authentication types: session, password, apppassword, api_token, repository_access_token, workspace_access_token, project_access_token' }
+  }
+}
+
+function membership(member: SimUser, workspace: SimWorkspace, base: string, flag: boolean | null | undefined): Record<string, unknown> {
+  const user: Record<string, unknown> = {
+    type: member.type ?? 'user',
+    uuid: member.uuid,
+    display_name: member.display_name,
+    links: { self: { href: `${base}/users/${encodeURIComponent(member.uuid)}` }, avatar: { href: 'https://avatar.example/a.png' } }
+  }
+  if (member.account_id !== undefined) user.account_id = member.account_id
+  if (member.nickname !== undefined) user.nickname = member.nickname
+  if (member.type === 'app_user') user.kind = 'integration'
+  else if (flag !== undefined) user.has_2fa_enabled = flag
+  return {
+    type: 'workspace_membership',
+    user,
+    workspace: { type: 'workspace', uuid: workspace.uuid, slug: workspace.slug, name: workspace.slug },
+    links: { self: { href: `${base}/workspaces/${workspace.slug}/members/${encodeURIComponent(member.uuid)}` } }
+  }
+}
+
+/** The same request with `page` set, every other parameter kept as it came. */
+function withPage(url: URL, page: number): string {
+  const query = url.search.replace(/^\?/, '')
+  const parts = query === '' ? [] : query.split('&').filter((p) => !p.startsWith('page='))
+  parts.push(`page=${page}`)
+  return `${url.protocol}//${url.host}${url.pathname}?${parts.join('&')}`
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers })
+  res.end(body)
+}
+
+function sendError(res: ServerResponse, status: number, message: string): void {
+  send(res, status, 'application/json', JSON.stringify({ type: 'error', error: { message } }))
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

@@ -1,0 +1,21 @@
+import type { Member, WorkspaceListing } from '../../src/model.js'
+
+let counter = 0
+
+export function member(twoFactor: Member['twoFactor'], extra: Partial<Member> = {}): Member {
+  counter++
+  const n = String(counter).padStart(12, '0')
+  return {
+    uuid: `{00000000-0000-4000-8000-${n}}`,
+    accountId: `557058:${n}`,
+    displayName: `Person ${counter}`,
+    nickname: `p${counter}`,
+    isAppUser: false,
+    twoFactor,
+    ...extra
+  }
+}
+
+export function listing(workspace: string, members: Member[], requests = 1): WorkspaceListing {
+  return { workspace, members, requests }
+}
