@@ -12,7 +12,7 @@ export function nodesOfType(tree: Nodes, type: string): Nodes[] {
   const found: Nodes[] = []
   const walk = (node: Nodes): void => {
     if (node.type === type) found.push(node)
-    if ('children' in node) for (const child of node.children) walk(child as Nodes)
+    if ('children' in node) for (const child of node.children) walk(child)
   }
   walk(tree)
   return found

@@ -61,7 +61,7 @@ describe('renderSummary', () => {
 
   it('withholds names, nicknames and account ids when redacting, but keeps the counts', () => {
     const bad = member('disabled', { displayName: 'Secret Name', nickname: 'secretnick', accountId: '557058:secret-id' })
-    const verdict = verdictOf([member('enabled'), bad, member('unknown', { displayName: 'Other Name' })], `${bad.accountId!}`)
+    const verdict = verdictOf([member('enabled'), bad, member('unknown', { displayName: 'Other Name' })], bad.accountId!)
     const markdown = renderSummary(verdict, { redact: true, failOnViolation: true })
     expect(markdown).not.toMatch(/Secret Name|secretnick|secret-id|Other Name|Person \d/)
     expect(markdown).toContain(REDACTED_NOTE.slice(0, 40))
