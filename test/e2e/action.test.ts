@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { ACCESS_TOKEN, ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, bot, compliantWorkspace, person } from '../simulator/fixtures.js'
+import { BitbucketSimulator, type SimWorkspace } from '../simulator/server.js'
+import { PUBLIC_REPO_EVENT, runAction, spawnNode, workflowCommands } from '../support/action.js'
+
+const sim = new BitbucketSimulator({
+  workspaces: [],
+  credentials: [
+    adminCredential,
+    { kind: 'api-token', email: 'member@example.com', token: 'ATATT-member-token', adminOf: [] },
+    { kind: 'access-token', token: ACCESS_TOKEN, workspace: 'acme' }
+  ]
+})
+
+function mixedWorkspace(): SimWorkspace {
+  return {
+    slug: 'acme',
+    uuid: '{aaaaaaaa-1111-4111-8111-111111111111}',
+    members: [
+      person(1, true, { display_name: 'Ada Admin' }),
+      person(2, false, { display_name: 'Bob NoTwoFactor', nickname: 'bob' }),
+      person(3, null, { display_name: 'Cy Unknown' }),
+      person(4, false, { display_name: 'Dee Exempt' }),
+      bot(1, 'Deploy Bot')
+    ]
+  }
+}
+
+const base = () => ({ workspace: 'acme', email: ADMIN_EMAIL, token: ADMIN_TOKEN, 'api-url': sim.apiUrl })
+
+beforeAll(async () => {
+  await sim.start()
+})
+afterAll(async () => {
+  await sim.stop()
+})
+beforeEach(() => {
+  sim.workspaces.length = 0
+  sim.workspaces.push(mixedWorkspace(), compliantWorkspace('beta', 120, 100))
+  sim.faults.length = 0
+  sim.includeSize = true
+  sim.resetStats()
+})
+
+describe('the bundled action, run as a runner does', () => {
+  it('runs under Node 24, the runtime action.yml names', async () => {
+    const { stdout } = await spawnNode(['-p', 'process.versions.node'], { PATH: process.env.PATH ?? '' })
+    expect(stdout.trim()).toMatch(/^24\./)
+  })
+
+  it('passes a compliant workspace: exit 0, outputs, summary', async () => {
+    const run = await runAction({ ...base(), workspace: 'beta' })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs).toEqual({
+      compliant: 'true',
+      'member-count': '120',
+      'non-compliant-count': '0',
+      'unknown-count': '0',
+      'exempt-count': '0',
+      'non-compliant': '[]',
+      unknown: '[]'
+    })
+    expect(run.summary).toContain('## ✅ Bitbucket 2FA gate: all 120 people have two-factor authentication')
+    expect(run.stdout).toContain('API requests used: 2')
+    expect(sim.requests).toBe(2)
+  })
+
+  it('fails on a member without 2FA and on an unknown flag, with one annotation and the full summary', async () => {
+    const dee = person(4, false)
+    const run = await runAction({ ...base(), exempt: `${dee.account_id!} until 2999-12-31 # hardware key on order` })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs).toMatchObject({ compliant: 'false', 'member-count': '5', 'non-compliant-count': '1', 'unknown-count': '1', 'exempt-count': '1' })
+    expect(JSON.parse(run.outputs['non-compliant']!)).toEqual([
+      { uuid: person(2, false).uuid, account_id: person(2, false).account_id, display_name: 'Bob NoTwoFactor', nickname: 'bob', workspaces: ['acme'] }
+    ])
+    expect(JSON.parse(run.outputs.unknown!)).toHaveLength(1)
+    const errors = workflowCommands(run.stdout).filter((line) => line.startsWith('::error'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toContain('Bitbucket 2FA gate: 1 without two-factor authentication, 1 unknown.')
+    expect(errors[0]).toContain('Bob NoTwoFactor (bob)')
+    expect(run.summary).toContain('❌ Bitbucket 2FA gate: 1 without two-factor authentication, 1 unknown of 4 people')
+    expect(run.summary).toContain('| Bob NoTwoFactor | bob |')
+    expect(run.summary).toContain('| Dee Exempt |')
+    expect(run.summary).toContain('hardware key on order')
+    expect(run.summary).toContain('### App users (1)')
+    expect(run.summary).toContain('### How to fix')
+  })
+
+  it('reports only with fail-on-violation: false: same outputs and summary, exit 0', async () => {
+    const run = await runAction({ ...base(), 'fail-on-violation': 'false' })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs).toMatchObject({ compliant: 'false', 'non-compliant-count': '2', 'unknown-count': '1' })
+    expect(run.summary).toContain('(report only: `fail-on-violation: false`)')
+    expect(workflowCommands(run.stdout).some((line) => line.startsWith('::warning::Bitbucket 2FA gate: 2 without'))).toBe(true)
+  })
+
+  it('lets unknown flags pass with fail-on-unknown: false, with a warning', async () => {
+    sim.workspaces[0]!.members = sim.workspaces[0]!.members.filter((m) => m.has_2fa_enabled !== false)
+    const run = await runAction({ ...base(), 'fail-on-unknown': 'false' })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs).toMatchObject({ compliant: 'true', 'unknown-count': '1' })
+    expect(run.stdout).toContain('::warning::1 people have an unknown 2FA flag')
+  })
+
+  it('warns about expired and unmatched exemptions, and an expired one no longer applies', async () => {
+    const bob = person(2, false)
+    const run = await runAction({ ...base(), exempt: `${bob.account_id!} until 2020-01-01\n557058:nobody # left the company` })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['exempt-count']).toBe('0')
+    expect(run.stdout).toContain('::warning::Exemption on `exempt` line 1 expired on 2020-01-01')
+    expect(run.stdout).toContain('::warning::Exemption on `exempt` line 2 matches no member')
+  })
+
+  it('reads several workspaces and counts each account once', async () => {
+    sim.workspaces[1]!.members.push(person(1, true, { display_name: 'Ada Admin' }))
+    const run = await runAction({ ...base(), workspace: 'acme,\nbeta', 'fail-on-violation': 'false' })
+    expect(run.outputs['member-count']).toBe(String(5 + 120))
+    expect(run.summary).toMatch(/\| acme \| 5 \|/)
+    expect(run.summary).toMatch(/\| beta \| 121 \|/)
+  })
+
+  it('refuses bad input before any request, as a broken run', async () => {
+    for (const [inputs, message] of [
+      [{ ...base(), workspace: '../x' }, 'Input `workspace`: "../x" is not a workspace slug'],
+      [{ ...base(), workspace: '' }, 'Input `workspace` is required'],
+      [{ ...base(), email: '' }, 'API tokens need `email`'],
+      [{ ...base(), token: 'ATBB-app-password' }, 'App passwords were removed on 28 Jul 2026'],
+      [{ ...base(), 'fail-on-unknown': 'maybe' }, 'Input `fail-on-unknown` must be `true` or `false`'],
+      [{ ...base(), exempt: 'bob the builder' }, '`exempt` line 1']
+    ] as const) {
+      const run = await runAction(inputs)
+      expect(run.exitCode, message).toBe(1)
+      expect(workflowCommands(run.stdout).filter((line) => line.startsWith('::error::') && line.includes(message)), message).toHaveLength(1)
+      expect(run.outputs).toEqual({ compliant: 'false' })
+      expect(run.summary).toContain('no verdict, the check itself failed')
+    }
+    expect(sim.requests).toBe(0)
+  })
+
+  it('fails a 401 as a broken run, never as a verdict, and prints no secret', async () => {
+    const run = await runAction({ ...base(), token: 'ATATT-wrong-secret-value' })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs).toEqual({ compliant: 'false' })
+    expect(run.stdout).toContain('::error::Bitbucket answered 401 Unauthorized for workspace "acme"')
+    expect(run.summary).toContain('no verdict')
+    expect(run.summary).not.toContain('without two-factor')
+    expect(run.artefacts).not.toContain('ATATT-wrong-secret-value')
+    expect(run.masked).toContain('ATATT-wrong-secret-value')
+  })
+
+  it('says the credentials are not an admin\'s when every flag is hidden', async () => {
+    const run = await runAction({ ...base(), email: 'member@example.com', token: 'ATATT-member-token' })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('not a workspace admin')
+    expect(run.outputs).toEqual({ compliant: 'false' })
+  })
+
+  it('says so when an access token does not see the flag', async () => {
+    const run = await runAction({ ...base(), email: '', token: ACCESS_TOKEN })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('access tokens may not see the flag')
+  })
+
+  it('fails an empty member list', async () => {
+    sim.workspaces.push({ slug: 'empty', uuid: '{eeeeeeee-1111-4111-8111-111111111111}', members: [] })
+    const run = await runAction({ ...base(), workspace: 'empty' })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('Bitbucket listed no members for workspace "empty"')
+    expect(run.outputs.compliant).toBe('false')
+  })
+
+  it('skips the summary with summary: false, and only warns when the summary file is missing', async () => {
+    const off = await runAction({ ...base(), workspace: 'beta', summary: 'false' })
+    expect(off.exitCode).toBe(0)
+    expect(off.summary).toBe('')
+    const missing = await runAction({ ...base(), workspace: 'beta' }, { summaryFile: false })
+    expect(missing.exitCode).toBe(0)
+    expect(missing.stdout).toContain('::warning::Could not write the job summary')
+  })
+
+  it('withholds names in a public repository by default, but keeps them in the outputs', async () => {
+    const run = await runAction(base(), { event: PUBLIC_REPO_EVENT })
+    expect(run.exitCode).toBe(1)
+    const shown = [run.stdout, run.stderr, run.summary].join('\n')
+    for (const secret of ['Bob NoTwoFactor', 'bob', 'Cy Unknown', person(2, false).account_id!]) expect(shown).not.toContain(secret)
+    expect(run.summary).toContain('Names, nicknames and account ids are withheld')
+    expect(run.outputs['non-compliant']).toContain('Bob NoTwoFactor')
+  })
+})

@@ -1,0 +1,37 @@
+import { authorizationFor } from '../../src/bitbucket/auth.js'
+import { Limiter } from '../../src/bitbucket/limiter.js'
+import type { ClientContext } from '../../src/bitbucket/members.js'
+import { DEFAULT_RETRY_POLICY, WaitBudget } from '../../src/bitbucket/retry.js'
+import { createTransport } from '../../src/bitbucket/transport.js'
+import type { Credentials } from '../../src/inputs.js'
+import { ADMIN_EMAIL, ADMIN_TOKEN } from '../simulator/fixtures.js'
+
+export const adminCredentials: Credentials = { kind: 'api-token', email: ADMIN_EMAIL, token: ADMIN_TOKEN }
+
+/** A client context against `apiUrl` whose clock records waits instead of sleeping. */
+export function clientContext(apiUrl: string, options: { credentials?: Credentials; timeoutMs?: number; maxInFlight?: number; parallel?: boolean } = {}) {
+  const waits: number[] = []
+  const credentials = options.credentials ?? adminCredentials
+  const limiter = new Limiter(options.maxInFlight ?? 8)
+  const context: ClientContext = {
+    apiUrl: new URL(apiUrl),
+    authorization: authorizationFor(credentials),
+    credentials,
+    limiter,
+    parallel: options.parallel ?? true,
+    retry: {
+      transport: createTransport({ timeoutMs: options.timeoutMs ?? 2000 }),
+      clock: {
+        sleep: (ms) => {
+          waits.push(ms)
+          return Promise.resolve()
+        }
+      },
+      random: () => 0.5,
+      now: () => Date.now(),
+      policy: DEFAULT_RETRY_POLICY,
+      budget: new WaitBudget(DEFAULT_RETRY_POLICY.totalWaitMs)
+    }
+  }
+  return { context, waits, limiter }
+}
