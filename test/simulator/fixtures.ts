@@ -1,11 +1,11 @@
-import type { SimCredential, SimUser, SimWorkspace } from './server.js'
+import type { SimApiToken, SimUser, SimWorkspace } from './server.js'
 
 export const ADMIN_EMAIL = 'admin@example.com'
 export const ADMIN_TOKEN = 'ATATT3xFfGF0-simulated-admin-token-7f3a9c'
 export const MEMBER_TOKEN = 'ATATT3xFfGF0-simulated-member-token-51be0'
 export const ACCESS_TOKEN = 'ATCTT3xFfGF0-simulated-access-token-c0ffee'
 
-export const adminCredential: SimCredential = { kind: 'api-token', email: ADMIN_EMAIL, token: ADMIN_TOKEN }
+export const adminCredential: SimApiToken = { kind: 'api-token', email: ADMIN_EMAIL, token: ADMIN_TOKEN }
 
 /** A deterministic braced uuid for test member number `n`. */
 export function uuidFor(n: number, prefix = 'a'): string {

@@ -25,8 +25,9 @@ export interface SimWorkspace {
   members: SimUser[]
 }
 
-export type SimCredential =
-  | {
+export type SimCredential = SimApiToken | SimAccessToken
+
+export interface SimApiToken {
       readonly kind: 'api-token'
       readonly email: string
       readonly token: string
@@ -36,14 +37,15 @@ export type SimCredential =
       readonly adminOf?: readonly string[]
       /** Workspaces this account can see at all. Default: all. */
       readonly memberOf?: readonly string[]
-    }
-  | {
+}
+
+export interface SimAccessToken {
       readonly kind: 'access-token'
       readonly token: string
       readonly workspace: string
       /** Whether the access token's bot user sees 2FA flags (undocumented at Bitbucket). Default false. */
       readonly seesFlags?: boolean
-    }
+}
 
 export interface SimRequest {
   /** 1-based count of member-list requests so far. */

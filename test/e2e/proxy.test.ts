@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, compliantWorkspace } from '../simulator/fixtures.js'
+import { BitbucketSimulator } from '../simulator/server.js'
+import { runAction } from '../support/action.js'
+import { TestProxy } from '../support/proxy.js'
+
+const sim = new BitbucketSimulator({ workspaces: [compliantWorkspace('acme', 150)], credentials: [adminCredential] })
+const proxy = new TestProxy()
+
+beforeAll(async () => {
+  await sim.start()
+  await proxy.start()
+})
+afterAll(async () => {
+  await proxy.stop()
+  await sim.stop()
+})
+
+describe('behind a proxy, like a self-hosted runner', () => {
+  const inputs = () => ({ workspace: 'acme', email: ADMIN_EMAIL, token: ADMIN_TOKEN, 'api-url': `http://bitbucket.test:${sim.port}/2.0` })
+
+  it('reaches Bitbucket through HTTP_PROXY, for every page', async () => {
+    const run = await runAction(inputs(), { env: { HTTP_PROXY: proxy.url } })
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['member-count']).toBe('150')
+    expect(proxy.connects.length).toBeGreaterThan(0)
+    expect(proxy.connects.every((target) => target === `bitbucket.test:${sim.port}`)).toBe(true)
+    expect(run.stdout).toContain('::warning::Input `api-url` uses plain http:// to bitbucket.test')
+  })
+
+  it('goes direct for hosts in NO_PROXY', async () => {
+    const before = proxy.connects.length
+    const run = await runAction(inputs(), { env: { HTTP_PROXY: proxy.url, NO_PROXY: 'bitbucket.test' } })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/Could not get an answer from http:\/\/bitbucket\.test:\d+ for page 1 of workspace "acme": ENOTFOUND/)
+    expect(proxy.connects.length).toBe(before)
+  })
+})
