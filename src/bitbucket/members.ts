@@ -12,7 +12,7 @@ export const PAGELEN = 100
 export const MEMBER_FIELDS = '%2Bvalues.user.has_2fa_enabled,-values.links,-values.workspace,-values.user.links'
 const MAX_PAGES = 5000
 /** Reads of one workspace before a listing that keeps changing is given up on. */
-const MAX_READS = 3
+const MAX_READS = 4
 
 export interface ClientContext {
   readonly apiUrl: URL
@@ -48,10 +48,12 @@ export async function listMembers(workspace: string, context: ClientContext): Pr
   return listing(workspace, members, reader.requests)
 }
 
-type ReadOutcome = { ok: true; members: Map<string, Member>; sizeKnown: boolean } | { ok: false; reason: string }
+type ReadOutcome =
+  | { ok: true; members: Map<string, Member>; sizeKnown: boolean; sequence: readonly string[] }
+  | { ok: false; reason: string }
 
 async function readSequentially(reader: PageReader, first: MembersPage | null, problems: string[]): Promise<Map<string, Member>> {
-  let previous: Map<string, Member> | null = null
+  let previous: readonly string[] | null = null
   let reuse = first
   for (let read = 1; read <= MAX_READS; read++) {
     const outcome = await readFollowingNext(reader, reuse)
@@ -61,10 +63,11 @@ async function readSequentially(reader: PageReader, first: MembersPage | null, p
       continue
     }
     if (outcome.sizeKnown) return outcome.members
-    // Without `size` a member leaving mid-read could go unseen: only two agreeing reads count.
-    if (previous !== null && sameKeys(previous, outcome.members)) return outcome.members
+    // Without `size` a member joining or leaving mid-read shifts items unseen: only two reads that
+    // list the same accounts in the same order, repeats included, count.
+    if (previous !== null && sameSequence(previous, outcome.sequence)) return outcome.members
     if (previous !== null) problems.push('two reads without `size` listed different members')
-    previous = outcome.members
+    previous = outcome.sequence
   }
   throw new ListingError(
     `The member listing of workspace "${reader.workspace}" kept changing while it was read (${problems.join('; ')}). ` +
@@ -74,6 +77,7 @@ async function readSequentially(reader: PageReader, first: MembersPage | null, p
 
 async function readFollowingNext(reader: PageReader, first: MembersPage | null): Promise<ReadOutcome> {
   const members = new Map<string, Member>()
+  const sequence: string[] = []
   let url = reader.firstUrl
   const visited = new Set([url])
   let pageNo = 1
@@ -84,6 +88,7 @@ async function readFollowingNext(reader: PageReader, first: MembersPage | null):
     if (page.page !== null && page.page !== pageNo) return shifted(`page ${pageNo} answered as page ${page.page}`)
     if (page.size !== size) return shifted(`its size changed from ${String(size)} to ${String(page.size)}`)
     addAll(members, page.members)
+    for (const member of page.members) sequence.push(member.uuid)
     if (page.next === null) break
     const nextUrl = reader.checkNext(page.next, url, pageNo)
     if (visited.has(nextUrl)) {
@@ -107,7 +112,7 @@ async function readFollowingNext(reader: PageReader, first: MembersPage | null):
   if (size !== null && members.size !== size) {
     return shifted(`Bitbucket reported ${size} members but listed ${members.size} different ones`)
   }
-  return { ok: true, members, sizeKnown: size !== null }
+  return { ok: true, members, sizeKnown: size !== null, sequence }
 }
 
 /** Page URLs 2…N built from page 1's `next`, changing only `page`; null when page 1 does not allow it. */
@@ -138,7 +143,7 @@ async function readInParallel(reader: PageReader, first: MembersPage, urls: read
   if (members.size !== first.size) {
     return shifted(`Bitbucket reported ${String(first.size)} members but listed ${members.size} different ones`)
   }
-  return { ok: true, members, sizeKnown: true }
+  return { ok: true, members, sizeKnown: true, sequence: [] }
 }
 
 class PageReader {
@@ -209,8 +214,6 @@ function addAll(into: Map<string, Member>, members: readonly Member[]): void {
   }
 }
 
-function sameKeys(a: Map<string, Member>, b: Map<string, Member>): boolean {
-  if (a.size !== b.size) return false
-  for (const key of a.keys()) if (!b.has(key)) return false
-  return true
+function sameSequence(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((uuid, index) => uuid === b[index])
 }
