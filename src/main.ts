@@ -80,6 +80,9 @@ export async function run(deps: RunDependencies = defaultDependencies()): Promis
       authorization: authorizationFor(inputs.credentials),
       credentials: inputs.credentials,
       limiter,
+      onResponse: ({ url, status, attempts }: { url: string; status: number; attempts: number }) => {
+        core.debug(`GET ${url} → ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}`)
+      },
       retry: {
         transport: deps.transport,
         clock: deps.clock,

@@ -23,6 +23,8 @@ export interface ClientContext {
   readonly limiter: Limiter
   /** Fetch pages 2…N at once when page 1 allows it (default true). */
   readonly parallel?: boolean
+  /** Called with each final answer, for the debug log. */
+  readonly onResponse?: (info: { url: string; status: number; attempts: number }) => void
 }
 
 export function membersUrl(apiUrl: URL, workspace: string): string {
@@ -175,6 +177,7 @@ class PageReader {
       }
     })
     this.requests += attempts
+    this.context.onResponse?.({ url, status: response.status, attempts })
     if (response.status !== 200) {
       throw describeHttpFailure(response, { workspace: this.workspace, page: pageNo, attempts, credentials: this.context.credentials })
     }
