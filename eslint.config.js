@@ -17,7 +17,14 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }]
     }
   },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', Buffer: 'readonly', performance: 'readonly', fetch: 'readonly', console: 'readonly' }
+    },
+    rules: { 'no-console': 'off' }
+  },
   {
     files: ['test/**'],
     rules: {

@@ -26,6 +26,7 @@ export function mentions(spec: FieldSpec, path: string): boolean {
   return spec.add.includes(path) || spec.whitelist.includes(path)
 }
 
+/** Applies `fields` to a freshly built body: removals happen in place (the body is never shared). */
 export function applyFields(body: Record<string, unknown>, spec: FieldSpec): Record<string, unknown> {
   let result: unknown = body
   if (spec.whitelist.length > 0) {
@@ -33,7 +34,7 @@ export function applyFields(body: Record<string, unknown>, spec: FieldSpec): Rec
     for (const path of [...spec.whitelist, ...spec.add]) picked = pick(body, path.split('.'), picked)
     result = picked
   }
-  for (const path of spec.remove) result = remove(result, path.split('.'))
+  for (const path of spec.remove) removeInPlace(result, path.split('.'))
   return result as Record<string, unknown>
 }
 
@@ -50,13 +51,16 @@ function pick(source: unknown, path: readonly string[], into: unknown): unknown 
   return target
 }
 
-function remove(source: unknown, path: readonly string[]): unknown {
-  if (Array.isArray(source)) return source.map((item) => remove(item, path))
-  if (!isRecord(source)) return source
+function removeInPlace(target: unknown, path: readonly string[]): void {
+  if (Array.isArray(target)) {
+    for (const item of target) removeInPlace(item, path)
+    return
+  }
+  if (!isRecord(target)) return
   const [head = '', ...rest] = path
-  if (!(head in source)) return source
-  if (rest.length === 0) return Object.fromEntries(Object.entries(source).filter(([key]) => key !== head))
-  return { ...source, [head]: remove(source[head], rest) }
+  if (!(head in target)) return
+  if (rest.length === 0) Reflect.deleteProperty(target, head)
+  else removeInPlace(target[head], rest)
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -15,14 +15,16 @@ export interface ActionRun {
   readonly artefacts: string
   /** Values the run asked the runner to mask. */
   readonly masked: string[]
+  /** Wall time of the child process, spawn to exit. */
+  readonly wallMs: number
 }
 
 export interface RunOptions {
   /** Event payload for GITHUB_EVENT_PATH; default a private repository. null = no file. */
   readonly event?: unknown
   readonly env?: Record<string, string>
-  /** Test timing for the bundle: short timeouts, no real backoff. */
-  readonly timing?: { timeoutMs?: number; delayScale?: number }
+  /** Test timing for the bundle: short timeouts, no real backoff. null = the action's real timing. */
+  readonly timing?: { timeoutMs?: number; delayScale?: number } | null
   readonly summaryFile?: boolean
 }
 
@@ -46,9 +48,9 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
       HOME: dir,
       GITHUB_OUTPUT: outputFile,
       RUNNER_TEMP: dir,
-      BITBUCKET_2FA_GATE_TEST_TIMING: JSON.stringify({ timeoutMs: 2000, delayScale: 0, ...options.timing }),
       ...options.env
     }
+    if (options.timing !== null) env.BITBUCKET_2FA_GATE_TEST_TIMING = JSON.stringify({ timeoutMs: 2000, delayScale: 0, ...options.timing })
     if (options.summaryFile !== false) env.GITHUB_STEP_SUMMARY = summaryFile
     const event = options.event === undefined ? PRIVATE_REPO_EVENT : options.event
     if (event !== null) {
@@ -56,7 +58,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
       await writeFile(env.GITHUB_EVENT_PATH, JSON.stringify(event))
     }
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-    const { exitCode, stdout, stderr } = await spawnNode([DIST], env)
+    const { exitCode, stdout, stderr, wallMs } = await spawnNode([DIST], env)
     const outputText = await readFile(outputFile, 'utf8')
     const summary = await readFile(summaryFile, 'utf8')
     const lines = stdout.split('\n')
@@ -68,15 +70,20 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
       outputs: parseOutputFile(outputText),
       summary,
       artefacts: [lines.filter((line) => !isMask(line)).join('\n'), stderr, outputText, summary].join('\n'),
-      masked: lines.filter(isMask).map((line) => line.slice('::add-mask::'.length))
+      masked: lines.filter(isMask).map((line) => line.slice('::add-mask::'.length)),
+      wallMs
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
 }
 
-export function spawnNode(args: string[], env: Record<string, string>): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+export function spawnNode(
+  args: string[],
+  env: Record<string, string>
+): Promise<{ exitCode: number | null; stdout: string; stderr: string; wallMs: number }> {
   return new Promise((resolvePromise, reject) => {
+    const started = performance.now()
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
@@ -84,7 +91,7 @@ export function spawnNode(args: string[], env: Record<string, string>): Promise<
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     child.on('error', reject)
     child.on('close', (exitCode) => {
-      resolvePromise({ exitCode, stdout, stderr })
+      resolvePromise({ exitCode, stdout, stderr, wallMs: performance.now() - started })
     })
   })
 }
