@@ -80,6 +80,7 @@ export async function run(deps: RunDependencies = defaultDependencies()): Promis
       authorization: authorizationFor(inputs.credentials),
       credentials: inputs.credentials,
       limiter,
+      keepAccountIds: new Set(inputs.exemptions.filter((e) => e.idKind === 'account_id').map((e) => e.id)),
       onResponse: ({ url, status, attempts }: { url: string; status: number; attempts: number }) => {
         core.debug(`GET ${url} → ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}`)
       },

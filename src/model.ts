@@ -1,3 +1,5 @@
+import type { AccountSet } from './accounts.js'
+
 /** What the gate knows about one account, after reading the member listings. */
 export type TwoFactorState = 'enabled' | 'disabled' | 'unknown'
 
@@ -15,7 +17,7 @@ export interface Member {
 /** One workspace's listing, complete and consistent, as returned by the client. */
 export interface WorkspaceListing {
   readonly workspace: string
-  readonly members: readonly Member[]
+  readonly accounts: AccountSet
   /** API requests spent on this workspace, retries included. */
   readonly requests: number
 }

@@ -1,6 +1,7 @@
 import { GateError, ListingError } from '../errors.js'
 import type { Credentials } from '../inputs.js'
-import { mergeTwoFactor, type Member, type WorkspaceListing } from '../model.js'
+import { AccountSet, type KeepAccountIds } from '../accounts.js'
+import type { WorkspaceListing } from '../model.js'
 import { printable } from '../text.js'
 import { describeHttpFailure } from './http-errors.js'
 import type { Limiter } from './limiter.js'
@@ -23,6 +24,8 @@ export interface ClientContext {
   readonly limiter: Limiter
   /** Fetch pages 2…N at once when page 1 allows it (default true). */
   readonly parallel?: boolean
+  /** Account ids worth keeping for people with 2FA on (the exempted ones); default all. */
+  readonly keepAccountIds?: KeepAccountIds
   /** Called with each final answer, for the debug log. */
   readonly onResponse?: (info: { url: string; status: number; attempts: number }) => void
 }
@@ -51,10 +54,10 @@ export async function listMembers(workspace: string, context: ClientContext): Pr
 }
 
 type ReadOutcome =
-  | { ok: true; members: Map<string, Member>; sizeKnown: boolean; sequence: readonly string[] }
+  | { ok: true; members: AccountSet; sizeKnown: boolean; sequence: readonly string[] }
   | { ok: false; reason: string }
 
-async function readSequentially(reader: PageReader, first: MembersPage | null, problems: string[]): Promise<Map<string, Member>> {
+async function readSequentially(reader: PageReader, first: MembersPage | null, problems: string[]): Promise<AccountSet> {
   let previous: readonly string[] | null = null
   let reuse = first
   for (let read = 1; read <= MAX_READS; read++) {
@@ -78,7 +81,7 @@ async function readSequentially(reader: PageReader, first: MembersPage | null, p
 }
 
 async function readFollowingNext(reader: PageReader, first: MembersPage | null): Promise<ReadOutcome> {
-  const members = new Map<string, Member>()
+  const members = reader.newSet()
   const sequence: string[] = []
   let url = reader.firstUrl
   const visited = new Set([url])
@@ -89,8 +92,10 @@ async function readFollowingNext(reader: PageReader, first: MembersPage | null):
   for (;;) {
     if (page.page !== null && page.page !== pageNo) return shifted(`page ${pageNo} answered as page ${page.page}`)
     if (page.size !== size) return shifted(`its size changed from ${String(size)} to ${String(page.size)}`)
-    addAll(members, page.members)
-    for (const member of page.members) sequence.push(member.uuid)
+    for (const member of page.members) {
+      members.add(member)
+      sequence.push(member.uuid)
+    }
     if (page.next === null) break
     const nextUrl = reader.checkNext(page.next, url, pageNo)
     if (visited.has(nextUrl)) {
@@ -131,17 +136,33 @@ function planParallel(reader: PageReader, first: MembersPage): string[] | null {
 const PAGE_TWO = /([?&]page=)2(?=&|#|$)/
 
 async function readInParallel(reader: PageReader, first: MembersPage, urls: readonly string[]): Promise<ReadOutcome> {
-  const pages = await Promise.all(urls.map((url, index) => reader.fetch(url, index + 2)))
-  const members = new Map<string, Member>()
-  addAll(members, first.members)
-  const last = pages.length + 1
-  for (const [index, page] of pages.entries()) {
-    const pageNo = index + 2
-    if (page.page !== null && page.page !== pageNo) return shifted(`page ${pageNo} answered as page ${page.page}`)
-    if (page.size !== first.size) return shifted(`its size changed from ${String(first.size)} to ${String(page.size)}`)
-    if ((page.next === null) !== (pageNo === last)) return shifted(`page ${pageNo} of ${last} ${page.next === null ? 'ended the listing early' : 'pointed past the end'}`)
-    addAll(members, page.members)
+  const members = reader.newSet()
+  for (const member of first.members) members.add(member)
+  const last = urls.length + 1
+  const state: { problem: string | null } = { problem: null }
+  // Each page is checked and folded in as it arrives, so only the members stay in memory; once one
+  // page does not add up, pages still queued are not fetched.
+  const check = (page: MembersPage, pageNo: number): string | null => {
+    if (page.page !== null && page.page !== pageNo) return `page ${pageNo} answered as page ${page.page}`
+    if (page.size !== first.size) return `its size changed from ${String(first.size)} to ${String(page.size)}`
+    if ((page.next === null) !== (pageNo === last)) return `page ${pageNo} of ${last} ${page.next === null ? 'ended the listing early' : 'pointed past the end'}`
+    return null
   }
+  try {
+    await Promise.all(
+      urls.map(async (url, index) => {
+        const pageNo = index + 2
+        const page = await reader.fetch(url, pageNo, () => state.problem !== null)
+        if (page === null || state.problem !== null) return
+        state.problem = check(page, pageNo)
+        if (state.problem === null) for (const member of page.members) members.add(member)
+      })
+    )
+  } catch (error) {
+    state.problem = 'failed'
+    throw error
+  }
+  if (state.problem !== null) return shifted(state.problem)
   if (members.size !== first.size) {
     return shifted(`Bitbucket reported ${String(first.size)} members but listed ${members.size} different ones`)
   }
@@ -161,9 +182,17 @@ class PageReader {
     this.headers = { Authorization: context.authorization, Accept: 'application/json', 'User-Agent': 'bitbucket-2fa-gate' }
   }
 
-  async fetch(url: string, pageNo: number): Promise<MembersPage> {
+  newSet(): AccountSet {
+    return new AccountSet(this.context.keepAccountIds ?? 'all')
+  }
+
+  /** GETs one page; with `skip`, returns null instead when `skip()` is true once a slot is free. */
+  async fetch(url: string, pageNo: number): Promise<MembersPage>
+  async fetch(url: string, pageNo: number, skip: () => boolean): Promise<MembersPage | null>
+  async fetch(url: string, pageNo: number, skip?: () => boolean): Promise<MembersPage | null> {
     const where = `page ${pageNo} of workspace "${this.workspace}"`
-    const { response, attempts } = await this.context.limiter.run(async () => {
+    const answer = await this.context.limiter.run(async () => {
+      if (skip?.()) return null
       try {
         return await getWithRetry(url, this.headers, this.context.retry)
       } catch (error) {
@@ -176,6 +205,8 @@ class PageReader {
         )
       }
     })
+    if (answer === null) return null
+    const { response, attempts } = answer
     this.requests += attempts
     this.context.onResponse?.({ url, status: response.status, attempts })
     if (response.status !== 200) {
@@ -202,19 +233,12 @@ class PageReader {
   }
 }
 
-function listing(workspace: string, members: Map<string, Member>, requests: number): WorkspaceListing {
-  return { workspace, members: [...members.values()], requests }
+function listing(workspace: string, accounts: AccountSet, requests: number): WorkspaceListing {
+  return { workspace, accounts, requests }
 }
 
 function shifted(reason: string): ReadOutcome {
   return { ok: false, reason }
-}
-
-function addAll(into: Map<string, Member>, members: readonly Member[]): void {
-  for (const member of members) {
-    const known = into.get(member.uuid)
-    into.set(member.uuid, known === undefined ? member : { ...known, twoFactor: mergeTwoFactor(known.twoFactor, member.twoFactor) })
-  }
 }
 
 function sameSequence(a: readonly string[], b: readonly string[]): boolean {

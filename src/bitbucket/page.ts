@@ -53,14 +53,19 @@ function readMember(value: unknown): Member | null {
   if (!isRecord(value) || !isRecord(value.user)) return null
   const user = value.user
   if (typeof user.uuid !== 'string' || user.uuid.trim() === '') return null
+  const isAppUser = user.type === 'app_user'
+  const twoFactor = twoFactorOf(user.has_2fa_enabled)
+  // A person with 2FA on is only counted, never named in a report: keep no names for them, so a
+  // listing of 100,000 members stays small in memory.
+  const named = isAppUser || twoFactor !== 'enabled'
   return {
     uuid: user.uuid.trim().toLowerCase(),
     accountId: typeof user.account_id === 'string' && user.account_id !== '' ? user.account_id : null,
-    displayName: typeof user.display_name === 'string' ? user.display_name : '',
-    nickname: typeof user.nickname === 'string' ? user.nickname : '',
+    displayName: named && typeof user.display_name === 'string' ? user.display_name : '',
+    nickname: named && typeof user.nickname === 'string' ? user.nickname : '',
     // Only an explicit app_user is a bot; any other or missing type is judged as a person.
-    isAppUser: user.type === 'app_user',
-    twoFactor: twoFactorOf(user.has_2fa_enabled)
+    isAppUser,
+    twoFactor
   }
 }
 

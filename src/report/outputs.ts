@@ -19,7 +19,7 @@ export const BROKEN_RUN_OUTPUTS: Outputs = { compliant: 'false' }
 export function buildOutputs(verdict: Verdict): Outputs {
   return {
     compliant: String(verdict.compliant),
-    'member-count': String(verdict.accounts.length),
+    'member-count': String(verdict.memberCount),
     'non-compliant-count': String(verdict.nonCompliant.length),
     'unknown-count': String(verdict.unknown.length),
     'exempt-count': String(verdict.exempted.length),

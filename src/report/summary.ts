@@ -70,7 +70,7 @@ export function requestsOf(verdict: Verdict): number {
 }
 
 function headline(verdict: Verdict, options: ReportOptions): string {
-  const people = verdict.accounts.length - verdict.appUsers.length
+  const people = verdict.memberCount - verdict.appUsers.length
   if (verdict.compliant) {
     const unknownNote = verdict.unknown.length > 0 ? ` (${verdict.unknown.length} unknown, allowed by \`fail-on-unknown: false\`)` : ''
     return `✅ Bitbucket 2FA gate: all ${people} people have two-factor authentication or an exemption${unknownNote}`

@@ -3,7 +3,7 @@ import { listMembers } from '../../src/bitbucket/members.js'
 import { ListingError } from '../../src/errors.js'
 import { adminCredential, compliantWorkspace, person } from '../simulator/fixtures.js'
 import { BitbucketSimulator, type FaultRule, type SimOptions } from '../simulator/server.js'
-import { clientContext } from '../support/client.js'
+import { clientContext, membersOf } from '../support/client.js'
 
 let sim: BitbucketSimulator | null = null
 afterEach(async () => {
@@ -27,7 +27,7 @@ describe('parallel paging', () => {
     const s = await start({ workspaces: [compliantWorkspace('acme', 1000)], latencyMs: 5 })
     const { context, limiter } = clientContext(s.apiUrl)
     const result = await listMembers('acme', context)
-    expect(result.members).toHaveLength(1000)
+    expect(membersOf(result)).toHaveLength(1000)
     expect(result.requests).toBe(10)
     expect(s.requests).toBe(10)
     expect(s.maxInFlight).toBeLessThanOrEqual(8)
@@ -49,7 +49,7 @@ describe('parallel paging', () => {
       faults: [{ ...onPage(2), action: { delayMs: 40 } }, { ...onPage(3), action: { delayMs: 20 } }]
     })
     const result = await listMembers('acme', clientContext(s.apiUrl).context)
-    expect(uuidsOf(result.members)).toEqual(uuidsOf(s.workspaces[0]!.members))
+    expect(uuidsOf(membersOf(result))).toEqual(uuidsOf(s.workspaces[0]!.members))
     expect(result.requests).toBe(5)
   })
 
@@ -57,7 +57,7 @@ describe('parallel paging', () => {
     const s = await start({ workspaces: [compliantWorkspace('a', 900), compliantWorkspace('b', 900, 1000), compliantWorkspace('c', 900, 2000)], latencyMs: 3 })
     const { context } = clientContext(s.apiUrl)
     const results = await Promise.all(['a', 'b', 'c'].map((ws) => listMembers(ws, context)))
-    expect(results.map((r) => r.members.length)).toEqual([900, 900, 900])
+    expect(results.map((r) => membersOf(r).length)).toEqual([900, 900, 900])
     expect(results.map((r) => r.requests)).toEqual([9, 9, 9])
     expect(s.maxInFlight).toBeLessThanOrEqual(8)
   })
@@ -68,14 +68,14 @@ describe('parallel paging', () => {
       faults: [{ ...onPage(3), action: { rewrite: (body) => ({ ...body, size: 451 }) } }]
     })
     const result = await listMembers('acme', clientContext(s.apiUrl).context)
-    expect(result.members).toHaveLength(450)
+    expect(membersOf(result)).toHaveLength(450)
     expect(result.requests).toBe(5 + 5)
   })
 
   it('follows next one by one when size is absent', async () => {
     const s = await start({ workspaces: [compliantWorkspace('acme', 450)], includeSize: false, latencyMs: 2 })
     const result = await listMembers('acme', clientContext(s.apiUrl).context)
-    expect(result.members).toHaveLength(450)
+    expect(membersOf(result)).toHaveLength(450)
     expect(s.maxInFlight).toBe(1)
     expect(result.requests).toBe(10)
   })
@@ -88,8 +88,8 @@ describe('a complete listing or none', () => {
       faults: [{ ...onPage(2), action: { mutate: (sim) => sim.workspaces[0]!.members.splice(10, 1) } }]
     })
     const result = await listMembers('acme', clientContext(s.apiUrl).context)
-    expect(uuidsOf(result.members)).toEqual(uuidsOf(s.workspaces[0]!.members))
-    expect(result.members).toHaveLength(249)
+    expect(uuidsOf(membersOf(result))).toEqual(uuidsOf(s.workspaces[0]!.members))
+    expect(membersOf(result)).toHaveLength(249)
   })
 
   it('reads again when a member joins between pages, and does not miss them', async () => {
@@ -99,8 +99,8 @@ describe('a complete listing or none', () => {
       faults: [{ ...onPage(2), action: { mutate: (sim) => sim.workspaces[0]!.members.unshift(joiner) } }]
     })
     const result = await listMembers('acme', clientContext(s.apiUrl).context)
-    expect(result.members.find((m) => m.uuid === joiner.uuid)?.twoFactor).toBe('disabled')
-    expect(result.members).toHaveLength(251)
+    expect(membersOf(result).find((m) => m.uuid === joiner.uuid)?.twoFactor).toBe('disabled')
+    expect(membersOf(result)).toHaveLength(251)
   })
 
   it('does not miss a joiner when Bitbucket leaves out size, even one who joins during the confirming read', async () => {
@@ -112,8 +112,8 @@ describe('a complete listing or none', () => {
       faults: [{ when: (r) => r.page === 2 && ++page2Requests === 2, action: { mutate: (sim) => sim.workspaces[0]!.members.unshift(joiner) } }]
     })
     const result = await listMembers('acme', clientContext(s.apiUrl).context)
-    expect(result.members.find((m) => m.uuid === joiner.uuid)?.twoFactor).toBe('disabled')
-    expect(uuidsOf(result.members)).toEqual(uuidsOf(s.workspaces[0]!.members))
+    expect(membersOf(result).find((m) => m.uuid === joiner.uuid)?.twoFactor).toBe('disabled')
+    expect(uuidsOf(membersOf(result))).toEqual(uuidsOf(s.workspaces[0]!.members))
     expect(result.requests).toBe(4 * 3)
   })
 
@@ -123,7 +123,7 @@ describe('a complete listing or none', () => {
     const firstPageValues = await pageValues(s, 1)
     s.resetStats()
     const result = await listMembers('acme', clientContext(s.apiUrl).context)
-    expect(result.members).toHaveLength(300)
+    expect(membersOf(result)).toHaveLength(300)
   })
 
   it('ignores a spurious next on the last page that leads to an empty page', async () => {
@@ -132,7 +132,7 @@ describe('a complete listing or none', () => {
       faults: [{ ...onPage(2, 2), action: { rewrite: (body, r) => ({ ...body, next: r.url.href.replace('page=2', 'page=3') }) } }]
     })
     const result = await listMembers('acme', clientContext(s.apiUrl).context)
-    expect(result.members).toHaveLength(200)
+    expect(membersOf(result)).toHaveLength(200)
   })
 
   it('fails closed when size stays larger than what is served', async () => {

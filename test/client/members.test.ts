@@ -3,7 +3,7 @@ import { listMembers, MEMBER_FIELDS, membersUrl } from '../../src/bitbucket/memb
 import { BitbucketHttpError, GateError, ListingError } from '../../src/errors.js'
 import { ACCESS_TOKEN, adminCredential, bot, compliantWorkspace, person } from '../simulator/fixtures.js'
 import { BitbucketSimulator, type SimOptions } from '../simulator/server.js'
-import { clientContext } from '../support/client.js'
+import { clientContext, membersOf } from '../support/client.js'
 
 let sim: BitbucketSimulator | null = null
 afterEach(async () => {
@@ -30,26 +30,26 @@ describe('listMembers against the simulator', () => {
     ws.members.push(bot(1))
     const s = await start({ workspaces: [ws] })
     const result = await listMembers('acme', clientContext(s.apiUrl).context)
-    expect(result.members).toHaveLength(251)
-    expect(new Set(result.members.map((m) => m.uuid)).size).toBe(251)
+    expect(membersOf(result)).toHaveLength(251)
+    expect(new Set(membersOf(result).map((m) => m.uuid)).size).toBe(251)
     expect(result.requests).toBe(3)
     expect(s.requests).toBe(3)
-    const byState = (state: string) => result.members.filter((m) => !m.isAppUser && m.twoFactor === state).length
+    const byState = (state: string) => membersOf(result).filter((m) => !m.isAppUser && m.twoFactor === state).length
     expect([byState('enabled'), byState('disabled'), byState('unknown')]).toEqual([248, 1, 1])
-    expect(result.members.filter((m) => m.isAppUser)).toHaveLength(1)
+    expect(membersOf(result).filter((m) => m.isAppUser)).toHaveLength(1)
   })
 
   it('finds a workspace by braced uuid', async () => {
     const ws = compliantWorkspace('acme', 3)
     const s = await start({ workspaces: [ws] })
     const result = await listMembers(ws.uuid, clientContext(s.apiUrl).context)
-    expect(result.members).toHaveLength(3)
+    expect(membersOf(result)).toHaveLength(3)
   })
 
   it('follows next one by one when Bitbucket leaves out size, and confirms with a second read', async () => {
     const s = await start({ workspaces: [compliantWorkspace('acme', 230)], includeSize: false })
     const result = await listMembers('acme', clientContext(s.apiUrl).context)
-    expect(result.members).toHaveLength(230)
+    expect(membersOf(result)).toHaveLength(230)
     expect(result.requests).toBe(6)
   })
 
@@ -59,7 +59,7 @@ describe('listMembers against the simulator', () => {
       credentials: [{ ...adminCredential, adminOf: [] }]
     })
     const result = await listMembers('acme', clientContext(s.apiUrl).context)
-    expect(result.members.every((m) => m.twoFactor === 'unknown')).toBe(true)
+    expect(membersOf(result).every((m) => m.twoFactor === 'unknown')).toBe(true)
   })
 
   it('reads with a Bearer access token', async () => {
@@ -68,7 +68,7 @@ describe('listMembers against the simulator', () => {
       credentials: [{ kind: 'access-token', token: ACCESS_TOKEN, workspace: 'acme', seesFlags: true }]
     })
     const { context } = clientContext(s.apiUrl, { credentials: { kind: 'access-token', token: ACCESS_TOKEN } })
-    expect((await listMembers('acme', context)).members).toHaveLength(3)
+    expect(membersOf(await listMembers('acme', context))).toHaveLength(3)
   })
 
   describe('errors a Bitbucket admin can act on', () => {

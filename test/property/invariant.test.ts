@@ -159,7 +159,9 @@ describe('the gate\'s invariant under random workspaces and faults', () => {
         const truth = sim.workspaces[0]!.members
         const people = truth.filter((m) => m.type !== 'app_user')
         const uuids = (list: readonly { uuid: string }[]) => list.map((m) => m.uuid.toLowerCase()).sort()
-        expect(uuids(verdict.accounts)).toEqual(uuids(truth))
+        expect(verdict.memberCount).toBe(truth.length)
+        expect(uuids(verdict.appUsers)).toEqual(uuids(truth.filter((m) => m.type === 'app_user')))
+        expect(verdict.enabledCount).toBe(people.filter((m) => m.has_2fa_enabled === true).length)
         expect(uuids(verdict.nonCompliant)).toEqual(uuids(people.filter((m) => m.has_2fa_enabled === false)))
         expect(uuids(verdict.unknown)).toEqual(uuids(people.filter((m) => m.has_2fa_enabled !== true && m.has_2fa_enabled !== false)))
         if (verdict.compliant) expect(people.every((m) => m.has_2fa_enabled === true)).toBe(true)

@@ -4,6 +4,7 @@ import type { ClientContext } from '../../src/bitbucket/members.js'
 import { DEFAULT_RETRY_POLICY, WaitBudget } from '../../src/bitbucket/retry.js'
 import { createTransport } from '../../src/bitbucket/transport.js'
 import type { Credentials } from '../../src/inputs.js'
+import type { Member, WorkspaceListing } from '../../src/model.js'
 import { ADMIN_EMAIL, ADMIN_TOKEN } from '../simulator/fixtures.js'
 
 export const adminCredentials: Credentials = { kind: 'api-token', email: ADMIN_EMAIL, token: ADMIN_TOKEN }
@@ -34,4 +35,12 @@ export function clientContext(apiUrl: string, options: { credentials?: Credentia
     }
   }
   return { context, waits, limiter }
+}
+
+/** Every account of a listing as Members (people with 2FA on come back without names). */
+export function membersOf(listing: WorkspaceListing): Member[] {
+  const enabled = [...listing.accounts.enabledAccounts()].map(
+    ([uuid, accountId]): Member => ({ uuid, accountId, displayName: '', nickname: '', isAppUser: false, twoFactor: 'enabled' })
+  )
+  return [...listing.accounts.otherAccounts(), ...enabled]
 }

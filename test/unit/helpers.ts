@@ -1,3 +1,4 @@
+import { AccountSet } from '../../src/accounts.js'
 import type { Member, WorkspaceListing } from '../../src/model.js'
 
 let counter = 0
@@ -17,5 +18,5 @@ export function member(twoFactor: Member['twoFactor'], extra: Partial<Member> = 
 }
 
 export function listing(workspace: string, members: Member[], requests = 1): WorkspaceListing {
-  return { workspace, members, requests }
+  return { workspace, accounts: AccountSet.of(members), requests }
 }

@@ -74,7 +74,8 @@ describe('decideCompliance', () => {
   it('counts each workspace and each account once across workspaces', () => {
     const shared = member('disabled')
     const v = decide([listing('acme', [shared, member('enabled')], 2), listing('beta', [shared, member('enabled')], 3)])
-    expect(v.accounts).toHaveLength(3)
+    expect(v.memberCount).toBe(3)
+    expect(v.enabledCount).toBe(2)
     expect(v.nonCompliant[0]?.workspaces).toEqual(['acme', 'beta'])
     expect(v.workspaces).toEqual([
       { workspace: 'acme', members: 2, appUsers: 0, enabled: 1, nonCompliant: 1, unknown: 0, exempt: 0, requests: 2 },
@@ -87,10 +88,15 @@ describe('mergeListings', () => {
   it('lets a definite answer win over unknown, and disabled win over enabled', () => {
     const a = member('unknown')
     const b = member('enabled')
-    const merged = mergeListings([
-      listing('acme', [a, b]),
-      listing('beta', [{ ...a, twoFactor: 'enabled' }, { ...b, twoFactor: 'disabled' }])
-    ])
-    expect(Object.fromEntries(merged.map((m) => [m.uuid, m.twoFactor]))).toEqual({ [a.uuid]: 'enabled', [b.uuid]: 'disabled' })
+    const merged = mergeListings([listing('acme', [a, b]), listing('beta', [{ ...a, twoFactor: 'enabled' }, { ...b, twoFactor: 'disabled' }])])
+    expect(merged.isEnabled(a.uuid)).toBe(true)
+    expect([...merged.otherAccounts()].map((m) => [m.uuid, m.twoFactor])).toEqual([[b.uuid, 'disabled']])
+    expect(merged.size).toBe(2)
+  })
+
+  it('keeps the name from whichever workspace gave one', () => {
+    const quiet = member('enabled', { displayName: '', nickname: '' })
+    const merged = mergeListings([listing('acme', [quiet]), listing('beta', [{ ...quiet, displayName: 'Named', twoFactor: 'disabled' }])])
+    expect([...merged.otherAccounts()][0]).toMatchObject({ displayName: 'Named', twoFactor: 'disabled' })
   })
 })
