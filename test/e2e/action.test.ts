@@ -119,6 +119,24 @@ describe('the bundled action, run as a runner does', () => {
     expect(run.summary).toMatch(/\| beta \| 121 \|/)
   })
 
+  it('reads several workspaces at once under one cap of 8 requests in flight, and shows the cost', async () => {
+    sim.workspaces.push(compliantWorkspace('gamma', 900, 1000), compliantWorkspace('delta', 900, 2000), compliantWorkspace('eps', 900, 3000))
+    sim.latencyMs = 3
+    try {
+      const run = await runAction({ ...base(), workspace: 'gamma,delta,eps' })
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs['member-count']).toBe('2700')
+      expect(sim.requests).toBe(27)
+      expect(sim.maxInFlight).toBeLessThanOrEqual(8)
+      expect(sim.maxInFlight).toBeGreaterThan(3)
+      expect(run.stdout).toContain('API requests used: 27 of Bitbucket\'s 1000 an hour per user.')
+      expect(run.summary).toContain('API requests used: 27 (Bitbucket allows 1,000 an hour per user).')
+      expect(run.summary).toMatch(/\| gamma \| 900 \| 900 \| 0 \| 0 \| 0 \| 0 \| 9 \|/)
+    } finally {
+      sim.latencyMs = 0
+    }
+  })
+
   it('refuses bad input before any request, as a broken run', async () => {
     for (const [inputs, message] of [
       [{ ...base(), workspace: '../x' }, 'Input `workspace`: "../x" is not a workspace slug'],
@@ -178,8 +196,20 @@ describe('the bundled action, run as a runner does', () => {
     expect(missing.stdout).toContain('::warning::Could not write the job summary')
   })
 
-  it('withholds names in a public repository by default, but keeps them in the outputs', async () => {
-    const run = await runAction(base(), { event: PUBLIC_REPO_EVENT })
+  it('obeys redact: true in a private repository and redact: false in a public one', async () => {
+    const hidden = await runAction({ ...base(), redact: 'true' })
+    expect(hidden.summary).not.toContain('Bob NoTwoFactor')
+    expect(hidden.stdout).not.toContain('Bob NoTwoFactor')
+    const shown = await runAction({ ...base(), redact: 'false' }, { event: PUBLIC_REPO_EVENT })
+    expect(shown.summary).toContain('Bob NoTwoFactor')
+  })
+
+  it.each([
+    ['a public repository', PUBLIC_REPO_EVENT],
+    ['no event payload', null],
+    ['a payload that does not say', { repository: { full_name: 'acme/app' } }]
+  ])('withholds names with %s by default, but keeps them in the outputs', async (_, event) => {
+    const run = await runAction(base(), { event })
     expect(run.exitCode).toBe(1)
     const shown = [run.stdout, run.stderr, run.summary].join('\n')
     for (const secret of ['Bob NoTwoFactor', 'bob', 'Cy Unknown', person(2, false).account_id!]) expect(shown).not.toContain(secret)
