@@ -92,7 +92,7 @@ export async function run(deps: RunDependencies = defaultDependencies()): Promis
         policy: deps.retryPolicy,
         budget: new WaitBudget(deps.retryPolicy.totalWaitMs),
         onRetry: ({ attempt, delayMs, reason }: { attempt: number; delayMs: number; reason: string }) => {
-          core.info(`Bitbucket answered ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}).`)
+          core.info(`${capitalize(reason)}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}).`)
         }
       }
     }
@@ -144,6 +144,10 @@ async function writeSummary(text: string): Promise<void> {
   } catch (error) {
     core.warning(`Could not write the job summary (${errorMessage(error)}); the verdict above stands.`)
   }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
 function readEventPayload(env: NodeJS.ProcessEnv): string | null {

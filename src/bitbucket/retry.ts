@@ -111,7 +111,7 @@ export async function getWithRetry(
       if (outcome instanceof NetworkError) throw new RetriesExhaustedError(outcome, attempt)
       return { response: outcome, attempts: attempt }
     }
-    const reason = outcome instanceof NetworkError ? outcome.code : `HTTP ${outcome.status}`
+    const reason = outcome instanceof NetworkError ? `no answer from Bitbucket (${outcome.code})` : `Bitbucket answered HTTP ${outcome.status}`
     context.onRetry?.({ url, attempt, delayMs, reason })
     await context.clock.sleep(delayMs)
   }

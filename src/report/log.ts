@@ -39,7 +39,7 @@ export function annotationText(verdict: Verdict, redact: boolean): string {
   const counts = [`${verdict.nonCompliant.length} without two-factor authentication`]
   if (verdict.failOnUnknown && verdict.unknown.length > 0) counts.push(`${verdict.unknown.length} unknown`)
   const head = `Bitbucket 2FA gate: ${counts.join(', ')}.`
-  if (redact) return `${head} Names withheld in this public repository; see the job summary.`
+  if (redact) return `${head} Names withheld (\`redact\`: the repository is public or its visibility unknown); see the job summary.`
   const names = failing.slice(0, ANNOTATION_NAMES).map(personLabel).join('; ')
   const more = failing.length > ANNOTATION_NAMES ? ` and ${failing.length - ANNOTATION_NAMES} more (see the job summary)` : ''
   return `${head} ${names}${more}. Each must turn on two-step verification in Bitbucket's personal settings.`

@@ -87,7 +87,7 @@ const CASES: FaultCase[] = [
   {
     name: 'connection reset, then success',
     faults: () => [{ ...page(2), action: { reset: true } }],
-    outcome: recovered(/Bitbucket answered ECONNRESET; retrying/)
+    outcome: recovered(/No answer from Bitbucket \(ECONNRESET\); retrying/)
   },
   {
     name: 'connection reset every time',
@@ -98,7 +98,7 @@ const CASES: FaultCase[] = [
     name: 'a hung request times out, then success',
     timing: { timeoutMs: 300 },
     faults: () => [{ ...page(3), action: { hang: true } }],
-    outcome: recovered(/Bitbucket answered ETIMEDOUT; retrying/)
+    outcome: recovered(/No answer from Bitbucket \(ETIMEDOUT\); retrying/)
   },
   {
     name: 'truncated JSON',
