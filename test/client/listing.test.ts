@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { listMembers } from '../../src/bitbucket/members.js'
 import { ListingError } from '../../src/errors.js'
 import { adminCredential, compliantWorkspace, person } from '../simulator/fixtures.js'
-import { BitbucketSimulator, type FaultRule, type SimOptions } from '../simulator/server.js'
+import type { BitbucketSimulator, FaultRule } from '../simulator/server.js'
 import { clientContext, membersOf } from '../support/client.js'
+import { simulatorPerTest } from '../support/simulator.js'
 
-let sim: BitbucketSimulator | null = null
-afterEach(async () => {
-  await sim?.stop()
-  sim = null
-})
-
-async function start(options: Partial<SimOptions> & Pick<SimOptions, 'workspaces'>): Promise<BitbucketSimulator> {
-  sim = await new BitbucketSimulator({ credentials: [adminCredential], ...options }).start()
-  return sim
-}
+const start = simulatorPerTest()
 
 const uuidsOf = (members: readonly { uuid: string }[]) => members.map((m) => m.uuid).sort()
 const onPage = (page: number, times = 1, workspace?: string): Pick<FaultRule, 'when' | 'times'> => ({
@@ -183,7 +175,6 @@ describe('a complete listing or none', () => {
       expect(error, JSON.stringify(action)).toBeInstanceOf(ListingError)
       expect((error as Error).message).toMatch(/Bitbucket answered 200 on page 2 of workspace "acme", but/)
       await s.stop()
-      sim = null
     }
   })
 })

@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { listMembers, MEMBER_FIELDS, membersUrl } from '../../src/bitbucket/members.js'
 import { BitbucketHttpError, GateError, ListingError } from '../../src/errors.js'
 import { ACCESS_TOKEN, adminCredential, bot, compliantWorkspace, person } from '../simulator/fixtures.js'
-import { BitbucketSimulator, type SimOptions } from '../simulator/server.js'
 import { clientContext, membersOf } from '../support/client.js'
+import { simulatorPerTest } from '../support/simulator.js'
 
-let sim: BitbucketSimulator | null = null
-afterEach(async () => {
-  await sim?.stop()
-  sim = null
-})
-
-async function start(options: Partial<SimOptions> & Pick<SimOptions, 'workspaces'>): Promise<BitbucketSimulator> {
-  sim = await new BitbucketSimulator({ credentials: [adminCredential], ...options }).start()
-  return sim
-}
+const start = simulatorPerTest()
 
 describe('listMembers against the simulator', () => {
   it('asks for the 2FA flag with %2B, pagelen 100, and never a bare whitelist', () => {
@@ -143,7 +134,6 @@ describe('listMembers against the simulator', () => {
     const s = await start({ workspaces: [compliantWorkspace('acme', 1)] })
     const url = s.apiUrl
     await s.stop()
-    sim = null
     const { context, waits } = clientContext(url)
     const error: unknown = await listMembers('acme', context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(GateError)
