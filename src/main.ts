@@ -2,17 +2,17 @@ import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
 import { authorizationFor, secretsOf } from './bitbucket/auth.js'
 import { Limiter } from './bitbucket/limiter.js'
-import { listMembers } from './bitbucket/members.js'
+import { listMembers, type ClientContext } from './bitbucket/members.js'
 import { DEFAULT_RETRY_POLICY, systemClock, WaitBudget, type Clock, type RetryPolicy } from './bitbucket/retry.js'
 import { createTransport, type Transport } from './bitbucket/transport.js'
 import { errorMessage, GateError } from './errors.js'
 import { utcDay } from './exemptions.js'
-import { isCleartextRemote, parseInputs } from './inputs.js'
+import { isCleartextRemote, parseInputs, type Inputs } from './inputs.js'
 import { annotationText, verdictLogLines } from './report/log.js'
 import { BROKEN_RUN_OUTPUTS, buildOutputs, type Outputs } from './report/outputs.js'
 import { renderErrorSummary, renderSummary } from './report/summary.js'
 import { scrubSecrets } from './secrets.js'
-import { decideCompliance } from './verdict.js'
+import { decideCompliance, type Verdict } from './verdict.js'
 import { shouldRedact } from './visibility.js'
 
 /** Requests in flight across the whole run. */
@@ -74,29 +74,8 @@ export async function run(deps: RunDependencies = defaultDependencies()): Promis
       core.warning(`Input \`api-url\` uses plain http:// to ${inputs.apiUrl.host}: credentials cross the network in clear text. Use https://.`)
     }
     const redact = shouldRedact(inputs.redact, readEventPayload(deps.env))
-    const limiter = new Limiter(MAX_IN_FLIGHT)
-    const context = {
-      apiUrl: inputs.apiUrl,
-      authorization: authorizationFor(inputs.credentials),
-      credentials: inputs.credentials,
-      limiter,
-      keepAccountIds: new Set(inputs.exemptions.filter((e) => e.idKind === 'account_id').map((e) => e.id)),
-      onResponse: ({ url, status, attempts }: { url: string; status: number; attempts: number }) => {
-        core.debug(`GET ${url} → ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}`)
-      },
-      retry: {
-        transport: deps.transport,
-        clock: deps.clock,
-        random: deps.random,
-        now: () => deps.now().getTime(),
-        policy: deps.retryPolicy,
-        budget: new WaitBudget(deps.retryPolicy.totalWaitMs),
-        onRetry: ({ attempt, delayMs, reason }: { attempt: number; delayMs: number; reason: string }) => {
-          core.info(`${capitalize(reason)}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}).`)
-        }
-      }
-    }
     core.info(`Reading the members of ${inputs.workspaces.join(', ')} from ${inputs.apiUrl.origin}`)
+    const context = clientContext(inputs, deps)
     const listings = await Promise.all(inputs.workspaces.map((workspace) => listMembers(workspace, context)))
     const verdict = decideCompliance(listings, {
       exemptions: inputs.exemptions,
@@ -105,23 +84,7 @@ export async function run(deps: RunDependencies = defaultDependencies()): Promis
     })
     setOutputs(buildOutputs(verdict))
     summary = renderSummary(verdict, { redact, failOnViolation: inputs.failOnViolation })
-    for (const line of verdictLogLines(verdict, redact)) core.info(scrubSecrets(line, secrets))
-    for (const { exemption } of verdict.unmatchedExemptions) {
-      core.warning(`Exemption on \`exempt\` line ${exemption.line} matches no member's account_id or {uuid}; remove it or fix the id.`)
-    }
-    for (const exemption of verdict.expiredExemptions) {
-      core.warning(`Exemption on \`exempt\` line ${exemption.line} expired on ${exemption.until ?? ''} and no longer applies.`)
-    }
-    if (!verdict.failOnUnknown && verdict.unknown.length > 0) {
-      core.warning(`${verdict.unknown.length} people have an unknown 2FA flag; \`fail-on-unknown: false\` lets them pass.`)
-    }
-    if (verdict.compliant) {
-      core.info('Every person has two-factor authentication on, or an exemption in force.')
-    } else {
-      const text = scrubSecrets(annotationText(verdict, redact), secrets)
-      if (inputs.failOnViolation) core.setFailed(text)
-      else core.warning(`${text} (report only: \`fail-on-violation: false\`)`)
-    }
+    reportVerdict(verdict, inputs, redact, secrets)
   } catch (error) {
     setOutputs(BROKEN_RUN_OUTPUTS)
     const message = scrubSecrets(errorMessage(error), secrets)
@@ -129,6 +92,53 @@ export async function run(deps: RunDependencies = defaultDependencies()): Promis
     core.setFailed(error instanceof GateError ? message : `Unexpected error: ${message}. Please report it at the issue tracker.`)
   } finally {
     if (wantSummary) await writeSummary(scrubSecrets(summary, secrets))
+  }
+}
+
+/** The Bitbucket client's wiring: one limiter for all workspaces, one wait budget for the run. */
+function clientContext(inputs: Inputs, deps: RunDependencies): ClientContext {
+  return {
+    apiUrl: inputs.apiUrl,
+    authorization: authorizationFor(inputs.credentials),
+    credentials: inputs.credentials,
+    limiter: new Limiter(MAX_IN_FLIGHT),
+    // People with 2FA on are kept as a uuid; their account id only when an exemption names it.
+    keepAccountIds: new Set(inputs.exemptions.filter((e) => e.idKind === 'account_id').map((e) => e.id)),
+    onResponse: ({ url, status, attempts }) => {
+      core.debug(`GET ${url} → ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}`)
+    },
+    retry: {
+      transport: deps.transport,
+      clock: deps.clock,
+      random: deps.random,
+      now: () => deps.now().getTime(),
+      policy: deps.retryPolicy,
+      budget: new WaitBudget(deps.retryPolicy.totalWaitMs),
+      onRetry: ({ attempt, delayMs, reason }) => {
+        core.info(`${capitalize(reason)}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}).`)
+      }
+    }
+  }
+}
+
+/** The verdict in the log, as warnings, and as the step's failure (or a warning when reporting only). */
+function reportVerdict(verdict: Verdict, inputs: Inputs, redact: boolean, secrets: readonly string[]): void {
+  for (const line of verdictLogLines(verdict, redact)) core.info(scrubSecrets(line, secrets))
+  for (const { exemption } of verdict.unmatchedExemptions) {
+    core.warning(`Exemption on \`exempt\` line ${exemption.line} matches no member's account_id or {uuid}; remove it or fix the id.`)
+  }
+  for (const exemption of verdict.expiredExemptions) {
+    core.warning(`Exemption on \`exempt\` line ${exemption.line} expired on ${exemption.until ?? ''} and no longer applies.`)
+  }
+  if (!verdict.failOnUnknown && verdict.unknown.length > 0) {
+    core.warning(`${verdict.unknown.length} people have an unknown 2FA flag; \`fail-on-unknown: false\` lets them pass.`)
+  }
+  if (verdict.compliant) {
+    core.info('Every person has two-factor authentication on, or an exemption in force.')
+  } else {
+    const text = scrubSecrets(annotationText(verdict, redact), secrets)
+    if (inputs.failOnViolation) core.setFailed(text)
+    else core.warning(`${text} (report only: \`fail-on-violation: false\`)`)
   }
 }
 

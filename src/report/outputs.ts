@@ -12,8 +12,16 @@ export type OutputName =
 
 export type Outputs = Partial<Record<OutputName, string>>
 
-/** A broken run proves nothing: only `compliant=false`, no counts that could read as "nobody". */
-export const BROKEN_RUN_OUTPUTS: Outputs = { compliant: 'false' }
+/** A broken run proves nothing: `compliant=false`, and counts and lists empty, never a "nobody". */
+export const BROKEN_RUN_OUTPUTS: Outputs = {
+  compliant: 'false',
+  'member-count': '',
+  'non-compliant-count': '',
+  'unknown-count': '',
+  'exempt-count': '',
+  'non-compliant': '',
+  unknown: ''
+}
 
 /** The step's outputs, full data even when the report is redacted (later steps may need it). */
 export function buildOutputs(verdict: Verdict): Outputs {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ACCESS_TOKEN, ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, bot, compliantWorkspace, person } from '../simulator/fixtures.js'
 import { BitbucketSimulator, type SimWorkspace } from '../simulator/server.js'
+import { BROKEN_RUN_OUTPUTS } from '../../src/report/outputs.js'
 import { PUBLIC_REPO_EVENT, runAction, spawnNode, workflowCommands } from '../support/action.js'
 
 const sim = new BitbucketSimulator({
@@ -149,7 +150,7 @@ describe('the bundled action, run as a runner does', () => {
       const run = await runAction(inputs)
       expect(run.exitCode, message).toBe(1)
       expect(workflowCommands(run.stdout).filter((line) => line.startsWith('::error::') && line.includes(message)), message).toHaveLength(1)
-      expect(run.outputs).toEqual({ compliant: 'false' })
+      expect(run.outputs).toEqual(BROKEN_RUN_OUTPUTS)
       expect(run.summary).toContain('no verdict, the check itself failed')
     }
     expect(sim.requests).toBe(0)
@@ -158,7 +159,7 @@ describe('the bundled action, run as a runner does', () => {
   it('fails a 401 as a broken run, never as a verdict, and prints no secret', async () => {
     const run = await runAction({ ...base(), token: 'ATATT-wrong-secret-value' })
     expect(run.exitCode).toBe(1)
-    expect(run.outputs).toEqual({ compliant: 'false' })
+    expect(run.outputs).toEqual(BROKEN_RUN_OUTPUTS)
     expect(run.stdout).toContain('::error::Bitbucket answered 401 Unauthorized for workspace "acme"')
     expect(run.summary).toContain('no verdict')
     expect(run.summary).not.toContain('without two-factor')
@@ -170,7 +171,7 @@ describe('the bundled action, run as a runner does', () => {
     const run = await runAction({ ...base(), email: 'member@example.com', token: 'ATATT-member-token' })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain('not a workspace admin')
-    expect(run.outputs).toEqual({ compliant: 'false' })
+    expect(run.outputs).toEqual(BROKEN_RUN_OUTPUTS)
   })
 
   it('says so when an access token does not see the flag', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, compliantWorkspace, person } from '../simulator/fixtures.js'
 import { BitbucketSimulator, RATE_LIMIT_TEXT, type FaultRule, type SimUser } from '../simulator/server.js'
+import { BROKEN_RUN_OUTPUTS } from '../../src/report/outputs.js'
 import { runAction, workflowCommands, type ActionRun } from '../support/action.js'
 import { nodesOfType, parseGfm } from '../support/markdown.js'
 
@@ -219,7 +220,7 @@ describe('fault injection against the bundled action', () => {
       expect((JSON.parse(run.outputs['non-compliant']!) as { uuid: string }[]).map((p) => p.uuid).sort()).toEqual(expected)
       if (outcome.log) expect(run.stdout).toMatch(outcome.log)
     } else {
-      expect(run.outputs).toEqual({ compliant: 'false' })
+      expect(run.outputs).toEqual(BROKEN_RUN_OUTPUTS)
       expect(errors[0]).toMatch(outcome.message)
       expect(run.summary).toContain('no verdict, the check itself failed')
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseExemptions } from '../../src/exemptions.js'
 import type { Member } from '../../src/model.js'
 import { annotationText, verdictLogLines } from '../../src/report/log.js'
-import { buildOutputs } from '../../src/report/outputs.js'
+import { BROKEN_RUN_OUTPUTS, buildOutputs } from '../../src/report/outputs.js'
 import { MAX_ROWS, REDACTED_NOTE, renderErrorSummary, renderSummary } from '../../src/report/summary.js'
 import { decideCompliance } from '../../src/verdict.js'
 import { nodesOfType, parseGfm, tablesByHeading, textOf } from '../support/markdown.js'
@@ -139,5 +139,12 @@ describe('buildOutputs', () => {
     expect(JSON.parse(outputs['non-compliant']!)).toEqual([
       { uuid: bad.uuid, account_id: bad.accountId, display_name: 'Zoë\u2028<b>', nickname: bad.nickname, workspaces: ['acme'] }
     ])
+  })
+})
+
+describe('BROKEN_RUN_OUTPUTS', () => {
+  it('sets every output, with compliant=false and nothing that reads as a count', () => {
+    expect(Object.keys(BROKEN_RUN_OUTPUTS).sort()).toEqual(Object.keys(buildOutputs(verdictOf([member('enabled')]))).sort())
+    expect(Object.entries(BROKEN_RUN_OUTPUTS).filter(([, value]) => value !== '')).toEqual([['compliant', 'false']])
   })
 })
