@@ -8,10 +8,13 @@ export interface ReportOptions {
   readonly redact: boolean
   /** Whether the step fails on this verdict (`fail-on-violation`). */
   readonly failOnViolation: boolean
+  /** Rows a table shows before it points to the outputs instead; default MAX_ROWS. */
+  readonly maxRows?: number
 }
 
-/** Rows a table shows before it points to the outputs instead: the summary must stay well under 1 MiB. */
 export const MAX_ROWS = 500
+/** GitHub refuses a job summary over 1 MiB; stay under it with room for other steps. */
+export const MAX_SUMMARY_BYTES = 900 * 1024
 export const HOURLY_BUDGET = 1000
 
 export const HOW_TO_FIX =
@@ -24,22 +27,37 @@ export const REDACTED_NOTE =
   'without 2FA is a target list. To see them, set `redact: false` on a private repository, or read the `non-compliant` and ' +
   '`unknown` outputs in a private channel.'
 
-/** The job summary for a verdict, as GitHub-flavoured Markdown without raw HTML. */
+/**
+ * The job summary for a verdict, as GitHub-flavoured Markdown without raw HTML, within
+ * MAX_SUMMARY_BYTES: tables are cut shorter (the outputs keep everyone) until it fits.
+ */
 export function renderSummary(verdict: Verdict, options: ReportOptions): string {
+  let maxRows = options.maxRows ?? MAX_ROWS
+  let text = renderWith(verdict, { ...options, maxRows })
+  while (Buffer.byteLength(text, 'utf8') > MAX_SUMMARY_BYTES && maxRows > 1) {
+    maxRows = Math.floor(maxRows / 2)
+    text = renderWith(verdict, { ...options, maxRows })
+  }
+  return text
+}
+
+type RenderOptions = ReportOptions & { readonly maxRows: number }
+
+function renderWith(verdict: Verdict, options: RenderOptions): string {
   const lines: string[] = [`## ${headline(verdict, options)}`, '']
   lines.push(...workspaceTable(verdict), '')
   if (options.redact) lines.push(`> ${REDACTED_NOTE}`, '')
-  lines.push(...peopleSection('Without two-factor authentication', verdict.nonCompliant, options.redact))
+  lines.push(...peopleSection('Without two-factor authentication', verdict.nonCompliant, options))
   lines.push(
     ...peopleSection(
       verdict.failOnUnknown ? 'Unknown: Bitbucket did not say (fails the gate)' : 'Unknown: Bitbucket did not say (`fail-on-unknown: false`)',
       verdict.unknown,
-      options.redact
+      options
     )
   )
-  lines.push(...exemptedSection(verdict, options.redact))
+  lines.push(...exemptedSection(verdict, options))
   lines.push(...exemptionNotes(verdict))
-  lines.push(...appUserSection(verdict.appUsers, options.redact))
+  lines.push(...appUserSection(verdict.appUsers, options))
   if (verdict.nonCompliant.length + verdict.unknown.length > 0) {
     lines.push('### How to fix', '', HOW_TO_FIX, '')
     if (verdict.unknown.length > 0) {
@@ -94,23 +112,23 @@ function workspaceTable(verdict: Verdict): string[] {
   ]
 }
 
-function peopleSection(title: string, people: readonly AccountRecord[], redact: boolean): string[] {
+function peopleSection(title: string, people: readonly AccountRecord[], { redact, maxRows }: RenderOptions): string[] {
   if (people.length === 0) return []
   const heading = `### ${title} (${people.length})`
   if (redact) return [heading, '', 'Names withheld (see the note above).', '']
-  const shown = people.slice(0, MAX_ROWS)
+  const shown = people.slice(0, maxRows)
   return [
     heading,
     '',
     '| Name | Nickname | Account ID | Workspaces |',
     '| --- | --- | --- | --- |',
     ...shown.map((p) => `| ${cell(p.displayName)} | ${cell(p.nickname)} | ${cell(p.accountId ?? p.uuid)} | ${workspacesCell(p)} |`),
-    ...overflow(people.length),
+    ...overflow(people.length, maxRows),
     ''
   ]
 }
 
-function exemptedSection(verdict: Verdict, redact: boolean): string[] {
+function exemptedSection(verdict: Verdict, { redact, maxRows }: RenderOptions): string[] {
   const { exempted } = verdict
   if (exempted.length === 0) return []
   const heading = `### Exempted (${exempted.length})`
@@ -121,12 +139,12 @@ function exemptedSection(verdict: Verdict, redact: boolean): string[] {
     '| Name | Account ID | 2FA | Until | Reason |',
     '| --- | --- | --- | --- | --- |',
     ...exempted
-      .slice(0, MAX_ROWS)
+      .slice(0, maxRows)
       .map(
         ({ account, exemption }) =>
           `| ${cell(account.displayName)} | ${cell(account.accountId ?? account.uuid)} | ${account.twoFactor === 'disabled' ? 'off' : 'unknown'} | ${exemption.until ?? 'no end'} | ${cell(exemption.reason, 200)} |`
       ),
-    ...overflow(exempted.length),
+    ...overflow(exempted.length, maxRows),
     ''
   ]
 }
@@ -145,7 +163,7 @@ function exemptionNotes(verdict: Verdict): string[] {
   return notes.length === 0 ? [] : ['### Exemptions to review', '', ...notes, '']
 }
 
-function appUserSection(appUsers: readonly AccountRecord[], redact: boolean): string[] {
+function appUserSection(appUsers: readonly AccountRecord[], { redact, maxRows }: RenderOptions): string[] {
   if (appUsers.length === 0) return []
   const heading = `### App users (${appUsers.length}): bots, two-step verification does not apply`
   if (redact) return [heading, '']
@@ -154,8 +172,8 @@ function appUserSection(appUsers: readonly AccountRecord[], redact: boolean): st
     '',
     '| Name | Account ID | Workspaces |',
     '| --- | --- | --- |',
-    ...appUsers.slice(0, MAX_ROWS).map((a) => `| ${cell(a.displayName)} | ${cell(a.accountId ?? a.uuid)} | ${workspacesCell(a)} |`),
-    ...overflow(appUsers.length),
+    ...appUsers.slice(0, maxRows).map((a) => `| ${cell(a.displayName)} | ${cell(a.accountId ?? a.uuid)} | ${workspacesCell(a)} |`),
+    ...overflow(appUsers.length, maxRows),
     ''
   ]
 }
@@ -173,6 +191,6 @@ function workspacesCell(account: AccountRecord): string {
   return account.workspaces.map((w) => escapeMarkdown(w)).join(', ')
 }
 
-function overflow(total: number): string[] {
-  return total > MAX_ROWS ? ['', `… and ${total - MAX_ROWS} more: the full list is in the step's outputs.`] : []
+function overflow(total: number, maxRows: number): string[] {
+  return total > maxRows ? ['', `… and ${total - maxRows} more: the full list is in the step's outputs.`] : []
 }

@@ -3,7 +3,7 @@ import { parseExemptions } from '../../src/exemptions.js'
 import type { Member } from '../../src/model.js'
 import { annotationText, verdictLogLines } from '../../src/report/log.js'
 import { BROKEN_RUN_OUTPUTS, buildOutputs } from '../../src/report/outputs.js'
-import { MAX_ROWS, REDACTED_NOTE, renderErrorSummary, renderSummary } from '../../src/report/summary.js'
+import { MAX_ROWS, MAX_SUMMARY_BYTES, REDACTED_NOTE, renderErrorSummary, renderSummary } from '../../src/report/summary.js'
 import { decideCompliance } from '../../src/verdict.js'
 import { nodesOfType, parseGfm, tablesByHeading, textOf } from '../support/markdown.js'
 import { listing, member } from './helpers.js'
@@ -93,6 +93,18 @@ describe('renderSummary', () => {
     const table = tablesByHeading(parseGfm(markdown)).get(`Without two-factor authentication (${MAX_ROWS + 3})`)!
     expect(table.children).toHaveLength(MAX_ROWS + 1)
     expect(markdown).toContain('… and 3 more: the full list is in the step\'s outputs.')
+  })
+
+  it('stays under GitHub\'s 1 MiB summary limit whatever the names', () => {
+    const worst = '<.:@|>'.repeat(14)
+    const people = Array.from({ length: 3 * 2000 }, (_, i) =>
+      member(i % 3 === 0 ? 'disabled' : i % 3 === 1 ? 'unknown' : 'disabled', { displayName: worst, nickname: worst, isAppUser: i % 3 === 2 })
+    )
+    const markdown = renderSummary(verdictOf([member('enabled'), ...people]), { redact: false, failOnViolation: true })
+    expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES)
+    expect(Buffer.byteLength(renderSummary(verdictOf([member('enabled'), ...people]), { redact: false, failOnViolation: true, maxRows: 10_000 }))).toBeLessThanOrEqual(MAX_SUMMARY_BYTES)
+    expect(markdown).toContain('more: the full list is in the step\'s outputs.')
+    expect(nodesOfType(parseGfm(markdown), 'html')).toEqual([])
   })
 
   it('renders a broken run apart from a verdict, with the message escaped', () => {
