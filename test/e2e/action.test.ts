@@ -62,6 +62,7 @@ describe('the bundled action, run as a runner does', () => {
       unknown: '[]'
     })
     expect(run.summary).toContain('## ✅ Bitbucket 2FA gate: all 120 people have two-factor authentication')
+    expect(run.stderr).toBe('')
     expect(run.stdout).toContain('API requests used: 2')
     expect(sim.requests).toBe(2)
   })
