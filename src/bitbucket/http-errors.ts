@@ -11,6 +11,7 @@ export interface FailureContext {
   readonly page: number
   readonly attempts: number
   readonly credentials: Credentials
+  readonly apiUrl: URL
 }
 
 interface BitbucketErrorBody {
@@ -51,7 +52,10 @@ export function describeHttpFailure(response: HttpResponse, context: FailureCont
       return new BitbucketHttpError(
         404,
         `Bitbucket answered 404 for ${ws}: the workspace does not exist or these credentials cannot see it. ` +
-          'Check the `workspace` input (the id in bitbucket.org/<workspace>/, or its {uuid}) and that the token belongs to an admin of that workspace.'
+          'Check the `workspace` input (the id in bitbucket.org/<workspace>/, or its {uuid}) and that the token belongs to an admin of that workspace.' +
+          (context.apiUrl.pathname.endsWith('/2.0')
+            ? ''
+            : ` Also check \`api-url\` (${context.apiUrl.href}): Bitbucket Cloud's API lives under /2.0, as in the default https://api.bitbucket.org/2.0.`)
       )
     case status === 410:
       return new BitbucketHttpError(

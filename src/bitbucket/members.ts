@@ -210,7 +210,13 @@ class PageReader {
     this.requests += attempts
     this.context.onResponse?.({ url, status: response.status, attempts })
     if (response.status !== 200) {
-      throw describeHttpFailure(response, { workspace: this.workspace, page: pageNo, attempts, credentials: this.context.credentials })
+      throw describeHttpFailure(response, {
+        workspace: this.workspace,
+        page: pageNo,
+        attempts,
+        credentials: this.context.credentials,
+        apiUrl: this.context.apiUrl
+      })
     }
     return parseMembersPage(response, where)
   }

@@ -16,7 +16,7 @@ export function personLabel(account: AccountRecord): string {
 export function verdictLogLines(verdict: Verdict, redact: boolean): string[] {
   const lines = verdict.workspaces.map(
     (w) =>
-      `Workspace ${w.workspace}: ${w.members} members (${w.appUsers} app users): ${w.enabled} with 2FA, ` +
+      `Workspace ${w.workspace}: ${w.members} members, of them app users: ${w.appUsers}; people: ${w.enabled} with 2FA, ` +
       `${w.nonCompliant} without, ${w.unknown} unknown, ${w.exempt} exempt; ${w.requests} API requests`
   )
   const groups: [string, readonly AccountRecord[]][] = [

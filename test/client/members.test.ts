@@ -100,6 +100,10 @@ describe('listMembers against the simulator', () => {
       const error = await failure(listMembers('nope', clientContext(s.apiUrl).context))
       expect(error.status).toBe(404)
       expect(error.message).toContain('workspace "nope": the workspace does not exist or these credentials cannot see it')
+      expect(error.message).not.toContain('api-url')
+      const { context } = clientContext(s.apiUrl.replace(/\/2\.0$/, ''))
+      const wrongBase = await failure(listMembers('acme', context))
+      expect(wrongBase.message).toContain("Bitbucket Cloud's API lives under /2.0")
     })
 
     it('410 passes on Bitbucket\'s message and announcement', async () => {
