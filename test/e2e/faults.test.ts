@@ -91,6 +91,11 @@ const CASES: FaultCase[] = [
     outcome: recovered(/No answer from Bitbucket \(ECONNRESET\); retrying/)
   },
   {
+    name: 'connection dropped halfway through a body, then success',
+    faults: () => [{ ...page(3), action: { cut: true } }],
+    outcome: recovered(/No answer from Bitbucket \(ECONNRESET\); retrying/)
+  },
+  {
     name: 'connection reset every time',
     faults: () => [{ ...always, action: { reset: true } }],
     outcome: { pass: false, message: /Could not get an answer from http:\/\/127\.0\.0\.1:\d+ for page 1 of workspace "acme": ECONNRESET, after 6 attempts/ }

@@ -71,6 +71,8 @@ export type FaultAction =
   | { readonly hang: true }
   /** Serve the right page cut short, as a complete response. */
   | { readonly truncate: true }
+  /** Start the right page with its full Content-Length, then drop the connection halfway. */
+  | { readonly cut: true }
   /** Change the simulator's state, then serve normally. */
   | { readonly mutate: (sim: BitbucketSimulator) => void }
   /** Serve the normal page, rewritten. */
@@ -215,6 +217,7 @@ export class BitbucketSimulator {
 
     let rewrite: ((body: PageBody, request: SimRequest) => unknown) | null = null
     let truncate = false
+    let cut = false
     const rule = this.faults.find((f) => (f.times ?? 1) > 0 && (f.when?.(request) ?? true))
     if (rule) {
       rule.times = (rule.times ?? 1) - 1
@@ -237,6 +240,7 @@ export class BitbucketSimulator {
       if ('delayMs' in action) await sleep(action.delayMs)
       if ('rewrite' in action) rewrite = action.rewrite
       if ('truncate' in action) truncate = true
+      if ('cut' in action) cut = true
     }
 
     const answer = this.answer(url, workspaceId, authorization)
@@ -248,6 +252,12 @@ export class BitbucketSimulator {
     const body = rewrite ? rewrite(answer.body, request) : answer.body
     let text = JSON.stringify(body)
     if (truncate) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)))
+    if (cut) {
+      record('reset')
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) })
+      res.write(text.slice(0, Math.floor(text.length / 2)), () => req.socket.destroy())
+      return
+    }
     record(200)
     send(res, 200, 'application/json; charset=utf-8', text)
   }
