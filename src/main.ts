@@ -35,12 +35,9 @@ export interface RunDependencies {
 export function defaultDependencies(env: NodeJS.ProcessEnv = process.env): RunDependencies {
   let timeoutMs = REQUEST_TIMEOUT_MS
   let delayScale = 1
-  const timing = env.BITBUCKET_2FA_GATE_TEST_TIMING
-  if (timing) {
-    const parsed = JSON.parse(timing) as { timeoutMs?: unknown; delayScale?: unknown }
-    if (typeof parsed.timeoutMs === 'number') timeoutMs = parsed.timeoutMs
-    if (typeof parsed.delayScale === 'number') delayScale = parsed.delayScale
-  }
+  const timing = readTestTiming(env.BITBUCKET_2FA_GATE_TEST_TIMING)
+  if (typeof timing.timeoutMs === 'number') timeoutMs = timing.timeoutMs
+  if (typeof timing.delayScale === 'number') delayScale = timing.delayScale
   const clock: Clock = delayScale === 1 ? systemClock : { sleep: (ms) => systemClock.sleep(ms * delayScale) }
   return {
     env,
@@ -153,6 +150,17 @@ async function writeSummary(text: string): Promise<void> {
     await core.summary.addRaw(text, true).write()
   } catch (error) {
     core.warning(`Could not write the job summary (${errorMessage(error)}); the verdict above stands.`)
+  }
+}
+
+/** The test hook, read leniently: a malformed value changes nothing rather than crash the run. */
+function readTestTiming(text: string | undefined): { timeoutMs?: unknown; delayScale?: unknown } {
+  if (!text) return {}
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return typeof parsed === 'object' && parsed !== null ? parsed : {}
+  } catch {
+    return {}
   }
 }
 

@@ -90,8 +90,8 @@ async function readFollowingNext(reader: PageReader, first: MembersPage | null):
   const size = page.size
   const cap = size === null ? MAX_PAGES : Math.min(MAX_PAGES, Math.ceil(size / Math.max(1, page.members.length)) + 2)
   for (;;) {
-    if (page.page !== null && page.page !== pageNo) return shifted(`page ${pageNo} answered as page ${page.page}`)
-    if (page.size !== size) return shifted(`its size changed from ${String(size)} to ${String(page.size)}`)
+    const mismatch = pageMismatch(page, pageNo, size)
+    if (mismatch !== null) return shifted(mismatch)
     for (const member of page.members) {
       members.add(member)
       sequence.push(member.uuid)
@@ -143,10 +143,8 @@ async function readInParallel(reader: PageReader, first: MembersPage, urls: read
   // Each page is checked and folded in as it arrives, so only the members stay in memory; once one
   // page does not add up, pages still queued are not fetched.
   const check = (page: MembersPage, pageNo: number): string | null => {
-    if (page.page !== null && page.page !== pageNo) return `page ${pageNo} answered as page ${page.page}`
-    if (page.size !== first.size) return `its size changed from ${String(first.size)} to ${String(page.size)}`
     if ((page.next === null) !== (pageNo === last)) return `page ${pageNo} of ${last} ${page.next === null ? 'ended the listing early' : 'pointed past the end'}`
-    return null
+    return pageMismatch(page, pageNo, first.size)
   }
   try {
     await Promise.all(
@@ -241,6 +239,13 @@ class PageReader {
 
 function listing(workspace: string, accounts: AccountSet, requests: number): WorkspaceListing {
   return { workspace, accounts, requests }
+}
+
+/** A page that is not the one asked for, or reports another `size` than page 1: the listing moved. */
+function pageMismatch(page: MembersPage, pageNo: number, size: number | null): string | null {
+  if (page.page !== null && page.page !== pageNo) return `page ${pageNo} answered as page ${page.page}`
+  if (page.size !== size) return `its size changed from ${String(size)} to ${String(page.size)}`
+  return null
 }
 
 function shifted(reason: string): ReadOutcome {
