@@ -1,4 +1,4 @@
-import { mergeTwoFactor, type Member } from './model.js'
+import { mergeSightings, type Member } from './model.js'
 
 /** Account ids to keep for people with 2FA on: those an exemption names, or all of them. */
 export type KeepAccountIds = ReadonlySet<string> | 'all'
@@ -8,11 +8,14 @@ export type KeepAccountIds = ReadonlySet<string> | 'all'
  * report, so they are a uuid (and an account id only when an exemption names it), while app users and
  * people without proven 2FA are kept whole. 100,000 members then fit in a few MB.
  *
- * Merging follows mergeTwoFactor: `disabled` seen anywhere wins, then `enabled`, then unknown.
+ * Sightings of one uuid merge by mergeSightings, so the result is the same in any order. A uuid seen
+ * with two different account ids is recorded in `accountIdConflicts`: an exemption naming either id
+ * cannot be trusted to mean that person.
  */
 export class AccountSet {
   private readonly enabled = new Map<string, string | null>()
   private readonly others = new Map<string, Member>()
+  private readonly conflicts = new Map<string, Set<string>>()
 
   constructor(private readonly keepAccountIds: KeepAccountIds = 'all') {}
 
@@ -30,10 +33,6 @@ export class AccountSet {
     return this.enabled.size
   }
 
-  has(uuid: string): boolean {
-    return this.enabled.has(uuid) || this.others.has(uuid)
-  }
-
   isEnabled(uuid: string): boolean {
     return this.enabled.has(uuid)
   }
@@ -48,29 +47,24 @@ export class AccountSet {
     return this.others.values()
   }
 
+  /** uuid → every account id it was seen with, for the uuids seen with more than one. */
+  accountIdConflicts(): ReadonlyMap<string, ReadonlySet<string>> {
+    return this.conflicts
+  }
+
   add(member: Member): void {
     const { uuid } = member
-    const other = this.others.get(uuid)
-    if (this.enabled.has(uuid)) {
-      // Only `disabled` beats an `enabled` sighting, and it brings the names with it.
-      if (member.twoFactor === 'disabled') {
-        this.enabled.delete(uuid)
-        this.others.set(uuid, member)
-      }
+    const enabledId = this.enabled.get(uuid)
+    const known: Member | undefined =
+      enabledId !== undefined
+        ? { uuid, accountId: enabledId, displayName: '', nickname: '', isAppUser: false, twoFactor: 'enabled' }
+        : this.others.get(uuid)
+    if (known === undefined) {
+      this.put(member)
       return
     }
-    if (other === undefined) {
-      if (isEnabledPerson(member)) this.enabled.set(uuid, this.keep(member.accountId))
-      else this.others.set(uuid, member)
-      return
-    }
-    const twoFactor = mergeTwoFactor(other.twoFactor, member.twoFactor)
-    if (twoFactor === 'enabled' && !other.isAppUser) {
-      this.others.delete(uuid)
-      this.enabled.set(uuid, this.keep(other.accountId ?? member.accountId))
-    } else if (twoFactor !== other.twoFactor) {
-      this.others.set(uuid, { ...(member.twoFactor === twoFactor ? member : other), twoFactor })
-    }
+    this.noteAccountIds(uuid, known.accountId, member.accountId)
+    this.put(mergeSightings(known, member))
   }
 
   /** Adds another set's accounts, for the merge across workspaces. */
@@ -79,14 +73,35 @@ export class AccountSet {
     for (const [uuid, accountId] of set.enabledAccounts()) {
       this.add({ uuid, accountId, displayName: '', nickname: '', isAppUser: false, twoFactor: 'enabled' })
     }
+    for (const [uuid, ids] of set.accountIdConflicts()) {
+      const mine = this.conflicts.get(uuid) ?? new Set<string>()
+      for (const id of ids) mine.add(id)
+      this.conflicts.set(uuid, mine)
+    }
+  }
+
+  private put(member: Member): void {
+    if (!member.isAppUser && member.twoFactor === 'enabled') {
+      this.others.delete(member.uuid)
+      this.enabled.set(member.uuid, this.keep(member.accountId))
+    } else {
+      this.enabled.delete(member.uuid)
+      this.others.set(member.uuid, member)
+    }
+  }
+
+  private noteAccountIds(uuid: string, a: string | null, b: string | null): void {
+    if (a === null || b === null) return
+    const seen = this.conflicts.get(uuid)
+    if (seen !== undefined) {
+      seen.add(a).add(b)
+    } else if (a !== b) {
+      this.conflicts.set(uuid, new Set([a, b]))
+    }
   }
 
   private keep(accountId: string | null): string | null {
     if (accountId === null) return null
     return this.keepAccountIds === 'all' || this.keepAccountIds.has(accountId) ? accountId : null
   }
-}
-
-function isEnabledPerson(member: Member): boolean {
-  return !member.isAppUser && member.twoFactor === 'enabled'
 }

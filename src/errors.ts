@@ -1,23 +1,22 @@
 /**
  * Every failure the gate can report is a GateError: its message is written for a Bitbucket admin and
- * says what to do next. `kind` keeps a broken run apart from a non-compliant verdict in logs and summary.
+ * says what to do next. A message that names members (uuids, account ids) also comes as
+ * `redactedMessage`, which says the same without them, for a public log.
  */
-export type GateErrorKind = 'input' | 'auth' | 'http' | 'listing' | 'verdict'
-
 export class GateError extends Error {
-  readonly kind: GateErrorKind
+  readonly redactedMessage: string
 
-  constructor(kind: GateErrorKind, message: string) {
+  constructor(message: string, redactedMessage: string = message) {
     super(message)
     this.name = 'GateError'
-    this.kind = kind
+    this.redactedMessage = redactedMessage
   }
 }
 
 /** An input is missing or malformed; nothing was sent to Bitbucket. */
 export class InputError extends GateError {
   constructor(message: string) {
-    super('input', message)
+    super(message)
     this.name = 'InputError'
   }
 }
@@ -27,7 +26,7 @@ export class BitbucketHttpError extends GateError {
   readonly status: number
 
   constructor(status: number, message: string) {
-    super(status === 401 || status === 403 ? 'auth' : 'http', message)
+    super(message)
     this.name = 'BitbucketHttpError'
     this.status = status
   }
@@ -36,20 +35,22 @@ export class BitbucketHttpError extends GateError {
 /** The member listing could not be read completely and consistently. */
 export class ListingError extends GateError {
   constructor(message: string) {
-    super('listing', message)
+    super(message)
     this.name = 'ListingError'
   }
 }
 
-/** The listing was read, but it cannot prove anything (empty, or no 2FA flags visible). */
+/** The listing was read, but it cannot prove anything (empty, no 2FA flags visible, conflicting ids). */
 export class UnprovableError extends GateError {
-  constructor(message: string) {
-    super('verdict', message)
+  constructor(message: string, redactedMessage: string = message) {
+    super(message, redactedMessage)
     this.name = 'UnprovableError'
   }
 }
 
-export function errorMessage(error: unknown): string {
+/** The message to print: without member data in redact mode. */
+export function errorMessage(error: unknown, redact = false): string {
+  if (error instanceof GateError) return redact ? error.redactedMessage : error.message
   if (error instanceof Error) return error.message
   return String(error)
 }

@@ -1,5 +1,5 @@
 import { InputError } from './errors.js'
-import { printable } from './text.js'
+import { describeStrayCharacter, printable } from './text.js'
 
 export interface Exemption {
   /** The account id as written, or a braced uuid lower-cased. */
@@ -34,9 +34,12 @@ export function parseExemptions(text: string): Exemption[] {
     const body = (hash === -1 ? raw : raw.slice(0, hash)).trim()
     const reason = hash === -1 ? '' : raw.slice(hash + 1).trim()
     if (body === '') return
+    const where = `\`exempt\` line ${line}`
+    // Ids copied from a web page can carry characters no eye sees; everything before `#` is ASCII.
+    const stray = describeStrayCharacter(hash === -1 ? raw : raw.slice(0, hash))
+    if (stray !== null) throw new InputError(`${where} ${stray}.`)
     const words = body.split(/\s+/)
     const [id = '', keyword, date, ...rest] = words
-    const where = `\`exempt\` line ${line}`
     let idKind: Exemption['idKind']
     if (UUID.test(id)) idKind = 'uuid'
     else if (ACCOUNT_ID.test(id) && !id.startsWith('{')) idKind = 'account_id'

@@ -1,6 +1,7 @@
 import { InputError } from './errors.js'
 import { isBracedUuid, parseExemptions, type Exemption } from './exemptions.js'
-import { printable } from './text.js'
+import { isIP } from 'node:net'
+import { describeStrayCharacter, printable } from './text.js'
 
 export type Credentials =
   | { readonly kind: 'api-token'; readonly email: string; readonly token: string }
@@ -52,6 +53,10 @@ export function parseWorkspaces(text: string): string[] {
   const seen = new Set<string>()
   const workspaces: string[] = []
   for (const item of items) {
+    const stray = describeStrayCharacter(item)
+    if (stray !== null) {
+      throw new InputError(`Input \`workspace\`: "${printable(item)}" ${stray}.`)
+    }
     if (!SLUG.test(item) && !isBracedUuid(item)) {
       throw new InputError(
         `Input \`workspace\`: "${printable(item)}" is not a workspace slug or a braced {uuid}. ` +
@@ -115,7 +120,13 @@ export function parseApiUrl(text: string): URL {
     throw new InputError(`Input \`api-url\` is not a URL; use ${DEFAULT_API_URL} (the default) or your proxy's base URL.`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`Input \`api-url\` must start with https:// (got ${url.protocol}); the default is ${DEFAULT_API_URL}.`)
+    throw new InputError(`Input \`api-url\` must start with https:// (got ${printable(url.protocol)}); the default is ${DEFAULT_API_URL}.`)
+  }
+  if (url.protocol === 'http:' && !isLoopback(url)) {
+    throw new InputError(
+      `Input \`api-url\` uses plain http:// to ${printable(url.host)}: the credentials would cross the network in clear text. ` +
+        `Use https:// (the default is ${DEFAULT_API_URL}); plain http:// is accepted only for a loopback address (127.0.0.0/8, ::1, localhost).`
+    )
   }
   if (url.username !== '' || url.password !== '') {
     throw new InputError('Input `api-url` must not contain credentials; pass them with `email` and `token`.')
@@ -142,9 +153,13 @@ export function parseRedact(text: string): RedactMode {
   throw new InputError(`Input \`redact\` must be \`auto\`, \`true\` or \`false\` (got "${printable(value)}").`)
 }
 
-/** True when plain http would carry credentials over a network. */
-export function isCleartextRemote(url: URL): boolean {
-  if (url.protocol !== 'http:') return false
+/**
+ * True when the URL's host is this machine: `localhost`, an IPv4 address in 127.0.0.0/8 or `[::1]`,
+ * judged on the parsed host (the URL parser has already turned `127.1` or `0x7f.1` into 127.0.0.1), so
+ * a name that merely starts with `127.` is not one.
+ */
+export function isLoopback(url: URL): boolean {
   const host = url.hostname.toLowerCase()
-  return !(host === 'localhost' || host.startsWith('127.') || host === '[::1]')
+  if (host === 'localhost' || host === '[::1]') return true
+  return isIP(host) === 4 && host.split('.')[0] === '127'
 }

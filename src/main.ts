@@ -7,10 +7,11 @@ import { DEFAULT_RETRY_POLICY, systemClock, WaitBudget, type Clock, type RetryPo
 import { createTransport, type Transport } from './bitbucket/transport.js'
 import { errorMessage, GateError } from './errors.js'
 import { utcDay } from './exemptions.js'
-import { isCleartextRemote, parseInputs, type Inputs } from './inputs.js'
-import { annotationText, verdictLogLines } from './report/log.js'
+import { parseInputs, type Inputs } from './inputs.js'
+import { annotationText, exemptionWarnings, verdictLogLines } from './report/log.js'
 import { BROKEN_RUN_OUTPUTS, buildOutputs, type Outputs } from './report/outputs.js'
 import { renderErrorSummary, renderSummary } from './report/summary.js'
+import { plural } from './report/words.js'
 import { scrubSecrets } from './secrets.js'
 import { decideCompliance, type Verdict } from './verdict.js'
 import { shouldRedact } from './visibility.js'
@@ -54,6 +55,8 @@ export async function run(deps: RunDependencies = defaultDependencies()): Promis
   let summary = ''
   let secrets: string[] = []
   let wantSummary = true
+  // Until the inputs say otherwise, an error is printed as for a public repository.
+  let redact = true
   try {
     const inputs = parseInputs((name) => {
       const value = core.getInput(name)
@@ -67,12 +70,9 @@ export async function run(deps: RunDependencies = defaultDependencies()): Promis
     wantSummary = inputs.summary
     secrets = secretsOf(inputs.credentials)
     for (const secret of secrets) core.setSecret(secret)
-    if (isCleartextRemote(inputs.apiUrl)) {
-      core.warning(`Input \`api-url\` uses plain http:// to ${inputs.apiUrl.host}: credentials cross the network in clear text. Use https://.`)
-    }
-    const redact = shouldRedact(inputs.redact, readEventPayload(deps.env))
+    redact = shouldRedact(inputs.redact, readEventPayload(deps.env))
     core.info(`Reading the members of ${inputs.workspaces.join(', ')} from ${inputs.apiUrl.origin}`)
-    const context = clientContext(inputs, deps)
+    const context = clientContext(inputs, deps, secrets, redact)
     const listings = await Promise.all(inputs.workspaces.map((workspace) => listMembers(workspace, context)))
     const verdict = decideCompliance(listings, {
       exemptions: inputs.exemptions,
@@ -84,7 +84,7 @@ export async function run(deps: RunDependencies = defaultDependencies()): Promis
     reportVerdict(verdict, inputs, redact, secrets)
   } catch (error) {
     setOutputs(BROKEN_RUN_OUTPUTS)
-    const message = scrubSecrets(errorMessage(error), secrets)
+    const message = scrubSecrets(errorMessage(error, redact), secrets)
     summary = renderErrorSummary(message)
     core.setFailed(error instanceof GateError ? message : `Unexpected error: ${message}. Please report it at the issue tracker.`)
   } finally {
@@ -93,9 +93,11 @@ export async function run(deps: RunDependencies = defaultDependencies()): Promis
 }
 
 /** The Bitbucket client's wiring: one limiter for all workspaces, one wait budget for the run. */
-function clientContext(inputs: Inputs, deps: RunDependencies): ClientContext {
+function clientContext(inputs: Inputs, deps: RunDependencies, secrets: readonly string[], redact: boolean): ClientContext {
   return {
     apiUrl: inputs.apiUrl,
+    scrub: (text) => scrubSecrets(text, secrets),
+    redact,
     authorization: authorizationFor(inputs.credentials),
     credentials: inputs.credentials,
     limiter: new Limiter(MAX_IN_FLIGHT),
@@ -121,14 +123,10 @@ function clientContext(inputs: Inputs, deps: RunDependencies): ClientContext {
 /** The verdict in the log, as warnings, and as the step's failure (or a warning when reporting only). */
 function reportVerdict(verdict: Verdict, inputs: Inputs, redact: boolean, secrets: readonly string[]): void {
   for (const line of verdictLogLines(verdict, redact)) core.info(scrubSecrets(line, secrets))
-  for (const { exemption } of verdict.unmatchedExemptions) {
-    core.warning(`Exemption on \`exempt\` line ${exemption.line} matches no member's account_id or {uuid}; remove it or fix the id.`)
-  }
-  for (const exemption of verdict.expiredExemptions) {
-    core.warning(`Exemption on \`exempt\` line ${exemption.line} expired on ${exemption.until ?? ''} and no longer applies.`)
-  }
+  for (const line of exemptionWarnings(verdict)) core.warning(line)
   if (!verdict.failOnUnknown && verdict.unknown.length > 0) {
-    core.warning(`${verdict.unknown.length} people have an unknown 2FA flag; \`fail-on-unknown: false\` lets them pass.`)
+    const people = plural(verdict.unknown.length, 'person has', 'people have')
+    core.warning(`${people} an unknown 2FA flag; \`fail-on-unknown: false\` lets them pass.`)
   }
   if (verdict.compliant) {
     core.info('Every person has two-factor authentication on, or an exemption in force.')

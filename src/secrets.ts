@@ -1,11 +1,31 @@
 /**
  * A last line of defence: the runner masks registered secrets in the log, but not in the job summary
- * or annotations we build, so every text the gate writes goes through here too.
+ * or annotations we build, and a server or proxy may echo a secret back in another form. Every text the
+ * gate writes goes through here, and text that is cut short is scrubbed before it is cut, so that no
+ * fragment of a secret survives a cut.
  */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let clean = text
-  for (const secret of secrets) {
-    if (secret.length >= 4) clean = clean.split(secret).join('***')
-  }
+  for (const form of formsOf(secrets)) clean = clean.split(form).join('***')
   return clean
+}
+
+/** Secrets shorter than this are not scrubbed: "***" for every "a" would wreck the text, not hide it. */
+const MIN_SECRET_LENGTH = 4
+
+/**
+ * The forms a secret takes when echoed: as it is, percent-encoded (upper- and lower-case hex, and the
+ * form encoding's `+` for a space), JSON-escaped (`\/`). Longest first, so a longer form is replaced
+ * whole before a shorter one inside it.
+ */
+export function formsOf(secrets: readonly string[]): string[] {
+  const forms = new Set<string>()
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH) continue
+    const encoded = encodeURIComponent(secret)
+    for (const form of [secret, encoded, encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()), encoded.replace(/%20/g, '+'), secret.replace(/\//g, '\\/')]) {
+      forms.add(form)
+    }
+  }
+  return [...forms].sort((a, b) => b.length - a.length)
 }

@@ -6,12 +6,22 @@
 // C0/C1 controls and line/paragraph separators become spaces: none belongs in a name.
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
-// Bidi embeddings/overrides/isolates, zero-width characters, soft hyphen, BOM: they can disguise what
-// follows them, so they go (emoji sequences fall apart into their parts, still readable).
-const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g
+/**
+ * Characters that show nothing but can disguise what follows them: every format character (Cf: bidi
+ * controls, zero-width joiners, U+206x, tag characters, musical formatting such as U+1D173), the other
+ * default-ignorable code points (variation selectors, Hangul fillers, …) and bidi controls. They are
+ * removed from every name shown; emoji sequences fall apart into their parts, still readable.
+ */
+export const INVISIBLE_SOURCE = '[\\p{Cf}\\p{Default_Ignorable_Code_Point}\\p{Bidi_Control}]'
+const INVISIBLE = new RegExp(INVISIBLE_SOURCE, 'gu')
+const ONE_INVISIBLE = new RegExp(`^${INVISIBLE_SOURCE}$`, 'u')
 
 const MAX_NAME = 80
-const WORD_JOINER = '\u2060'
+
+/** True for a character that renders as nothing (see INVISIBLE). */
+export function isInvisible(char: string): boolean {
+  return ONE_INVISIBLE.test(char)
+}
 
 /** Removes invisible and control characters, folds white space and caps the length. */
 export function cleanText(text: string, max = MAX_NAME): string {
@@ -21,24 +31,69 @@ export function cleanText(text: string, max = MAX_NAME): string {
 }
 
 /**
- * Escapes text for a GFM table cell: every ASCII punctuation character gets a backslash, so no
- * emphasis, link, HTML, entity or cell break can start; `|` is escaped as the table needs. Escapes do
- * not stop GFM's autolink literals (www., http://, a@b.c), so an invisible word joiner goes before
- * each `.`, `:` and `@` as well.
+ * Escapes prose for GitHub-flavoured Markdown: every ASCII punctuation character gets a backslash, so
+ * no emphasis, link, HTML, entity, code span or table cell break can start. For text that a Bitbucket
+ * server or a member wrote, use codeSpan instead: escapes do not stop GFM's autolink literals.
  */
 export function escapeMarkdown(text: string, max = MAX_NAME): string {
-  return cleanText(text, max)
-    .replace(/[!-/:-@[-`{-~]/g, (char) => `\\${char}`)
-    .replace(/\\([.:@])/g, `${WORD_JOINER}\\$1`)
+  return escapePunctuation(cleanText(text, max))
+}
+
+/** The escaping half of escapeMarkdown, for text that is clean already (no trimming, no cut). */
+export function escapePunctuation(text: string): string {
+  return text.replace(/[!-/:-@[-`{-~]/g, (char) => `\\${char}`)
+}
+
+/**
+ * Member-supplied text as a GFM code span: shown verbatim, never a link, emphasis or HTML, and an id
+ * selected on the rendered page copies exactly. `inTable` escapes `|`, which a table cell needs even
+ * inside a code span. Empty text is an en dash.
+ */
+export function codeSpan(text: string, options: { max?: number; inTable?: boolean } = {}): string {
+  let clean = cleanText(text, options.max ?? MAX_NAME)
+  if (clean === '') return '–'
+  // A backslash right before a pipe would pair with the pipe's escape and end the cell: it is shown as
+  // a look-alike (only names have one; ids never do).
+  if (options.inTable === true) clean = clean.replace(/\\(?=\\*\|)/g, '⧵').replace(/\|/g, '\\|')
+  const longestRun = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length))
+  const fence = '`'.repeat(longestRun + 1)
+  const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${clean}${pad}${fence}`
 }
 
 /** Text for one log line that the gate starts itself: no line break, no way to begin a `::` command. */
 export function logSafe(text: string): string {
-  return cleanText(text).replace(/::/g, ':\u200a:')
+  return cleanText(text).replace(/::/g, ': :')
 }
 
-/** ASCII-only echo of something the user typed, for error messages. */
+/** ASCII-only echo of something the user typed, for error messages (no backtick: it would open a code span). */
 export function printable(text: string, max = 60): string {
-  const clean = text.replace(/[^\x20-\x7e]/g, '?')
+  const clean = text.replace(/[^\x20-\x7e]/g, '?').replace(/`/g, "'")
   return clean.length > max ? `${clean.slice(0, max)}…` : clean
+}
+
+/**
+ * Why an id or slug the user typed is not plain ASCII, naming the first offending character as
+ * `U+XXXX` and its 1-based position; null when every character is printable ASCII, space or tab. Ids copied from
+ * a web page can carry an invisible character that no eye sees.
+ */
+export function describeStrayCharacter(text: string): string | null {
+  let position = 0
+  for (const char of text) {
+    position++
+    if (/^[\t\x20-\x7e]$/.test(char)) continue
+    const code = `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+    const what = isInvisible(char) || /\s/u.test(char) ? 'an invisible character' : 'a character that is not plain ASCII'
+    return `contains ${what} (${code}) at position ${position}: retype the id by hand, or copy it again from Bitbucket`
+  }
+  return null
+}
+
+/**
+ * Text from outside (a server's message, a body, a link) for one of our messages: secrets scrubbed
+ * first, then one clean line without quote marks or backticks (so it cannot close our quotes or open a
+ * code span), then cut to `max` characters. Scrubbing before the cut leaves no fragment of a secret.
+ */
+export function quoteOutside(text: string, scrub: (text: string) => string, max: number): string {
+  return cleanText(scrub(text), max).replace(/[`"]/g, "'")
 }

@@ -10,9 +10,15 @@ export interface VerdictOptions {
   readonly failOnUnknown: boolean
 }
 
+/** Exemptions in force that end within this many days are named, so the admin acts before the gate turns red. */
+export const EXPIRY_WARNING_DAYS = 14
+
 export interface ExemptedAccount {
   readonly account: AccountRecord
-  readonly exemption: Exemption
+  /** Every line in force that names this person (by uuid or account id), in line order. */
+  readonly exemptions: readonly Exemption[]
+  /** The latest `until` of those lines; null when one of them has no end. */
+  readonly until: string | null
 }
 
 export interface UnmatchedExemption {
@@ -43,10 +49,14 @@ export interface Verdict {
   /** People whose flag Bitbucket did not give, and no exemption in force. */
   readonly unknown: readonly AccountRecord[]
   readonly exempted: readonly ExemptedAccount[]
+  /** Lines whose `until` has passed, whether or not another line still covers the person. */
   readonly expiredExemptions: readonly Exemption[]
+  /** Lines in force that name no listed account. */
   readonly unmatchedExemptions: readonly UnmatchedExemption[]
-  /** Exemptions in force for accounts that need none (2FA on, or an app user). */
+  /** Lines in force for accounts that need none (2FA on, or an app user). */
   readonly unneededExemptions: readonly Exemption[]
+  /** Lines in force that cover someone and end within EXPIRY_WARNING_DAYS. */
+  readonly expiringExemptions: readonly Exemption[]
   readonly workspaces: readonly WorkspaceCounts[]
   readonly failOnUnknown: boolean
   readonly compliant: boolean
@@ -62,27 +72,26 @@ export function mergeListings(listings: readonly WorkspaceListing[]): AccountSet
 }
 
 /**
- * The gate's decision. Throws UnprovableError when a listing cannot prove anything: no members, no
- * people, or no 2FA flag visible for any person of a workspace (the credentials are not an admin's).
+ * The gate's decision, the same for every order of the listings. Throws UnprovableError when a
+ * listing cannot prove anything (no members, no people, no 2FA flag visible for any person of a
+ * workspace: the credentials are not an admin's), or when an exemption names an account id that the
+ * listings give to two different uuids.
  */
 export function decideCompliance(listings: readonly WorkspaceListing[], options: VerdictOptions): Verdict {
   for (const listing of listings) checkProvable(listing)
   const merged = mergeListings(listings)
+  const exemptionsFor = exemptionIndex(options.exemptions)
+  checkIdentities(merged, options.exemptions)
   const workspacesOf = workspaceIndex(listings, merged)
-  const byAccountId = new Map<string, Exemption>()
-  const byExemptUuid = new Map<string, Exemption>()
-  for (const e of options.exemptions) (e.idKind === 'uuid' ? byExemptUuid : byAccountId).set(e.id, e)
-  const exemptionOf = (uuid: string, accountId: string | null): Exemption | undefined =>
-    byExemptUuid.get(uuid) ?? (accountId === null ? undefined : byAccountId.get(accountId))
-  const active = (e: Exemption | undefined): e is Exemption => e !== undefined && !isExpired(e, options.today)
+  const inForce = (e: Exemption): boolean => !isExpired(e, options.today)
 
   const matched = new Set<Exemption>()
-  const unneeded: Exemption[] = []
+  const unneeded = new Set<Exemption>()
   for (const [uuid, accountId] of merged.enabledAccounts()) {
-    const exemption = exemptionOf(uuid, accountId)
-    if (!exemption) continue
-    matched.add(exemption)
-    if (active(exemption)) unneeded.push(exemption)
+    for (const e of exemptionsFor(uuid, accountId)) {
+      matched.add(e)
+      if (inForce(e)) unneeded.add(e)
+    }
   }
 
   const counts = new Map(listings.map((l) => [l.workspace, emptyCounts(l, merged)]))
@@ -92,17 +101,18 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
   const exempted: ExemptedAccount[] = []
   const nicknames = new Set<string>()
   for (const member of merged.otherAccounts()) {
-    const exemption = exemptionOf(member.uuid, member.accountId)
-    if (exemption) matched.add(exemption)
+    const lines = exemptionsFor(member.uuid, member.accountId)
+    for (const e of lines) matched.add(e)
+    const active = lines.filter(inForce)
     if (member.nickname !== '') nicknames.add(member.nickname.toLowerCase())
     const account: AccountRecord = { ...member, workspaces: workspacesOf(member.uuid) }
     let group: 'appUsers' | 'exempt' | 'nonCompliant' | 'unknown'
     if (account.isAppUser) {
-      if (active(exemption)) unneeded.push(exemption)
+      for (const e of active) unneeded.add(e)
       appUsers.push(account)
       group = 'appUsers'
-    } else if (active(exemption)) {
-      exempted.push({ account, exemption })
+    } else if (active.length > 0) {
+      exempted.push({ account, exemptions: active, until: latestUntil(active) })
       group = 'exempt'
     } else if (account.twoFactor === 'disabled') {
       nonCompliant.push(account)
@@ -117,6 +127,8 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
     }
   }
   const compliant = nonCompliant.length === 0 && (!options.failOnUnknown || unknown.length === 0)
+  const soon = addDays(options.today, EXPIRY_WARNING_DAYS)
+  const covering = new Set(exempted.flatMap((e) => e.exemptions))
   return {
     memberCount: merged.size,
     enabledCount: merged.enabledCount,
@@ -124,18 +136,68 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
     nonCompliant: nonCompliant.sort(byName),
     unknown: unknown.sort(byName),
     exempted: exempted.sort((a, b) => byName(a.account, b.account)),
-    expiredExemptions: options.exemptions.filter((e) => isExpired(e, options.today)),
+    expiredExemptions: options.exemptions.filter((e) => !inForce(e)),
     unmatchedExemptions: options.exemptions
-      .filter((e) => !matched.has(e) && !isExpired(e, options.today))
+      .filter((e) => !matched.has(e) && inForce(e))
       .map((exemption) => ({ exemption, isNickname: nicknames.has(exemption.id.toLowerCase()) })),
-    unneededExemptions: unneeded,
+    unneededExemptions: options.exemptions.filter((e) => unneeded.has(e)),
+    expiringExemptions: options.exemptions.filter((e) => covering.has(e) && e.until !== null && e.until <= soon),
     workspaces: [...counts.values()],
     failOnUnknown: options.failOnUnknown,
     compliant
   }
 }
 
-/** The workspaces each reported account was listed in (people with 2FA on are only counted). */
+/** Every line that names a person, by uuid or by account id, in line order. */
+function exemptionIndex(exemptions: readonly Exemption[]): (uuid: string, accountId: string | null) => Exemption[] {
+  const byId = new Map<string, Exemption>()
+  for (const e of exemptions) byId.set(`${e.idKind}:${e.id}`, e)
+  return (uuid, accountId) => {
+    const lines: Exemption[] = []
+    const byUuid = byId.get(`uuid:${uuid}`)
+    if (byUuid) lines.push(byUuid)
+    const byAccount = accountId === null ? undefined : byId.get(`account_id:${accountId}`)
+    if (byAccount) lines.push(byAccount)
+    return lines.sort((a, b) => a.line - b.line)
+  }
+}
+
+/**
+ * An exemption by account id must mean one person. When the listings give that account id to two
+ * uuids, or one uuid two account ids of which the exemption names one, the data is inconsistent: no
+ * verdict, rather than an exemption that covers someone it was not written for.
+ */
+function checkIdentities(merged: AccountSet, exemptions: readonly Exemption[]): void {
+  const named = new Map(exemptions.filter((e) => e.idKind === 'account_id').map((e) => [e.id, e]))
+  if (named.size === 0) return
+  const uuidsOf = new Map<string, Set<string>>()
+  const note = (accountId: string | null, uuid: string): void => {
+    if (accountId === null || !named.has(accountId)) return
+    const uuids = uuidsOf.get(accountId) ?? new Set<string>()
+    uuidsOf.set(accountId, uuids.add(uuid))
+  }
+  for (const [uuid, accountId] of merged.enabledAccounts()) note(accountId, uuid)
+  for (const member of merged.otherAccounts()) note(member.accountId, member.uuid)
+  for (const [uuid, accountIds] of merged.accountIdConflicts()) for (const accountId of accountIds) note(accountId, uuid)
+  const conflicts = [...uuidsOf].flatMap(([accountId, uuids]) => {
+    const exemption = named.get(accountId)
+    const conflicting = [...merged.accountIdConflicts()].some(([uuid, ids]) => uuids.has(uuid) && ids.size > 1)
+    return exemption !== undefined && (uuids.size > 1 || conflicting) ? [{ exemption, uuids: [...uuids].sort() }] : []
+  })
+  const [first] = conflicts.sort((a, b) => a.exemption.line - b.exemption.line)
+  if (first === undefined) return
+  const { exemption, uuids } = first
+  const intro = `Exemption on \`exempt\` line ${exemption.line} names account_id ${exemption.id}, which Bitbucket gives to`
+  const fix =
+    'The gate will not guess which person the line means. Exempt by {uuid} instead (each person\'s uuid is unique), ' +
+    'and report the inconsistent account to Atlassian support.'
+  throw new UnprovableError(
+    `${intro} ${uuids.length > 1 ? `more than one member (uuids ${uuids.join(' and ')})` : `a member seen with two account ids (uuid ${uuids.join('')})`}. ${fix}`,
+    `${intro} ${uuids.length > 1 ? `${uuids.length} different members` : 'a member seen with two account ids'} (uuids withheld: \`redact\`). ${fix}`
+  )
+}
+
+/** The workspaces each reported account was listed in, sorted (people with 2FA on are only counted). */
 function workspaceIndex(listings: readonly WorkspaceListing[], merged: AccountSet): (uuid: string) => readonly string[] {
   const [only] = listings
   if (listings.length === 1 && only) {
@@ -153,6 +215,7 @@ function workspaceIndex(listings: readonly WorkspaceListing[], merged: AccountSe
     // Enabled in this workspace's view but not overall: listed here, and reported.
     for (const uuid of accounts.enabledAccounts().keys()) if (!merged.isEnabled(uuid)) note(uuid, workspace)
   }
+  for (const list of index.values()) list.sort()
   return (uuid) => index.get(uuid) ?? []
 }
 
@@ -192,6 +255,20 @@ function emptyCounts(listing: WorkspaceListing, merged: AccountSet): MutableCoun
     exempt: 0,
     requests: listing.requests
   }
+}
+
+/** null (no end) outlasts every date. */
+function latestUntil(exemptions: readonly Exemption[]): string | null {
+  let latest = ''
+  for (const { until } of exemptions) {
+    if (until === null) return null
+    if (until > latest) latest = until
+  }
+  return latest
+}
+
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 }
 
 function byName(a: AccountRecord, b: AccountRecord): number {

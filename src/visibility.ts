@@ -1,8 +1,10 @@
 import type { RedactMode } from './inputs.js'
 
 /**
- * Whether to withhold names. With `auto`, only a payload that says the repository is private lets
- * names through: public, or not said, withholds (in doubt, do not publish a target list).
+ * Whether to withhold names. With `auto`, names are shown only for a repository that the event payload
+ * calls private and not internal (`private: true` and `visibility: "private"`): public, internal
+ * (visible to every member of the enterprise), or not said, withholds (in doubt, do not publish a
+ * target list).
  */
 export function shouldRedact(mode: RedactMode, eventPayload: string | null): boolean {
   if (mode === 'true') return true
@@ -18,5 +20,5 @@ export function shouldRedact(mode: RedactMode, eventPayload: string | null): boo
   if (typeof repository !== 'object' || repository === null) return true
   const isPrivate = 'private' in repository ? repository.private : undefined
   const visibility = 'visibility' in repository ? repository.visibility : undefined
-  return !(isPrivate === true && visibility !== 'public')
+  return !(isPrivate === true && visibility === 'private')
 }

@@ -1,4 +1,5 @@
 import type { Credentials } from '../inputs.js'
+import { formsOf } from '../secrets.js'
 
 /** The `Authorization` header value for the credentials, and how to name them in messages. */
 export function authorizationFor(credentials: Credentials): string {
@@ -8,10 +9,13 @@ export function authorizationFor(credentials: Credentials): string {
   return `Bearer ${credentials.token}`
 }
 
-/** Every string derived from the credentials that must never be printed. */
+/**
+ * Every string derived from the credentials that must never be printed: the token, the header and
+ * its value after the scheme (the base64 of email:token for Basic), each in the forms an echo may take.
+ */
 export function secretsOf(credentials: Credentials): string[] {
   const header = authorizationFor(credentials)
-  return [credentials.token, header, header.slice(header.indexOf(' ') + 1)]
+  return formsOf([credentials.token, header, header.slice(header.indexOf(' ') + 1)])
 }
 
 export function describeCredentials(credentials: Credentials): string {

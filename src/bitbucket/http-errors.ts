@@ -1,6 +1,6 @@
 import { BitbucketHttpError } from '../errors.js'
 import type { Credentials } from '../inputs.js'
-import { cleanText } from '../text.js'
+import { quoteOutside } from '../text.js'
 import { describeCredentials } from './auth.js'
 import type { HttpResponse } from './transport.js'
 
@@ -12,6 +12,10 @@ export interface FailureContext {
   readonly attempts: number
   readonly credentials: Credentials
   readonly apiUrl: URL
+  /** Removes secrets from body text; applied before any text is cut short. */
+  readonly scrub: (text: string) => string
+  /** Redact mode: a body that is not Bitbucket's JSON is described, not quoted (it could hold names). */
+  readonly redact: boolean
 }
 
 interface BitbucketErrorBody {
@@ -24,8 +28,8 @@ interface BitbucketErrorBody {
 /** Turns a non-200 answer into an error that names the status and says what to fix. */
 export function describeHttpFailure(response: HttpResponse, context: FailureContext): BitbucketHttpError {
   const { status } = response
-  const parsed = readErrorBody(response)
-  const says = parsed.message ? ` Bitbucket says: "${parsed.message}".` : bodySnippet(response)
+  const parsed = readErrorBody(response, context.scrub)
+  const says = parsed.message ? ` Bitbucket says: \`${parsed.message}\`.` : bodySnippet(response, context)
   const ws = `workspace "${context.workspace}"`
   const where = `page ${context.page} of ${ws}`
   const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : ''
@@ -91,7 +95,7 @@ export function describeHttpFailure(response: HttpResponse, context: FailureCont
 }
 
 /** Bitbucket's `{"type":"error","error":{message, detail, data}}`, read only when it is JSON. */
-function readErrorBody(response: HttpResponse): BitbucketErrorBody {
+function readErrorBody(response: HttpResponse, scrub: (text: string) => string): BitbucketErrorBody {
   const empty: BitbucketErrorBody = { message: null, required: [], detail: null, announcementUrl: null }
   if (!/json/i.test(response.contentType)) return empty
   let parsed: unknown
@@ -106,19 +110,25 @@ function readErrorBody(response: HttpResponse): BitbucketErrorBody {
   const detail = field(error, 'detail')
   const required = field(detail, 'required')
   const url = field(field(error, 'data'), 'announcement_url')
+  const quote = (text: string, max: number): string => quoteOutside(text, scrub, max)
   return {
-    message: typeof message === 'string' ? cleanText(message, 300) : null,
-    detail: typeof detail === 'string' ? cleanText(detail, 300) : null,
-    required: Array.isArray(required) ? required.filter((s): s is string => typeof s === 'string').map((s) => cleanText(s, 60)) : [],
+    message: typeof message === 'string' ? quote(message, 300) : null,
+    detail: typeof detail === 'string' ? quote(detail, 300) : null,
+    required: Array.isArray(required) ? required.filter((s): s is string => typeof s === 'string').map((s) => quote(s, 60)) : [],
     announcementUrl: typeof url === 'string' && /^https:\/\/[^\s"<>]+$/.test(url) ? url : null
   }
 }
 
-/** A short, single-line look at a body that is not Bitbucket's JSON (HTML gateway pages, plain text). */
-export function bodySnippet(response: HttpResponse): string {
-  const text = cleanText(response.body.replace(/<[^>]*>/g, ' '), 120)
-  const type = response.contentType === '' ? 'no content-type' : cleanText(response.contentType, 40)
-  return text === '' ? ` (empty body, ${type})` : ` Body (${type}) starts: "${text}".`
+/**
+ * A short, single-line look at a body that is not Bitbucket's JSON (HTML gateway pages, plain text):
+ * secrets scrubbed first, then cut. In redact mode only its type and length.
+ */
+export function bodySnippet(response: HttpResponse, context: Pick<FailureContext, 'scrub' | 'redact'>): string {
+  const type = response.contentType === '' ? 'no content-type' : quoteOutside(response.contentType, context.scrub, 40)
+  const text = quoteOutside(response.body.replace(/<[^>]*>/g, ' '), context.scrub, 120)
+  if (text === '') return ` (empty body, ${type})`
+  if (context.redact) return ` The body (${type}, ${Buffer.byteLength(response.body, 'utf8')} bytes) is not quoted in redact mode.`
+  return ` Body (${type}) starts: \`${text}\`.`
 }
 
 function field(value: unknown, key: string): unknown {

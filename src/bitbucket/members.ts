@@ -2,8 +2,9 @@ import { GateError, ListingError } from '../errors.js'
 import type { Credentials } from '../inputs.js'
 import { AccountSet, type KeepAccountIds } from '../accounts.js'
 import type { WorkspaceListing } from '../model.js'
-import { printable } from '../text.js'
+import { quoteOutside } from '../text.js'
 import { describeHttpFailure } from './http-errors.js'
+import { checkNextLink } from './next-link.js'
 import type { Limiter } from './limiter.js'
 import { parseMembersPage, type MembersPage } from './page.js'
 import { getWithRetry, RetriesExhaustedError, type RetryContext } from './retry.js'
@@ -26,6 +27,10 @@ export interface ClientContext {
   readonly parallel?: boolean
   /** Account ids worth keeping for people with 2FA on (the exempted ones); default all. */
   readonly keepAccountIds?: KeepAccountIds
+  /** Removes every secret from text that came from a server; applied before any text is cut short. */
+  readonly scrub: (text: string) => string
+  /** Redact mode: error messages describe bodies instead of quoting them. */
+  readonly redact: boolean
   /** Called with each final answer, for the debug log. */
   readonly onResponse?: (info: { url: string; status: number; attempts: number }) => void
 }
@@ -84,7 +89,6 @@ async function readFollowingNext(reader: PageReader, first: MembersPage | null):
   const members = reader.newSet()
   const sequence: string[] = []
   let url = reader.firstUrl
-  const visited = new Set([url])
   let pageNo = 1
   let page = first ?? (await reader.fetch(url, 1))
   const size = page.size
@@ -97,13 +101,8 @@ async function readFollowingNext(reader: PageReader, first: MembersPage | null):
       sequence.push(member.uuid)
     }
     if (page.next === null) break
+    // checkNext demands page pageNo + 1, so no link can lead back to a page already read.
     const nextUrl = reader.checkNext(page.next, url, pageNo)
-    if (visited.has(nextUrl)) {
-      throw new ListingError(
-        `Bitbucket's \`next\` link on page ${pageNo} of workspace "${reader.workspace}" points back to a page already read. ` +
-          'The gate stops rather than loop or miss members: re-run the job; if it persists, report it to Atlassian support.'
-      )
-    }
     if (pageNo >= cap) {
       throw new ListingError(
         `The member listing of workspace "${reader.workspace}" went past ${cap} pages` +
@@ -111,7 +110,6 @@ async function readFollowingNext(reader: PageReader, first: MembersPage | null):
           '. The gate stops rather than read forever: re-run the job; if it persists, report it to Atlassian support.'
       )
     }
-    visited.add(nextUrl)
     url = nextUrl
     pageNo++
     page = await reader.fetch(url, pageNo)
@@ -170,6 +168,7 @@ async function readInParallel(reader: PageReader, first: MembersPage, urls: read
 class PageReader {
   requests = 0
   readonly firstUrl: string
+  private readonly first: URL
   private readonly headers: Readonly<Record<string, string>>
 
   constructor(
@@ -177,6 +176,7 @@ class PageReader {
     private readonly context: ClientContext
   ) {
     this.firstUrl = membersUrl(context.apiUrl, workspace)
+    this.first = new URL(this.firstUrl)
     this.headers = { Authorization: context.authorization, Accept: 'application/json', 'User-Agent': 'bitbucket-2fa-gate' }
   }
 
@@ -197,7 +197,6 @@ class PageReader {
         if (!(error instanceof RetriesExhaustedError)) throw error
         this.requests += error.attempts
         throw new GateError(
-          'http',
           `Could not get an answer from ${this.context.apiUrl.origin} for ${where}: ${error.networkError.code}, after ${error.attempts} attempts. ` +
             'Check `api-url`, the runner\'s network and its proxy settings (HTTPS_PROXY, NO_PROXY); if Bitbucket is down, re-run the job later.'
         )
@@ -213,27 +212,23 @@ class PageReader {
         page: pageNo,
         attempts,
         credentials: this.context.credentials,
-        apiUrl: this.context.apiUrl
+        apiUrl: this.context.apiUrl,
+        scrub: this.context.scrub,
+        redact: this.context.redact
       })
     }
-    return parseMembersPage(response, where)
+    return parseMembersPage(response, where, this.context.scrub)
   }
 
-  /** Resolves a `next` link; credentials go to the origin of `api-url` and nowhere else. */
+  /** Resolves a `next` link, or fails closed when it does not lead to the next page of this listing. */
   checkNext(next: string, current: string, pageNo: number): string {
-    let url: URL
-    try {
-      url = new URL(next, current)
-    } catch {
-      throw new ListingError(`Bitbucket's \`next\` link on page ${pageNo} of workspace "${this.workspace}" is not a URL; the gate stops rather than miss members.`)
-    }
-    if (url.origin !== this.context.apiUrl.origin) {
-      throw new ListingError(
-        `Bitbucket's \`next\` link on page ${pageNo} of workspace "${this.workspace}" points to another host (${printable(url.host)}); ` +
-          `the gate sends credentials only to ${this.context.apiUrl.origin} and stops. Check \`api-url\` and any proxy that rewrites links.`
-      )
-    }
-    return url.href
+    const check = checkNextLink(next, current, this.first, this.first.pathname.split('/').length - 2, pageNo + 1)
+    if (check.ok) return check.url
+    throw new ListingError(
+      `Bitbucket's \`next\` link on page ${pageNo} of workspace "${this.workspace}" is not the next page of this listing: ${check.problem} ` +
+        `(${quoteOutside(check.shown, this.context.scrub, 200)}). The gate sends credentials only to ${this.context.apiUrl.origin} and reads only ` +
+        'the listing it asked for, so it stops rather than miss members. Check `api-url` and any proxy that rewrites links; if it persists, report it to Atlassian support.'
+    )
   }
 }
 

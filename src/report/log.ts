@@ -2,6 +2,7 @@ import type { AccountRecord } from '../model.js'
 import { logSafe } from '../text.js'
 import type { Verdict } from '../verdict.js'
 import { HOURLY_BUDGET, requestsOf } from './summary.js'
+import { plural } from './words.js'
 
 /** Names the error annotation spells out; the full list is in the summary and outputs. */
 export const ANNOTATION_NAMES = 10
@@ -16,8 +17,8 @@ export function personLabel(account: AccountRecord): string {
 export function verdictLogLines(verdict: Verdict, redact: boolean): string[] {
   const lines = verdict.workspaces.map(
     (w) =>
-      `Workspace ${w.workspace}: ${w.members} members, of them app users: ${w.appUsers}; people: ${w.enabled} with 2FA, ` +
-      `${w.nonCompliant} without, ${w.unknown} unknown, ${w.exempt} exempt; ${w.requests} API requests`
+      `Workspace ${w.workspace}: ${plural(w.members, 'member')}, of them app users: ${w.appUsers}; people: ${w.enabled} with 2FA, ` +
+      `${w.nonCompliant} without, ${w.unknown} unknown, ${w.exempt} exempt; ${plural(w.requests, 'API request')}`
   )
   const groups: [string, readonly AccountRecord[]][] = [
     ['Without two-factor authentication', verdict.nonCompliant],
@@ -29,18 +30,32 @@ export function verdictLogLines(verdict: Verdict, redact: boolean): string[] {
     lines.push(`${title}: ${people.length}${redact ? ' (names withheld, see the job summary)' : ''}`)
     if (!redact) lines.push(...people.map((p) => `- ${personLabel(p)}`))
   }
-  lines.push(`API requests used: ${requestsOf(verdict)} of Bitbucket's ${HOURLY_BUDGET} an hour per user.`)
+  lines.push(`${plural(requestsOf(verdict), 'API request')} used of Bitbucket's ${HOURLY_BUDGET.toLocaleString('en')} an hour per user.`)
   return lines
 }
 
-/** The one error annotation for a failing verdict: the count and up to ten names. */
+/** The one error annotation for a failing verdict: the counts that fail it and up to ten names. */
 export function annotationText(verdict: Verdict, redact: boolean): string {
   const failing = [...verdict.nonCompliant, ...(verdict.failOnUnknown ? verdict.unknown : [])]
-  const counts = [`${verdict.nonCompliant.length} without two-factor authentication`]
-  if (verdict.failOnUnknown && verdict.unknown.length > 0) counts.push(`${verdict.unknown.length} unknown`)
+  const counts: string[] = []
+  if (verdict.nonCompliant.length > 0) counts.push(`${verdict.nonCompliant.length} without two-factor authentication`)
+  if (verdict.failOnUnknown && verdict.unknown.length > 0) counts.push(`${verdict.unknown.length} with an unknown 2FA flag`)
   const head = `Bitbucket 2FA gate: ${counts.join(', ')}.`
-  if (redact) return `${head} Names withheld (\`redact\`: the repository is public or its visibility unknown); see the job summary.`
+  if (redact) return `${head} Names withheld (\`redact\`: the repository is public, internal or of unknown visibility); see the job summary.`
   const names = failing.slice(0, ANNOTATION_NAMES).map(personLabel).join('; ')
   const more = failing.length > ANNOTATION_NAMES ? ` and ${failing.length - ANNOTATION_NAMES} more (see the job summary)` : ''
   return `${head} ${names}${more}. Each must turn on two-step verification in Bitbucket's personal settings.`
+}
+
+/** Warnings about `exempt` lines: ending soon, expired, matching nobody. They name only what the admin wrote. */
+export function exemptionWarnings(verdict: Verdict): string[] {
+  return [
+    ...verdict.expiringExemptions.map(
+      (e) => `Exemption on \`exempt\` line ${e.line} ends on ${e.until ?? ''}: after that the gate fails for that person unless they turn on 2FA.`
+    ),
+    ...verdict.expiredExemptions.map((e) => `Exemption on \`exempt\` line ${e.line} expired on ${e.until ?? ''} and no longer applies.`),
+    ...verdict.unmatchedExemptions.map(
+      ({ exemption }) => `Exemption on \`exempt\` line ${exemption.line} matches no member's account_id or {uuid}; remove it or fix the id.`
+    )
+  ]
 }

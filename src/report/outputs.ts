@@ -1,4 +1,5 @@
 import type { AccountRecord } from '../model.js'
+import { INVISIBLE_SOURCE } from '../text.js'
 import type { Verdict } from '../verdict.js'
 
 export type OutputName =
@@ -52,6 +53,18 @@ function toJson(accounts: readonly AccountRecord[]): string {
     nickname: a.nickname,
     workspaces: [...a.workspaces]
   }))
-  // JSON.stringify leaves U+2028/U+2029 raw; escape them so the outputs file stays one line a value.
-  return JSON.stringify(people).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+  return escapeHidden(JSON.stringify(people))
 }
+
+/**
+ * The raw values stay, but every character that shows nothing (see text.ts) and U+2028/U+2029 (which
+ * JSON.stringify leaves raw) is written as a `\uXXXX` escape: a reader of the outputs sees each one, and
+ * the outputs file stays one line a value. Astral characters become their surrogate pair, as JSON does.
+ */
+export function escapeHidden(json: string): string {
+  return json.replace(HIDDEN, (char) =>
+    Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')
+  )
+}
+
+const HIDDEN = new RegExp(`${INVISIBLE_SOURCE}|[\u2028\u2029]`, 'gu')

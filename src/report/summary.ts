@@ -1,7 +1,8 @@
 import type { Exemption } from '../exemptions.js'
 import type { AccountRecord } from '../model.js'
-import { escapeMarkdown } from '../text.js'
-import type { Verdict } from '../verdict.js'
+import { cleanText, codeSpan, escapeMarkdown, escapePunctuation } from '../text.js'
+import type { ExemptedAccount, Verdict } from '../verdict.js'
+import { plural } from './words.js'
 
 export interface ReportOptions {
   /** Withhold names, nicknames and account ids (public repositories). */
@@ -23,13 +24,14 @@ export const HOW_TO_FIX =
   'Atlassian-account 2SV or SSO do not set the flag. Then re-run this job.'
 
 export const REDACTED_NOTE =
-  'Names, nicknames and account ids are withheld: this repository is public (or its visibility is unknown), and a list of accounts ' +
-  'without 2FA is a target list. To see them, set `redact: false` on a private repository, or read the `non-compliant` and ' +
-  '`unknown` outputs in a private channel.'
+  '**Names withheld.** Names, nicknames and account ids are not shown: this repository is public, internal or of unknown visibility, ' +
+  'and a list of accounts without 2FA is a target list. To see them, set `redact: false` on a private repository, or read the ' +
+  '`non-compliant` and `unknown` outputs in a private channel.'
 
 /**
  * The job summary for a verdict, as GitHub-flavoured Markdown without raw HTML, within
- * MAX_SUMMARY_BYTES: tables are cut shorter (the outputs keep everyone) until it fits.
+ * MAX_SUMMARY_BYTES: tables are cut shorter (the outputs keep everyone) until it fits. Text from
+ * Bitbucket (names, ids) is shown in code spans: verbatim, never a link, and an id copies exactly.
  */
 export function renderSummary(verdict: Verdict, options: ReportOptions): string {
   let maxRows = options.maxRows ?? MAX_ROWS
@@ -46,37 +48,35 @@ type RenderOptions = ReportOptions & { readonly maxRows: number }
 function renderWith(verdict: Verdict, options: RenderOptions): string {
   const lines: string[] = [`## ${headline(verdict, options)}`, '']
   lines.push(...workspaceTable(verdict), '')
-  if (options.redact) lines.push(`> ${REDACTED_NOTE}`, '')
+  if (options.redact) lines.push(REDACTED_NOTE, '')
   lines.push(...peopleSection('Without two-factor authentication', verdict.nonCompliant, options))
-  lines.push(
-    ...peopleSection(
-      verdict.failOnUnknown ? 'Unknown: Bitbucket did not say (fails the gate)' : 'Unknown: Bitbucket did not say (`fail-on-unknown: false`)',
-      verdict.unknown,
-      options
-    )
-  )
-  lines.push(...exemptedSection(verdict, options))
+  const unknownNote = verdict.failOnUnknown
+    ? 'Bitbucket sent `null` or nothing for their flag; an unknown flag fails the gate.'
+    : 'Bitbucket sent `null` or nothing for their flag; `fail-on-unknown: false` lets them pass.'
+  lines.push(...peopleSection('Unknown: Bitbucket did not say', verdict.unknown, options, unknownNote))
+  lines.push(...exemptedSection(verdict.exempted, options))
   lines.push(...exemptionNotes(verdict))
   lines.push(...appUserSection(verdict.appUsers, options))
   if (verdict.nonCompliant.length + verdict.unknown.length > 0) {
     lines.push('### How to fix', '', HOW_TO_FIX, '')
     if (verdict.unknown.length > 0) {
-      lines.push(
-        'An unknown flag means Bitbucket sent `null` or nothing for that person. If many are unknown, check that the token belongs to a workspace admin.',
-        ''
-      )
+      lines.push('If many flags are unknown, check that the token belongs to a workspace admin: only admins see the flag.', '')
     }
   }
-  lines.push(`API requests used: ${requestsOf(verdict)} (Bitbucket allows ${HOURLY_BUDGET.toLocaleString('en')} an hour per user).`, '')
+  const requests = requestsOf(verdict)
+  lines.push(`${plural(requests, 'API request')} used (Bitbucket allows ${HOURLY_BUDGET.toLocaleString('en')} an hour per user).`, '')
   return lines.join('\n')
 }
 
-/** The job summary for a run that could not reach a verdict. */
+/**
+ * The job summary for a run that could not reach a verdict: the message as a paragraph, its code
+ * spans kept as code (our messages name inputs that way; text from outside never has a backtick).
+ */
 export function renderErrorSummary(message: string): string {
   return [
     '## ⛔ Bitbucket 2FA gate: no verdict, the check itself failed',
     '',
-    `> ${escapeMarkdown(message, 4000)}`,
+    proseWithCode(message),
     '',
     'Nothing was proven, so the gate fails closed (`compliant` is `false`). Fix the cause above and re-run the job.',
     ''
@@ -87,23 +87,36 @@ export function requestsOf(verdict: Verdict): number {
   return verdict.workspaces.reduce((sum, w) => sum + w.requests, 0)
 }
 
+/** A message of ours for Markdown: prose escaped, `code spans` kept as code spans. */
+function proseWithCode(message: string): string {
+  const clean = cleanText(message, 4000)
+  const parts: string[] = []
+  let last = 0
+  for (const match of clean.matchAll(/`([^`]+)`/g)) {
+    parts.push(escapePunctuation(clean.slice(last, match.index)), codeSpan(match[1] ?? '', { max: 400 }))
+    last = match.index + match[0].length
+  }
+  parts.push(escapePunctuation(clean.slice(last)))
+  return parts.join('')
+}
+
 function headline(verdict: Verdict, options: ReportOptions): string {
   const people = verdict.memberCount - verdict.appUsers.length
   if (verdict.compliant) {
-    const unknownNote = verdict.unknown.length > 0 ? ` (${verdict.unknown.length} unknown, allowed by \`fail-on-unknown: false\`)` : ''
-    return `✅ Bitbucket 2FA gate: all ${people} people have two-factor authentication or an exemption${unknownNote}`
+    const unknownNote = verdict.unknown.length > 0 ? `; ${verdict.unknown.length} unknown, allowed by \`fail-on-unknown: false\`` : ''
+    return `✅ Bitbucket 2FA gate: all ${plural(people, 'person', 'people')} have two-factor authentication or an exemption${unknownNote}`
   }
   const parts: string[] = []
   if (verdict.nonCompliant.length > 0) parts.push(`${verdict.nonCompliant.length} without two-factor authentication`)
   if (verdict.unknown.length > 0 && verdict.failOnUnknown) parts.push(`${verdict.unknown.length} unknown`)
   const mode = options.failOnViolation ? '' : ' (report only: `fail-on-violation: false`)'
-  return `❌ Bitbucket 2FA gate: ${parts.join(', ')} of ${people} people${mode}`
+  return `❌ Bitbucket 2FA gate: ${parts.join(', ')} of ${plural(people, 'person', 'people')}${mode}`
 }
 
 function workspaceTable(verdict: Verdict): string[] {
   const rows = verdict.workspaces.map(
     (w) =>
-      `| ${escapeMarkdown(w.workspace)} | ${w.members} | ${w.enabled} | ${w.nonCompliant} | ${w.unknown} | ${w.exempt} | ${w.appUsers} | ${w.requests} |`
+      `| ${codeSpan(w.workspace, { inTable: true })} | ${w.members} | ${w.enabled} | ${w.nonCompliant} | ${w.unknown} | ${w.exempt} | ${w.appUsers} | ${w.requests} |`
   )
   return [
     '| Workspace | Members | 2FA on | Without 2FA | Unknown | Exempt | App users | API requests |',
@@ -112,46 +125,48 @@ function workspaceTable(verdict: Verdict): string[] {
   ]
 }
 
-function peopleSection(title: string, people: readonly AccountRecord[], { redact, maxRows }: RenderOptions): string[] {
+function withheld(count: number, one: string, many: string): string[] {
+  return [`${plural(count, one, many)}; names withheld (see the note above).`, '']
+}
+
+function peopleSection(title: string, people: readonly AccountRecord[], { redact, maxRows }: RenderOptions, note?: string): string[] {
   if (people.length === 0) return []
-  const heading = `### ${title} (${people.length})`
-  if (redact) return [heading, '', 'Names withheld (see the note above).', '']
-  const shown = people.slice(0, maxRows)
+  const heading = [`### ${title} (${people.length})`, '', ...(note === undefined ? [] : [note, ''])]
+  if (redact) return [...heading, ...withheld(people.length, 'person', 'people')]
   return [
-    heading,
-    '',
+    ...heading,
     '| Name | Nickname | Account ID | Workspaces |',
     '| --- | --- | --- | --- |',
-    ...shown.map((p) => `| ${cell(p.displayName)} | ${cell(p.nickname)} | ${cell(p.accountId ?? p.uuid)} | ${workspacesCell(p)} |`),
+    ...people.slice(0, maxRows).map((p) => `| ${cell(p.displayName)} | ${cell(p.nickname)} | ${idCell(p)} | ${workspacesCell(p)} |`),
     ...overflow(people.length, maxRows),
     ''
   ]
 }
 
-function exemptedSection(verdict: Verdict, { redact, maxRows }: RenderOptions): string[] {
-  const { exempted } = verdict
+function exemptedSection(exempted: readonly ExemptedAccount[], { redact, maxRows }: RenderOptions): string[] {
   if (exempted.length === 0) return []
-  const heading = `### Exempted (${exempted.length})`
-  if (redact) return [heading, '', 'Names withheld (see the note above).', '']
+  const heading = [`### Exempted (${exempted.length})`, '']
+  if (redact) return [...heading, ...withheld(exempted.length, 'person', 'people')]
   return [
-    heading,
-    '',
-    '| Name | Account ID | 2FA | Until | Reason |',
-    '| --- | --- | --- | --- | --- |',
+    ...heading,
+    '| Name | Account ID | 2FA | Until | Lines | Reason |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...exempted
       .slice(0, maxRows)
       .map(
-        ({ account, exemption }) =>
-          `| ${cell(account.displayName)} | ${cell(account.accountId ?? account.uuid)} | ${account.twoFactor === 'disabled' ? 'off' : 'unknown'} | ${exemption.until ?? 'no end'} | ${cell(exemption.reason, 200)} |`
+        ({ account, exemptions, until }) =>
+          `| ${cell(account.displayName)} | ${idCell(account)} | ${account.twoFactor === 'disabled' ? 'off' : 'unknown'} | ${until ?? 'no end'} | ` +
+          `${exemptions.map((e) => e.line).join(', ')} | ${reasonCell(exemptions)} |`
       ),
     ...overflow(exempted.length, maxRows),
     ''
   ]
 }
 
-/** Exemptions an admin should tidy: they name only ids the admin wrote in the workflow. */
+/** Exemptions an admin should act on or tidy: they name only ids the admin wrote in the workflow. */
 function exemptionNotes(verdict: Verdict): string[] {
   const notes = [
+    ...verdict.expiringExemptions.map((e) => `- ${describe(e)} ends on ${e.until ?? ''}: after that the gate fails for that person.`),
     ...verdict.expiredExemptions.map((e) => `- ${describe(e)} expired on ${e.until ?? ''} and no longer applies.`),
     ...verdict.unmatchedExemptions.map(
       ({ exemption, isNickname }) =>
@@ -165,30 +180,38 @@ function exemptionNotes(verdict: Verdict): string[] {
 
 function appUserSection(appUsers: readonly AccountRecord[], { redact, maxRows }: RenderOptions): string[] {
   if (appUsers.length === 0) return []
-  const heading = `### App users (${appUsers.length}): bots, two-step verification does not apply`
-  if (redact) return [heading, '']
+  const heading = [`### App users (${appUsers.length})`, '', 'Bots and integrations: two-step verification does not apply to them.', '']
+  if (redact) return [...heading, ...withheld(appUsers.length, 'app user', 'app users')]
   return [
-    heading,
-    '',
+    ...heading,
     '| Name | Account ID | Workspaces |',
     '| --- | --- | --- |',
-    ...appUsers.slice(0, maxRows).map((a) => `| ${cell(a.displayName)} | ${cell(a.accountId ?? a.uuid)} | ${workspacesCell(a)} |`),
+    ...appUsers.slice(0, maxRows).map((a) => `| ${cell(a.displayName)} | ${idCell(a)} | ${workspacesCell(a)} |`),
     ...overflow(appUsers.length, maxRows),
     ''
   ]
 }
 
 function describe(exemption: Exemption): string {
-  return `Exemption \`exempt\` line ${exemption.line} (${escapeMarkdown(exemption.id, 130)})`
+  return `\`exempt\` line ${exemption.line} (${codeSpan(exemption.id, { max: 130 })})`
 }
 
-function cell(text: string, max?: number): string {
-  const escaped = escapeMarkdown(text, max)
-  return escaped === '' ? '–' : escaped
+function cell(text: string): string {
+  return codeSpan(text, { inTable: true })
+}
+
+/** The account id when Bitbucket gave one, else the uuid: either one can be pasted into `exempt`. */
+function idCell(account: AccountRecord): string {
+  return codeSpan(account.accountId ?? account.uuid, { max: 130, inTable: true })
+}
+
+function reasonCell(exemptions: readonly Exemption[]): string {
+  const reasons = exemptions.map((e) => e.reason).filter((reason) => reason !== '')
+  return reasons.length === 0 ? '–' : escapeMarkdown(reasons.join('; '), 200)
 }
 
 function workspacesCell(account: AccountRecord): string {
-  return account.workspaces.map((w) => escapeMarkdown(w)).join(', ')
+  return account.workspaces.map((w) => codeSpan(w, { inTable: true })).join(', ')
 }
 
 function overflow(total: number, maxRows: number): string[] {

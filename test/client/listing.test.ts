@@ -145,7 +145,7 @@ describe('a complete listing or none', () => {
     })
     const error: unknown = await listMembers('acme', clientContext(s.apiUrl).context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ListingError)
-    expect((error as Error).message).toContain('points back to a page already read')
+    expect((error as Error).message).toContain("`next` link on page 2 of workspace \"acme\" is not the next page of this listing: it has no single page number")
   })
 
   it('fails closed when next never ends', async () => {

@@ -130,7 +130,10 @@ describe('listMembers against the simulator', () => {
     })
     const error: unknown = await listMembers('acme', clientContext(s.apiUrl).context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ListingError)
-    expect((error as Error).message).toContain('points to another host (evil.example)')
+    expect((error as Error).message).toContain(
+      'it points to another origin than http://127.0.0.1:'
+    )
+    expect((error as Error).message).toContain('(https://evil.example/2.0/workspaces/acme/members?page=2)')
     expect(s.log.every((entry) => entry.path.startsWith('/2.0/'))).toBe(true)
   })
 

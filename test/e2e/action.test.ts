@@ -63,7 +63,7 @@ describe('the bundled action, run as a runner does', () => {
     })
     expect(run.summary).toContain('## ✅ Bitbucket 2FA gate: all 120 people have two-factor authentication')
     expect(run.stderr).toBe('')
-    expect(run.stdout).toContain('API requests used: 2')
+    expect(run.stdout).toContain("2 API requests used of Bitbucket's 1,000 an hour per user.")
     expect(sim.requests).toBe(2)
   })
 
@@ -78,11 +78,11 @@ describe('the bundled action, run as a runner does', () => {
     expect(JSON.parse(run.outputs.unknown!)).toHaveLength(1)
     const errors = workflowCommands(run.stdout).filter((line) => line.startsWith('::error'))
     expect(errors).toHaveLength(1)
-    expect(errors[0]).toContain('Bitbucket 2FA gate: 1 without two-factor authentication, 1 unknown.')
+    expect(errors[0]).toContain('Bitbucket 2FA gate: 1 without two-factor authentication, 1 with an unknown 2FA flag.')
     expect(errors[0]).toContain('Bob NoTwoFactor (bob)')
     expect(run.summary).toContain('❌ Bitbucket 2FA gate: 1 without two-factor authentication, 1 unknown of 4 people')
-    expect(run.summary).toContain('| Bob NoTwoFactor | bob |')
-    expect(run.summary).toContain('| Dee Exempt |')
+    expect(run.summary).toContain('| `Bob NoTwoFactor` | `bob` |')
+    expect(run.summary).toContain('| `Dee Exempt` |')
     expect(run.summary).toContain('hardware key on order')
     expect(run.summary).toContain('### App users (1)')
     expect(run.summary).toContain('### How to fix')
@@ -101,7 +101,7 @@ describe('the bundled action, run as a runner does', () => {
     const run = await runAction({ ...base(), 'fail-on-unknown': 'false' })
     expect(run.exitCode).toBe(0)
     expect(run.outputs).toMatchObject({ compliant: 'true', 'unknown-count': '1' })
-    expect(run.stdout).toContain('::warning::1 people have an unknown 2FA flag')
+    expect(run.stdout).toContain('::warning::1 person has an unknown 2FA flag')
   })
 
   it('warns about expired and unmatched exemptions, and an expired one no longer applies', async () => {
@@ -117,8 +117,8 @@ describe('the bundled action, run as a runner does', () => {
     sim.workspaces[1]!.members.push(person(1, true, { display_name: 'Ada Admin' }))
     const run = await runAction({ ...base(), workspace: 'acme,\nbeta', 'fail-on-violation': 'false' })
     expect(run.outputs['member-count']).toBe(String(5 + 120))
-    expect(run.summary).toMatch(/\| acme \| 5 \|/)
-    expect(run.summary).toMatch(/\| beta \| 121 \|/)
+    expect(run.summary).toMatch(/\| `acme` \| 5 \|/)
+    expect(run.summary).toMatch(/\| `beta` \| 121 \|/)
   })
 
   it('reads several workspaces at once under one cap of 8 requests in flight, and shows the cost', async () => {
@@ -131,9 +131,9 @@ describe('the bundled action, run as a runner does', () => {
       expect(sim.requests).toBe(27)
       expect(sim.maxInFlight).toBeLessThanOrEqual(8)
       expect(sim.maxInFlight).toBeGreaterThan(3)
-      expect(run.stdout).toContain('API requests used: 27 of Bitbucket\'s 1000 an hour per user.')
-      expect(run.summary).toContain('API requests used: 27 (Bitbucket allows 1,000 an hour per user).')
-      expect(run.summary).toMatch(/\| gamma \| 900 \| 900 \| 0 \| 0 \| 0 \| 0 \| 9 \|/)
+      expect(run.stdout).toContain('27 API requests used of Bitbucket\'s 1,000 an hour per user.')
+      expect(run.summary).toContain('27 API requests used (Bitbucket allows 1,000 an hour per user).')
+      expect(run.summary).toMatch(/\| `gamma` \| 900 \| 900 \| 0 \| 0 \| 0 \| 0 \| 9 \|/)
     } finally {
       sim.latencyMs = 0
     }
@@ -215,7 +215,25 @@ describe('the bundled action, run as a runner does', () => {
     expect(run.exitCode).toBe(1)
     const shown = [run.stdout, run.stderr, run.summary].join('\n')
     for (const secret of ['Bob NoTwoFactor', 'bob', 'Cy Unknown', person(2, false).account_id!]) expect(shown).not.toContain(secret)
-    expect(run.summary).toContain('Names, nicknames and account ids are withheld')
+    expect(run.summary).toContain('**Names withheld.** Names, nicknames and account ids are not shown')
     expect(run.outputs['non-compliant']).toContain('Bob NoTwoFactor')
+  })
+
+  it('keeps member data out of every artefact when a page breaks in redact mode', async () => {
+    sim.faults.push({
+      when: (r) => r.page === 1,
+      times: Infinity,
+      action: { rewrite: (body) => ({ ...body, values: body.values.map((v, i) => (i === 1 ? { ...(v as object), user: { ...(v as { user: object }).user, uuid: null } } : v)) }) }
+    })
+    const run = await runAction(base(), { event: PUBLIC_REPO_EVENT })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('but values[1].user has no uuid.')
+    for (const text of ['Bob NoTwoFactor', 'bob', 'Ada Admin', 'Cy Unknown', 'Deploy Bot', '557058:', 'aaaaaaaa-0000']) expect(run.artefacts).not.toContain(text)
+  })
+
+  it('shows names only for a private repository, not an internal one', async () => {
+    const internal = await runAction(base(), { event: { repository: { full_name: 'acme/app', private: true, visibility: 'internal' } } })
+    expect(internal.summary).toContain('**Names withheld.**')
+    expect(internal.summary).not.toContain('Bob NoTwoFactor')
   })
 })

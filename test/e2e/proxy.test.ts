@@ -3,8 +3,10 @@ import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, compliantWorkspace } from '.
 import { BitbucketSimulator } from '../simulator/server.js'
 import { runAction } from '../support/action.js'
 import { TestProxy } from '../support/proxy.js'
+import { makeCertificate } from '../support/tls.js'
 
-const sim = new BitbucketSimulator({ workspaces: [compliantWorkspace('acme', 150)], credentials: [adminCredential] })
+const certificate = makeCertificate('bitbucket.test')
+const sim = new BitbucketSimulator({ workspaces: [compliantWorkspace('acme', 150)], credentials: [adminCredential], tls: certificate })
 const proxy = new TestProxy()
 
 beforeAll(async () => {
@@ -14,25 +16,35 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy.stop()
   await sim.stop()
+  certificate.cleanup()
 })
 
 describe('behind a proxy, like a self-hosted runner', () => {
-  const inputs = () => ({ workspace: 'acme', email: ADMIN_EMAIL, token: ADMIN_TOKEN, 'api-url': `http://bitbucket.test:${sim.port}/2.0` })
+  const inputs = () => ({ workspace: 'acme', email: ADMIN_EMAIL, token: ADMIN_TOKEN, 'api-url': `https://bitbucket.test:${sim.port}/2.0` })
+  const env = (extra: Record<string, string>) => ({ NODE_EXTRA_CA_CERTS: certificate.certFile, ...extra })
 
-  it('reaches Bitbucket through HTTP_PROXY, for every page', async () => {
-    const run = await runAction(inputs(), { env: { HTTP_PROXY: proxy.url } })
+  it('reaches Bitbucket over https through HTTPS_PROXY, for every page', async () => {
+    const run = await runAction(inputs(), { env: env({ HTTPS_PROXY: proxy.url }) })
+    expect(run.stderr).toBe('')
     expect(run.exitCode).toBe(0)
     expect(run.outputs['member-count']).toBe('150')
     expect(proxy.connects.length).toBeGreaterThan(0)
     expect(proxy.connects.every((target) => target === `bitbucket.test:${sim.port}`)).toBe(true)
-    expect(run.stdout).toContain('::warning::Input `api-url` uses plain http:// to bitbucket.test')
   })
 
   it('goes direct for hosts in NO_PROXY', async () => {
     const before = proxy.connects.length
-    const run = await runAction(inputs(), { env: { HTTP_PROXY: proxy.url, NO_PROXY: 'bitbucket.test' } })
+    const run = await runAction(inputs(), { env: env({ HTTPS_PROXY: proxy.url, NO_PROXY: 'bitbucket.test' }) })
     expect(run.exitCode).toBe(1)
-    expect(run.stdout).toMatch(/Could not get an answer from http:\/\/bitbucket\.test:\d+ for page 1 of workspace "acme": ENOTFOUND/)
+    expect(run.stdout).toMatch(/Could not get an answer from https:\/\/bitbucket\.test:\d+ for page 1 of workspace "acme": ENOTFOUND/)
+    expect(proxy.connects.length).toBe(before)
+  })
+
+  it('refuses plain http to a host that is not this machine, before any request', async () => {
+    const before = proxy.connects.length
+    const run = await runAction({ ...inputs(), 'api-url': `http://bitbucket.test:${sim.port}/2.0` }, { env: env({ HTTP_PROXY: proxy.url }) })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('::error::Input `api-url` uses plain http:// to bitbucket.test')
     expect(proxy.connects.length).toBe(before)
   })
 })

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { applyFields, mentions, parseFields } from './fields.js'
 
@@ -97,6 +98,8 @@ export interface SimOptions {
   /** Requests per credential before 429s; default 1000. */
   readonly rateLimit?: number
   readonly faults?: FaultRule[]
+  /** Serve https with this key and certificate (PEM) instead of plain http. */
+  readonly tls?: { readonly key: string; readonly cert: string }
 }
 
 export interface SimLogEntry {
@@ -115,6 +118,7 @@ export class BitbucketSimulator {
   includeSize: boolean
   latencyMs: number
   private readonly credentials: readonly SimCredential[]
+  private readonly tls: SimOptions['tls']
   private readonly rateLimit: number
   private readonly used = new Map<string, number>()
   private server: Server | null = null
@@ -129,13 +133,14 @@ export class BitbucketSimulator {
     this.latencyMs = options.latencyMs ?? 0
     this.rateLimit = options.rateLimit ?? 1000
     this.faults = options.faults ?? []
+    this.tls = options.tls
   }
 
   /** Base URL to use as `api-url`, e.g. http://127.0.0.1:43567/2.0 */
   get apiUrl(): string {
     const address = this.server?.address() as AddressInfo | null
     if (!address) throw new Error('simulator not started')
-    return `http://127.0.0.1:${address.port}/2.0`
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${address.port}/2.0`
   }
 
   get port(): number {
@@ -159,7 +164,7 @@ export class BitbucketSimulator {
   }
 
   async start(): Promise<this> {
-    const server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.inFlight++
       this.peakInFlight = Math.max(this.peakInFlight, this.inFlight)
       let done = false
@@ -174,7 +179,8 @@ export class BitbucketSimulator {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) send(res, 500, 'text/plain', `simulator error: ${String(error)}`)
       })
-    })
+    }
+    const server: Server = this.tls ? createTlsServer({ key: this.tls.key, cert: this.tls.cert }, handler) : createServer(handler)
     server.keepAliveTimeout = 5000
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     this.server = server
@@ -199,7 +205,7 @@ export class BitbucketSimulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`)
+    const url = new URL(req.url ?? '/', `${this.tls ? 'https' : 'http'}://${req.headers.host ?? '127.0.0.1'}`)
     const authorization = req.headers.authorization ?? ''
     const match = /^\/2\.0\/workspaces\/([^/]+)\/members\/?$/.exec(url.pathname)
     if (req.method !== 'GET' || !match?.[1]) {

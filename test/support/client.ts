@@ -1,4 +1,5 @@
-import { authorizationFor } from '../../src/bitbucket/auth.js'
+import { authorizationFor, secretsOf } from '../../src/bitbucket/auth.js'
+import { scrubSecrets } from '../../src/secrets.js'
 import { Limiter } from '../../src/bitbucket/limiter.js'
 import type { ClientContext } from '../../src/bitbucket/members.js'
 import { DEFAULT_RETRY_POLICY, WaitBudget } from '../../src/bitbucket/retry.js'
@@ -10,7 +11,7 @@ import { ADMIN_EMAIL, ADMIN_TOKEN } from '../simulator/fixtures.js'
 export const adminCredentials: Credentials = { kind: 'api-token', email: ADMIN_EMAIL, token: ADMIN_TOKEN }
 
 /** A client context against `apiUrl` whose clock records waits instead of sleeping. */
-export function clientContext(apiUrl: string, options: { credentials?: Credentials; timeoutMs?: number; maxInFlight?: number; parallel?: boolean } = {}) {
+export function clientContext(apiUrl: string, options: { credentials?: Credentials; timeoutMs?: number; maxInFlight?: number; parallel?: boolean; redact?: boolean } = {}) {
   const waits: number[] = []
   const credentials = options.credentials ?? adminCredentials
   const limiter = new Limiter(options.maxInFlight ?? 8)
@@ -18,6 +19,8 @@ export function clientContext(apiUrl: string, options: { credentials?: Credentia
     apiUrl: new URL(apiUrl),
     authorization: authorizationFor(credentials),
     credentials,
+    scrub: (text) => scrubSecrets(text, secretsOf(credentials)),
+    redact: options.redact ?? false,
     limiter,
     parallel: options.parallel ?? true,
     retry: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src/errors.js'
-import { isCleartextRemote, parseApiUrl, parseBoolean, parseCredentials, parseInputs, parseRedact, parseWorkspaces } from '../../src/inputs.js'
+import { isLoopback, parseApiUrl, parseBoolean, parseCredentials, parseInputs, parseRedact, parseWorkspaces } from '../../src/inputs.js'
 
 const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? ''
 
@@ -31,6 +31,15 @@ describe('parseWorkspaces', () => {
 
   it('accepts a braced uuid and lower-cases it', () => {
     expect(parseWorkspaces('{AAAAAAAA-1111-4111-8111-111111111111}')).toEqual(['{aaaaaaaa-1111-4111-8111-111111111111}'])
+  })
+
+  it.each([
+    ['acme\u200b', 'U+200B', 5],
+    ['\u2066acme', 'U+2066', 1],
+    ['ac\u00a0me', 'U+00A0', 3],
+    ['acm\u0435', 'U+0435', 4]
+  ])('names a stray character in %j by code point and position', (value, code, position) => {
+    expect(() => parseWorkspaces(value)).toThrow(`(${code}) at position ${position}: retype the id by hand`)
   })
 
   it.each(['../x', 'a/b', 'a b', '.hidden', '{not-a-uuid}', 'acme?x=1', 'a%2Fb', '-'])('refuses %j', (value) => {
@@ -65,15 +74,14 @@ describe('parseCredentials', () => {
     expect(() => parseCredentials('not an email', 'ATATT-x')).toThrow(/Input `email`/)
   })
 
-  it('never echoes the token in an error', () => {
-    for (const [email, token] of [['', 'ATATT-supersecret'], ['x@y.z', 'ATBB-supersecret'], ['x@y.z', 'two words-supersecret']]) {
-      try {
-        parseCredentials(email ?? '', token ?? '')
-        expect.unreachable()
-      } catch (error) {
-        expect(String(error)).not.toContain('supersecret')
-      }
-    }
+  it.each([
+    ['', 'ATATT-supersecret', /API tokens need `email`/],
+    ['x@y.z', 'ATBB-supersecret', /app password/],
+    ['x@y.z', 'two words-supersecret', /contains white space/],
+    ['x@y.z', 'ATCTT-supersecret', /access token/]
+  ])('refuses email %j with a bad token, and never echoes the token', (email, token, message) => {
+    expect(() => parseCredentials(email, token)).toThrow(message)
+    expect(() => parseCredentials(email, token)).not.toThrow(/supersecret|secret/)
   })
 })
 
@@ -92,10 +100,26 @@ describe('parseApiUrl', () => {
     expect(() => parseApiUrl(value)).toThrow(message)
   })
 
-  it('flags plain http to a remote host, not to loopback', () => {
-    expect(isCleartextRemote(new URL('http://bitbucket.internal/2.0'))).toBe(true)
-    expect(isCleartextRemote(new URL('http://127.0.0.1:9/2.0'))).toBe(false)
-    expect(isCleartextRemote(new URL('https://api.bitbucket.org/2.0'))).toBe(false)
+  it.each(['http://bitbucket.internal/2.0', 'http://127.evil.example/2.0', 'http://127.0.0.1.nip.io/2.0', 'http://10.0.0.1/2.0', 'http://[::2]/2.0', 'http://localhost.evil.example/2.0', 'http://[::ffff:127.0.0.1]/2.0'])(
+    'refuses plain http to %s: credentials would cross a network in clear text',
+    (value) => {
+      expect(() => parseApiUrl(value)).toThrow(/Input `api-url` uses plain http:\/\/ to .*: the credentials would cross the network in clear text\. Use https:\/\//)
+    }
+  )
+
+  it.each(['http://127.0.0.1:9/2.0', 'http://127.1.2.3/2.0', 'http://127.1/2.0', 'http://localhost:8080/2.0', 'http://LOCALHOST/2.0', 'http://[::1]:8080/2.0'])(
+    'accepts plain http to the loopback address %s',
+    (value) => {
+      expect(parseApiUrl(value).protocol).toBe('http:')
+    }
+  )
+
+  it('judges loopback on the parsed host, not on how the text starts', () => {
+    expect(isLoopback(new URL('http://127.0.0.1/'))).toBe(true)
+    expect(isLoopback(new URL('http://0x7f.0.0.1/'))).toBe(true)
+    expect(isLoopback(new URL('http://128.0.0.1/'))).toBe(false)
+    expect(isLoopback(new URL('http://127.example/'))).toBe(false)
+    expect(isLoopback(new URL('https://api.bitbucket.org/'))).toBe(false)
   })
 })
 

@@ -66,7 +66,7 @@ describe('renderSummary', () => {
     expect(markdown).not.toMatch(/Secret Name|secretnick|secret-id|Other Name|Person \d/)
     expect(markdown).toContain(REDACTED_NOTE.slice(0, 40))
     expect(markdown).toContain('### Unknown')
-    expect(markdown).toContain('| acme | 3 | 1 | 0 | 1 | 1 | 0 | 1 |')
+    expect(markdown).toContain('| `acme` | 3 | 1 | 0 | 1 | 1 | 0 | 1 |')
   })
 
   it('says the verdict, the per-workspace counts, the exemptions and how to fix', () => {
@@ -78,13 +78,12 @@ describe('renderSummary', () => {
     )
     const markdown = renderSummary(verdict, { redact: false, failOnViolation: false })
     expect(markdown).toContain('## ❌ Bitbucket 2FA gate: 1 without two-factor authentication of 3 people (report only: `fail-on-violation: false`)')
-    expect(markdown).toContain('| acme | 4 | 1 | 1 | 0 | 1 | 1 | 1 |')
-    expect(markdown).toContain('| Exempt Person |')
-    expect(markdown).toContain('2027-01-31 | key \\| on order |')
-    expect(markdown).toContain('ghost\\-account) matches no member')
+    expect(markdown).toContain('| `acme` | 4 | 1 | 1 | 0 | 1 | 1 | 1 |')
+    expect(markdown).toContain(`| \`Exempt Person\` | \`${exempt.accountId!}\` | off | 2027-01-31 | 1 | key \\| on order |`)
+    expect(markdown).toContain('- `exempt` line 2 (`ghost-account`) matches no member.')
     expect(markdown).toContain('### App users (1)')
     expect(markdown).toContain('### How to fix')
-    expect(markdown).toContain('API requests used: 1')
+    expect(markdown).toContain('1 API request used (Bitbucket allows 1,000 an hour per user).')
   })
 
   it('caps each table and points to the outputs', () => {
@@ -112,6 +111,20 @@ describe('renderSummary', () => {
     expect(markdown).toContain('no verdict, the check itself failed')
     expect(nodesOfType(parseGfm(markdown), 'html')).toEqual([])
   })
+
+  it('renders an error as prose: input names as code, no quote block, Bitbucket\'s words inert', () => {
+    const message =
+      'Bitbucket answered 401 Unauthorized for workspace "acme" with an Atlassian API token with `email` (HTTP Basic). ' +
+      'Bitbucket says: `see www.evil.example <b>now</b>`. Check that `email` is right.'
+    const tree = parseGfm(renderErrorSummary(message))
+    expect(nodesOfType(tree, 'blockquote')).toEqual([])
+    expect(nodesOfType(tree, 'html')).toEqual([])
+    expect(nodesOfType(tree, 'link')).toEqual([])
+    expect(nodesOfType(tree, 'inlineCode').map(textOf)).toEqual(['email', 'see www.evil.example <b>now</b>', 'email', 'compliant', 'false'])
+    const [, paragraph] = tree.children
+    expect(paragraph?.type).toBe('paragraph')
+    expect(textOf(paragraph!)).toBe(message.replace(/`/g, ''))
+  })
 })
 
 describe('log lines and annotation', () => {
@@ -125,6 +138,18 @@ describe('log lines and annotation', () => {
       expect(line).not.toContain('::error::')
       expect(line).not.toMatch(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069]/)
     }
+  })
+
+  it('does not speak of people without 2FA when only unknown flags fail the gate', () => {
+    const verdict = verdictOf([member('enabled'), member('unknown'), member('unknown')])
+    expect(annotationText(verdict, true)).toMatch(/^Bitbucket 2FA gate: 2 with an unknown 2FA flag\. Names withheld/)
+    expect(annotationText(verdict, false)).not.toContain('0 without')
+  })
+
+  it('says "1 API request" and "2 API requests"', () => {
+    expect(verdictLogLines(verdictOf([member('enabled')]), false).at(-1)).toBe("1 API request used of Bitbucket's 1,000 an hour per user.")
+    const two = decideCompliance([listing('acme', [member('enabled')], 2)], { exemptions: [], today: '2026-11-26', failOnUnknown: true })
+    expect(verdictLogLines(two, false)[0]).toMatch(/1 member, .*; 2 API requests$/)
   })
 
   it('names up to ten people in the annotation', () => {
@@ -148,15 +173,81 @@ describe('buildOutputs', () => {
     const outputs = buildOutputs(verdictOf([member('enabled'), bad, member('unknown')]))
     expect(outputs).toMatchObject({ compliant: 'false', 'member-count': '3', 'non-compliant-count': '1', 'unknown-count': '1', 'exempt-count': '0' })
     expect(outputs['non-compliant']).not.toContain('\u2028')
+    expect(outputs['non-compliant']).toContain('Zoë\\u2028<b>')
     expect(JSON.parse(outputs['non-compliant']!)).toEqual([
       { uuid: bad.uuid, account_id: bad.accountId, display_name: 'Zoë\u2028<b>', nickname: bad.nickname, workspaces: ['acme'] }
     ])
   })
 })
 
+describe('outputs keep raw names with invisible characters visible as escapes', () => {
+  it('writes U+2066 and tag characters as \\u escapes', () => {
+    const bad = member('disabled', { displayName: 'Ad\u2066min\u{E0041}' })
+    const json = buildOutputs(verdictOf([member('enabled'), bad]))['non-compliant']!
+    expect(json).toContain('"display_name":"Ad\\u2066min\\udb40\\udc41"')
+    expect((JSON.parse(json) as { display_name: string }[])[0]!.display_name).toBe('Ad\u2066min\u{E0041}')
+  })
+})
+
 describe('BROKEN_RUN_OUTPUTS', () => {
   it('sets every output, with compliant=false and nothing that reads as a count', () => {
-    expect(Object.keys(BROKEN_RUN_OUTPUTS).sort()).toEqual(Object.keys(buildOutputs(verdictOf([member('enabled')]))).sort())
-    expect(Object.entries(BROKEN_RUN_OUTPUTS).filter(([, value]) => value !== '')).toEqual([['compliant', 'false']])
+    expect(BROKEN_RUN_OUTPUTS).toEqual({
+      compliant: 'false',
+      'member-count': '',
+      'non-compliant-count': '',
+      'unknown-count': '',
+      'exempt-count': '',
+      'non-compliant': '',
+      unknown: ''
+    })
+  })
+})
+
+describe('what an admin sees', () => {
+  const render = (members: Member[], exempt = '', redact = false, failOnUnknown = true) =>
+    renderSummary(decideCompliance([listing('acme', members)], { exemptions: parseExemptions(exempt), today: '2026-11-26', failOnUnknown }), {
+      redact,
+      failOnViolation: true
+    })
+
+  it('shows every account id and uuid as a code span that copies exactly, and inserts no invisible character', () => {
+    const withId = member('disabled', { accountId: '557058:3f2a9c1e-0b7d-4c1e-9f00-1a2b3c4d5e6f' })
+    const withoutId = member('unknown', { accountId: null })
+    const markdown = render([member('enabled'), withId, withoutId, member('disabled', { isAppUser: true, accountId: '712020:bot.id@x' })])
+    const codes = nodesOfType(parseGfm(markdown), 'inlineCode').map(textOf)
+    expect(codes).toContain('557058:3f2a9c1e-0b7d-4c1e-9f00-1a2b3c4d5e6f')
+    expect(codes).toContain(withoutId.uuid)
+    expect(codes).toContain('712020:bot.id@x')
+    expect(markdown).not.toMatch(/[\u200b-\u200f\u2060-\u206f\ufeff]/u)
+    expect(nodesOfType(parseGfm(markdown), 'link')).toEqual([])
+  })
+
+  it('leaves no heading without a table or a sentence, redacted or not', () => {
+    const people = [member('enabled'), member('disabled'), member('unknown'), member('unknown', { isAppUser: true }), member('disabled')]
+    for (const redact of [true, false]) {
+      const tree = parseGfm(render(people, people[4]!.accountId!, redact))
+      tree.children.forEach((node, i) => {
+        if (node.type !== 'heading') return
+        const next = tree.children[i + 1]
+        expect(next?.type, `after "${textOf(node)}"`).toMatch(/^(paragraph|table|list)$/)
+      })
+      for (const heading of nodesOfType(tree, 'heading')) expect(textOf(heading)).not.toMatch(/\).*\(|\(\(|\)\)/)
+    }
+  })
+
+  it('says how many app users and people are withheld when redacting', () => {
+    const markdown = render([member('enabled'), member('unknown', { isAppUser: true }), member('disabled')], '', true)
+    expect(markdown).toContain('### App users (1)\n\nBots and integrations: two-step verification does not apply to them.\n\n1 app user; names withheld')
+    expect(markdown).toContain('### Without two-factor authentication (1)\n\n1 person; names withheld (see the note above).')
+  })
+
+  it('counts in the singular and plural as English does', () => {
+    expect(render([member('enabled')])).toContain('## ✅ Bitbucket 2FA gate: all 1 person have')
+  })
+
+  it('names exemptions that end within 14 days', () => {
+    const soon = member('disabled')
+    const markdown = render([member('enabled'), soon], `${soon.accountId!} until 2026-12-01`)
+    expect(markdown).toContain(`- \`exempt\` line 1 (\`${soon.accountId!}\`) ends on 2026-12-01: after that the gate fails for that person.`)
   })
 })

@@ -100,3 +100,133 @@ describe('mergeListings', () => {
     expect([...merged.otherAccounts()][0]).toMatchObject({ displayName: 'Named', twoFactor: 'disabled' })
   })
 })
+
+/** Every order of a list (small lists only). */
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]]
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]))
+}
+
+/** What a verdict decides, without presentation order. */
+function decision(v: ReturnType<typeof decide>) {
+  const uuids = (list: readonly { uuid: string }[]) => list.map((a) => a.uuid).sort()
+  return {
+    compliant: v.compliant,
+    memberCount: v.memberCount,
+    enabledCount: v.enabledCount,
+    nonCompliant: uuids(v.nonCompliant),
+    unknown: uuids(v.unknown),
+    appUsers: uuids(v.appUsers),
+    exempted: uuids(v.exempted.map((e) => e.account)),
+    unmatched: v.unmatchedExemptions.map((u) => u.exemption.line),
+    unneeded: v.unneededExemptions.map((e) => e.line)
+  }
+}
+
+describe('identity conflicts', () => {
+  it('judges a uuid seen as an app user in one workspace and as a person in another as a person, in either order', () => {
+    const person = member('unknown', { displayName: 'Real Person' })
+    const asBot = { ...person, isAppUser: true, displayName: 'Bot Face' }
+    for (const order of [[listing('acme', [asBot, member('enabled')]), listing('beta', [person, member('enabled')])], [listing('beta', [person, member('enabled')]), listing('acme', [asBot, member('enabled')])]]) {
+      const v = decide(order)
+      expect(v.compliant).toBe(false)
+      expect(v.unknown.map((a) => [a.uuid, a.displayName, a.isAppUser])).toEqual([[person.uuid, 'Real Person', false]])
+      expect(v.appUsers).toEqual([])
+    }
+  })
+
+  it('keeps a person with 2FA off a person when the same uuid shows up as an app user', () => {
+    const person = member('disabled')
+    const v = decide([listing('acme', [{ ...person, isAppUser: true, twoFactor: 'unknown' }, member('enabled')]), listing('beta', [person])])
+    expect(v.nonCompliant.map((a) => a.uuid)).toEqual([person.uuid])
+  })
+
+  it('refuses an exemption by account_id that Bitbucket gives to two uuids, naming the line and both uuids', () => {
+    const one = member('disabled')
+    const other = member('enabled', { accountId: one.accountId })
+    for (const listings of [[listing('acme', [one, member('enabled')]), listing('beta', [other])], [listing('beta', [other]), listing('acme', [member('enabled'), one])]]) {
+      const run = () => decide(listings, `# a comment\n${one.accountId!} # leave`)
+      expect(run).toThrow(UnprovableError)
+      const sorted = [one.uuid, other.uuid].sort()
+      expect(run).toThrow(
+        `Exemption on \`exempt\` line 2 names account_id ${one.accountId!}, which Bitbucket gives to more than one member (uuids ${sorted[0]!} and ${sorted[1]!}).`
+      )
+    }
+  })
+
+  it('says the same without uuids for a public log', () => {
+    const one = member('disabled')
+    const other = member('disabled', { accountId: one.accountId })
+    let caught: unknown
+    try {
+      decide([listing('acme', [one, other])], one.accountId!)
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(UnprovableError)
+    const redacted = (caught as UnprovableError).redactedMessage
+    expect(redacted).toContain('Exemption on `exempt` line 1 names account_id')
+    expect(redacted).toContain('2 different members (uuids withheld: `redact`)')
+    expect(redacted).not.toContain(one.uuid)
+    expect(redacted).not.toContain(other.uuid)
+  })
+
+  it('refuses an exemption naming an account id of a uuid that was seen with two account ids', () => {
+    const person = member('disabled')
+    const run = () => decide([listing('acme', [person]), listing('beta', [{ ...person, accountId: '557058:other' }])], person.accountId!)
+    expect(run).toThrow(`a member seen with two account ids (uuid ${person.uuid})`)
+  })
+
+  it('decides without error when the shared account id is named by no exemption', () => {
+    const one = member('disabled')
+    const other = member('enabled', { accountId: one.accountId })
+    expect(decide([listing('acme', [one, other])]).nonCompliant.map((a) => a.uuid)).toEqual([one.uuid])
+  })
+
+  it('gives the same decision for every order of the workspaces', () => {
+    const shared = member('unknown', { displayName: 'Shared' })
+    const exempted = member('disabled')
+    const acme = listing('acme', [{ ...shared, isAppUser: true }, member('enabled'), exempted])
+    const beta = listing('beta', [shared, { ...exempted, twoFactor: 'enabled' }, member('disabled')])
+    const gamma = listing('gamma', [{ ...shared, twoFactor: 'enabled' }, member('enabled'), member('unknown', { isAppUser: true })])
+    const exempt = `${exempted.uuid} until 2026-01-01\n${exempted.accountId!}\nghost-id`
+    const decisions = permutations([acme, beta, gamma]).map((order) => decision(decide(order, exempt)))
+    expect(decisions[0]).toMatchObject({ compliant: false, memberCount: 6 })
+    for (const d of decisions) expect(d).toEqual(decisions[0])
+  })
+})
+
+describe('several exemption lines for one person', () => {
+  it('exempts while any line is in force, and an expired line hides nothing', () => {
+    const late = member('disabled')
+    const v = decide([listing('acme', [member('enabled'), late])], `${late.uuid} until 2026-11-01 # old\n${late.accountId!} until 2027-03-31 # laptop`)
+    expect(v.compliant).toBe(true)
+    expect(v.exempted).toHaveLength(1)
+    expect(v.exempted[0]!.until).toBe('2027-03-31')
+    expect(v.exempted[0]!.exemptions.map((e) => [e.line, e.reason])).toEqual([[2, 'laptop']])
+    expect(v.expiredExemptions.map((e) => e.line)).toEqual([1])
+    expect(v.unmatchedExemptions).toEqual([])
+  })
+
+  it('shows the latest until and every reason of the lines in force; no end beats any date', () => {
+    const p = member('unknown')
+    const v = decide([listing('acme', [member('enabled'), p])], `${p.accountId!} until 2027-01-01 # one\n${p.uuid} # two`)
+    expect(v.exempted[0]!.until).toBeNull()
+    expect(v.exempted[0]!.exemptions.map((e) => e.reason)).toEqual(['one', 'two'])
+    const dated = decide([listing('acme', [member('enabled'), p])], `${p.accountId!} until 2027-05-01\n${p.uuid} until 2027-02-01`)
+    expect(dated.exempted[0]!.until).toBe('2027-05-01')
+  })
+})
+
+describe('exemptions that end soon', () => {
+  it('names lines in force that cover someone and end within 14 days', () => {
+    const a = member('disabled')
+    const b = member('disabled')
+    const c = member('disabled')
+    const v = decide(
+      [listing('acme', [member('enabled'), a, b, c])],
+      `${a.accountId!} until 2026-12-10\n${b.accountId!} until 2026-12-11\n${c.accountId!}\nghost until 2026-11-30`
+    )
+    expect(v.expiringExemptions.map((e) => e.line)).toEqual([1])
+  })
+})
