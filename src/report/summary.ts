@@ -55,7 +55,7 @@ function renderWith(verdict: Verdict, options: RenderOptions): string {
     : 'Bitbucket sent `null` or nothing for their flag; `fail-on-unknown: false` lets them pass.'
   lines.push(...peopleSection('Unknown: Bitbucket did not say', verdict.unknown, options, unknownNote))
   lines.push(...exemptedSection(verdict.exempted, options))
-  lines.push(...exemptionNotes(verdict))
+  lines.push(...exemptionNotes(verdict, options.redact))
   lines.push(...appUserSection(verdict.appUsers, options))
   if (verdict.nonCompliant.length + verdict.unknown.length > 0) {
     lines.push('### How to fix', '', HOW_TO_FIX, '')
@@ -163,8 +163,12 @@ function exemptedSection(exempted: readonly ExemptedAccount[], { redact, maxRows
   ]
 }
 
-/** Exemptions an admin should act on or tidy: they name only ids the admin wrote in the workflow. */
-function exemptionNotes(verdict: Verdict): string[] {
+/**
+ * Exemptions an admin should act on or tidy. They name only ids the admin wrote in the workflow, and
+ * when redacting not even those: an expired line next to a red verdict would point at a person.
+ */
+function exemptionNotes(verdict: Verdict, redact: boolean): string[] {
+  const describe = (e: Exemption): string => (redact ? `\`exempt\` line ${e.line}` : describeLine(e))
   const notes = [
     ...verdict.expiringExemptions.map((e) => `- ${describe(e)} ends on ${e.until ?? ''}: after that the gate fails for that person.`),
     ...verdict.expiredExemptions.map((e) => `- ${describe(e)} expired on ${e.until ?? ''} and no longer applies.`),
@@ -192,7 +196,7 @@ function appUserSection(appUsers: readonly AccountRecord[], { redact, maxRows }:
   ]
 }
 
-function describe(exemption: Exemption): string {
+function describeLine(exemption: Exemption): string {
   return `\`exempt\` line ${exemption.line} (${codeSpan(exemption.id, { max: 130 })})`
 }
 

@@ -1,50 +1,68 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listMembers } from '../../src/bitbucket/members.js'
-import { GateError } from '../../src/errors.js'
+import { errorMessage, GateError } from '../../src/errors.js'
 import { parseExemptions } from '../../src/exemptions.js'
-import { annotationText, verdictLogLines } from '../../src/report/log.js'
+import { annotationText, exemptionWarnings, verdictLogLines } from '../../src/report/log.js'
 import { buildOutputs } from '../../src/report/outputs.js'
 import { renderErrorSummary, renderSummary } from '../../src/report/summary.js'
-import { decideCompliance } from '../../src/verdict.js'
-import { ADMIN_TOKEN, adminCredential, uuidFor } from '../simulator/fixtures.js'
+import { scrubSecrets } from '../../src/secrets.js'
+import { decideCompliance, type Verdict } from '../../src/verdict.js'
+import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, uuidFor } from '../simulator/fixtures.js'
 import { BitbucketSimulator, type FaultAction, type FaultRule, type SimUser } from '../simulator/server.js'
 import { clientContext } from '../support/client.js'
 import { nodesOfType, parseGfm } from '../support/markdown.js'
 
 /**
- * The gate's invariant, as a property: whatever the workspace and whatever Bitbucket does while it is
- * read, the outcome is exactly the true set of non-compliant and unknown people, or a fail-closed
- * error; never compliant=true while a violator or unknown exists, never a secret in any artefact.
+ * The gate's invariant, as a property, over random worlds: up to three workspaces sharing people
+ * (a uuid may even show up as an app user in one of them), random exemptions (some expired, by uuid
+ * or account id), `fail-on-unknown` and redaction both ways, the workspaces in shuffled order, and
+ * sometimes faults. The oracle below is written from the rules, not from the gate's code:
  *
- * "True" is the workspace as it stands when the run ends. Faults that change content are limited to
- * what one client can detect: at most one membership change per run (a leave and a join between the
- * same two page reads keep `size` unchanged and are undetectable in one read: see the README), and
- * without `size`, at most one content fault (a page that drops the same member on every read is
- * indistinguishable from the truth when Bitbucket gives no count).
+ * - with no faults the gate must decide, unless the world is unprovable (a workspace with no
+ *   members, no people, or no person with a flag);
+ * - a decision is exactly the truth, and `compliant` holds if and only if every person not exempt is
+ *   proven (has_2fa_enabled true), or, with `fail-on-unknown: false`, is not proven off;
+ * - no artefact holds a secret or a fragment of one; when redacting, none holds a member's name.
+ *
+ * "True" is the world as it stands when the run ends. Faults that change content are limited to
+ * what one client can detect (see the README's known limits): at most one membership change per
+ * run, and without `size` at most one content fault.
  */
 
+const TODAY = '2026-11-26'
+const BASE64 = Buffer.from(`${ADMIN_EMAIL}:${ADMIN_TOKEN}`).toString('base64')
+const FRAGMENTS = [ADMIN_TOKEN, BASE64].flatMap((secret) => Array.from({ length: secret.length - 7 }, (_, i) => secret.slice(i, i + 8)))
 const HOSTILE = ['Eve\n::error::x', '<img src=x onerror=alert(1)>', 'a | b', '[x](javascript:alert(1))', 'Zoë 👩🏽‍💻', '\u202eevil', 'www.evil.example']
+const SLUGS = ['acme', 'beta', 'gamma']
 
-const memberArb = (index: number) =>
+interface Identity {
+  readonly n: number
+  readonly flag: boolean | null | undefined
+  readonly hostile: string | null
+}
+
+const identityArb = (n: number) =>
   fc.record({
-    appUser: fc.boolean().map((b) => b && index % 7 === 3),
+    n: fc.constant(n),
     flag: fc.constantFrom<boolean | null | undefined>(true, true, true, true, false, null, undefined),
-    name: fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 12, unit: 'grapheme' }), fc.constant(`Person ${index}`))
+    hostile: fc.option(fc.constantFrom(...HOSTILE), { freq: 6 })
   })
 
-const workspaceArb = fc.integer({ min: 0, max: 1000 }).chain((size) =>
-  fc.tuple(...Array.from({ length: size }, (_, i) => memberArb(i))).map((specs) =>
-    specs.map(
-      (spec, i): SimUser => ({
-        uuid: uuidFor(i + 1),
-        account_id: `557058:${String(i + 1).padStart(8, '0')}`,
-        display_name: spec.name,
-        nickname: spec.name,
-        type: spec.appUser ? 'app_user' : 'user',
-        has_2fa_enabled: spec.flag
-      })
-    )
+/** Each workspace: which identities it lists, and whether one of them shows up as an app user there. */
+const worldArb = fc.integer({ min: 1, max: 3 }).chain((workspaceCount) =>
+  fc.integer({ min: 0, max: 400 }).chain((people) =>
+    fc.record({
+      identities: fc.tuple(...Array.from({ length: people }, (_, i) => identityArb(i + 1))),
+      membership: fc.array(fc.record({ share: fc.double({ min: 0, max: 1, noNaN: true }), seed: fc.nat(), botOf: fc.option(fc.nat()), bots: fc.nat({ max: 3 }) }), {
+        minLength: workspaceCount,
+        maxLength: workspaceCount
+      }),
+      exemptions: fc.array(fc.record({ target: fc.nat(), byUuid: fc.boolean(), expired: fc.boolean(), dated: fc.boolean() }), { maxLength: 5 }),
+      failOnUnknown: fc.boolean(),
+      redact: fc.boolean(),
+      order: fc.array(fc.nat(), { minLength: workspaceCount, maxLength: workspaceCount })
+    })
   )
 )
 
@@ -68,7 +86,8 @@ const faultArb = fc.record({
   flag: fc.constantFrom<boolean | null>(true, false, null)
 })
 
-const scheduleArb = fc.record({ includeSize: fc.boolean(), faults: fc.array(faultArb, { maxLength: 6 }) }).map(({ includeSize, faults }) => {
+/** Half the runs have no faults at all: those must decide. */
+const scheduleArb = fc.record({ includeSize: fc.boolean(), faults: fc.oneof(fc.constant([]), fc.array(faultArb, { maxLength: 6 })) }).map(({ includeSize, faults }) => {
   let mutations = 0
   let content = 0
   const kept = faults.filter((f) => {
@@ -79,17 +98,28 @@ const scheduleArb = fc.record({ includeSize: fc.boolean(), faults: fc.array(faul
   return { includeSize, faults: kept }
 })
 
+function userOf(identity: Identity, asBot: boolean): SimUser {
+  return {
+    uuid: uuidFor(identity.n),
+    account_id: `557058:${String(identity.n).padStart(8, '0')}`,
+    display_name: identity.hostile ?? `Mbr-${identity.n}-name`,
+    nickname: `mbrnick${identity.n}`,
+    type: asBot ? 'app_user' : 'user',
+    has_2fa_enabled: asBot ? undefined : identity.flag
+  }
+}
+
 function toRule(spec: FaultSpec): FaultRule {
   const action = ((): FaultAction => {
     switch (spec.kind) {
       case 'status429':
         return { status: 429, contentType: 'text/plain', body: 'Rate limit for this resource has been exceeded' }
       case 'status500':
-        return { status: 500, body: '{"type":"error","error":{"message":"Something went wrong"}}' }
+        return { status: 500, body: `{"type":"error","error":{"message":"Something went wrong, you sent Basic ${BASE64}"}}` }
       case 'status502html':
         return { status: 502, contentType: 'text/html', body: '<html><body>Bad Gateway</body></html>' }
       case 'status503retry':
-        return { status: 503, contentType: 'text/plain', body: 'busy', headers: { 'Retry-After': '3' } }
+        return { status: 503, contentType: 'text/plain', body: `busy ${ADMIN_TOKEN}`, headers: { 'Retry-After': '3' } }
       case 'reset':
         return { reset: true }
       case 'hang':
@@ -105,7 +135,7 @@ function toRule(spec: FaultSpec): FaultRule {
             members.splice(spec.position % (members.length + 1), 0, {
               uuid: uuidFor(5000 + spec.position, 'c'),
               account_id: `557058:joiner-${spec.position}`,
-              display_name: 'Joiner',
+              display_name: 'Mbr-joiner-name',
               type: 'user',
               has_2fa_enabled: spec.flag
             })
@@ -126,6 +156,38 @@ function toRule(spec: FaultSpec): FaultRule {
   return { when: (r) => r.n === spec.at, times: 1, action }
 }
 
+/** The expected outcome, from the rules. */
+function oracle(workspaces: readonly { slug: string; members: readonly SimUser[] }[], exempt: string, failOnUnknown: boolean) {
+  const unprovable = workspaces.some(({ members }) => {
+    const people = members.filter((m) => m.type !== 'app_user')
+    return people.length === 0 || people.every((m) => m.has_2fa_enabled !== true && m.has_2fa_enabled !== false)
+  })
+  const sightings = new Map<string, SimUser[]>()
+  for (const { members } of workspaces) for (const m of members) sightings.set(m.uuid, [...(sightings.get(m.uuid) ?? []), m])
+  const lines = parseExemptions(exempt).filter((e) => e.until === null || e.until >= TODAY)
+  const exempted = (m: SimUser) => lines.some((e) => e.id === m.uuid || e.id === m.account_id)
+  const people = [...sightings.values()].map((seen) => seen.find((m) => m.type !== 'app_user')).filter((m): m is SimUser => m !== undefined)
+  const off = people.filter((m) => !exempted(m) && m.has_2fa_enabled === false)
+  const unknown = people.filter((m) => !exempted(m) && m.has_2fa_enabled !== true && m.has_2fa_enabled !== false)
+  const uuids = (list: readonly SimUser[]) => list.map((m) => m.uuid).sort()
+  return {
+    unprovable,
+    memberCount: sightings.size,
+    appUsers: [...sightings].filter(([, seen]) => seen.every((m) => m.type === 'app_user')).map(([uuid]) => uuid).sort(),
+    nonCompliant: uuids(off),
+    unknown: uuids(unknown),
+    compliant: off.length === 0 && (!failOnUnknown || unknown.length === 0)
+  }
+}
+
+function artefactsOf(verdict: Verdict, redact: boolean): string[] {
+  const summary = renderSummary(verdict, { redact, failOnViolation: true })
+  expect(nodesOfType(parseGfm(summary), 'html')).toEqual([])
+  const shown = [summary, ...verdictLogLines(verdict, redact), ...exemptionWarnings(verdict), ...(verdict.compliant ? [] : [annotationText(verdict, redact)])]
+  if (redact) for (const text of shown) expect(text).not.toMatch(/Mbr-|mbrnick|557058:|\{aaaaaaaa-/)
+  return [...shown, JSON.stringify(buildOutputs(verdict))]
+}
+
 const sim = new BitbucketSimulator({ workspaces: [], credentials: [adminCredential] })
 beforeAll(async () => {
   await sim.start()
@@ -134,43 +196,59 @@ afterAll(async () => {
   await sim.stop()
 })
 
-describe('the gate\'s invariant under random workspaces and faults', () => {
-  it('is exactly right, or fails closed; never green on a violator, never a secret', async () => {
+describe('the gate\'s invariant under random worlds and faults', () => {
+  it('decides exactly right when nothing goes wrong, fails closed otherwise; never green on a violator, never a secret', async () => {
+    let decided = 0
     await fc.assert(
-      fc.asyncProperty(workspaceArb, scheduleArb, async (members, schedule) => {
+      fc.asyncProperty(worldArb, scheduleArb, async (world, schedule) => {
         sim.workspaces.length = 0
-        sim.workspaces.push({ slug: 'acme', uuid: '{aaaaaaaa-1111-4111-8111-111111111111}', members: [...members] })
+        world.membership.forEach(({ share, seed, botOf, bots }, w) => {
+          const listed = world.identities.filter((identity) => ((identity.n * 2654435761 + seed) % 1000) / 1000 < share)
+          const members = listed.map((identity) => userOf(identity, botOf !== null && listed.length > 0 && identity.n === listed[botOf % listed.length]!.n))
+          for (let b = 0; b < bots; b++) members.push({ uuid: uuidFor(9000 + w * 10 + b, 'b'), account_id: `712020:${w}${b}`, display_name: `Mbr-bot-${b}`, type: 'app_user' })
+          sim.workspaces.push({ slug: SLUGS[w]!, uuid: `{${'abc'[w]!.repeat(8)}-1111-4111-8111-111111111111}`, members })
+        })
+        const exempt = world.exemptions
+          .filter(() => world.identities.length > 0)
+          .map(({ target, byUuid, expired, dated }) => {
+            const user = userOf(world.identities[target % world.identities.length]!, false)
+            const until = expired ? ' until 2026-11-25' : dated ? ' until 2026-11-26' : ''
+            return `${byUuid ? user.uuid : user.account_id!}${until} # reason`
+          })
+          .filter((line, i, all) => all.findIndex((other) => other.split(' ')[0] === line.split(' ')[0]) === i)
+          .join('\n')
         sim.includeSize = schedule.includeSize
         sim.faults.length = 0
         sim.faults.push(...schedule.faults.map(toRule))
         sim.resetStats()
-        const { context } = clientContext(sim.apiUrl, { timeoutMs: 100 })
-        let verdict
+        const order = sim.workspaces.map((w, i) => ({ slug: w.slug, key: world.order[i]! })).sort((a, b) => a.key - b.key).map((w) => w.slug)
+        const { context } = clientContext(sim.apiUrl, { timeoutMs: 100, redact: world.redact })
+        let verdict: Verdict
         try {
-          const listing = await listMembers('acme', context)
-          verdict = decideCompliance([listing], { exemptions: parseExemptions(''), today: '2026-11-26', failOnUnknown: true })
+          const listings = await Promise.all(order.map((slug) => listMembers(slug, context)))
+          verdict = decideCompliance(listings, { exemptions: parseExemptions(exempt), today: TODAY, failOnUnknown: world.failOnUnknown })
         } catch (error) {
           expect(error).toBeInstanceOf(GateError)
-          const message = (error as Error).message
-          expect(message).not.toContain(ADMIN_TOKEN)
-          expect(renderErrorSummary(message)).not.toContain(ADMIN_TOKEN)
+          const truth = oracle(sim.workspaces, exempt, world.failOnUnknown)
+          if (schedule.faults.length === 0) expect(truth.unprovable, `no fault, yet no verdict: ${errorMessage(error)}`).toBe(true)
+          const message = scrubSecrets(errorMessage(error, world.redact), [])
+          for (const text of [message, renderErrorSummary(message)]) for (const fragment of FRAGMENTS) expect(text).not.toContain(fragment)
+          if (world.redact) expect(message).not.toMatch(/Mbr-|mbrnick|557058:|\{aaaaaaaa-/)
           return
         }
-        const truth = sim.workspaces[0]!.members
-        const people = truth.filter((m) => m.type !== 'app_user')
-        const uuids = (list: readonly { uuid: string }[]) => list.map((m) => m.uuid.toLowerCase()).sort()
-        expect(verdict.memberCount).toBe(truth.length)
-        expect(uuids(verdict.appUsers)).toEqual(uuids(truth.filter((m) => m.type === 'app_user')))
-        expect(verdict.enabledCount).toBe(people.filter((m) => m.has_2fa_enabled === true).length)
-        expect(uuids(verdict.nonCompliant)).toEqual(uuids(people.filter((m) => m.has_2fa_enabled === false)))
-        expect(uuids(verdict.unknown)).toEqual(uuids(people.filter((m) => m.has_2fa_enabled !== true && m.has_2fa_enabled !== false)))
-        if (verdict.compliant) expect(people.every((m) => m.has_2fa_enabled === true)).toBe(true)
-        const summary = renderSummary(verdict, { redact: false, failOnViolation: true })
-        const artefacts = [summary, JSON.stringify(buildOutputs(verdict)), ...verdictLogLines(verdict, false), annotationText(verdict, false)]
-        for (const text of artefacts) expect(text).not.toContain(ADMIN_TOKEN)
-        expect(nodesOfType(parseGfm(summary), 'html')).toEqual([])
+        decided++
+        const truth = oracle(sim.workspaces, exempt, world.failOnUnknown)
+        expect(truth.unprovable).toBe(false)
+        const uuids = (list: readonly { uuid: string }[]) => list.map((m) => m.uuid).sort()
+        expect(verdict.memberCount).toBe(truth.memberCount)
+        expect(uuids(verdict.appUsers)).toEqual(truth.appUsers)
+        expect(uuids(verdict.nonCompliant)).toEqual(truth.nonCompliant)
+        expect(uuids(verdict.unknown)).toEqual(truth.unknown)
+        expect(verdict.compliant).toBe(truth.compliant)
+        for (const text of artefactsOf(verdict, world.redact)) for (const fragment of FRAGMENTS) expect(text).not.toContain(fragment)
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 120) }
     )
+    expect(decided).toBeGreaterThan(0)
   }, 900_000)
 })
