@@ -87,7 +87,7 @@ const faultArb = fc.record({
 })
 
 /** Half the runs have no faults at all: those must decide. */
-const scheduleArb = fc.record({ includeSize: fc.boolean(), faults: fc.oneof(fc.constant([]), fc.array(faultArb, { maxLength: 6 })) }).map(({ includeSize, faults }) => {
+const scheduleArb = fc.record({ includeSize: fc.boolean(), faults: fc.oneof(fc.constant<FaultSpec[]>([]), fc.array(faultArb, { maxLength: 6 })) }).map(({ includeSize, faults }) => {
   let mutations = 0
   let content = 0
   const kept = faults.filter((f) => {

@@ -32,7 +32,8 @@ const inputs = {
   'api-url': sim.apiUrl,
   exempt: `${exempted.account_id ?? ''} until 2999-12-31 # hardware key on order`
 }
-console.log('Running dist/index.js as a GitHub runner would, with these inputs:')
+console.log('Running dist/index.js as a GitHub runner would, with a private-repository event (so names are shown)')
+console.log('and retry waits scaled to zero (the test hook BITBUCKET_2FA_GATE_TEST_TIMING), with these inputs:')
 for (const [name, value] of Object.entries(inputs)) console.log(`  INPUT_${name.toUpperCase()}=${name === 'token' ? '***' : value}`)
 
 try {
@@ -47,7 +48,7 @@ try {
   console.log('\n──────── job summary (Markdown) ────────\n' + run.summary.trimEnd())
   console.log(
     `\nThe action exited ${String(run.exitCode)}: ${run.exitCode === 1 ? 'the gate failed, as it should (Bob has 2FA off, Cy is unknown)' : 'unexpected'}.` +
-      ` ${sim.requests} API request(s) to the simulator.`
+      ` ${sim.requests} API ${sim.requests === 1 ? 'request' : 'requests'} to the simulator.`
   )
   if (run.exitCode !== 1) process.exitCode = 1
 } finally {

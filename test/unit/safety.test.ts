@@ -17,7 +17,7 @@ describe('shouldRedact', () => {
   })
 
   it('withholds when in doubt', () => {
-    for (const payload of [null, '', 'not json', '{}', '{"repository":null}', '{"repository":{"private":"true","visibility":"private"}}']) {
+    for (const payload of [null, '', 'not json', 'null', '[]', '"x"', '{}', '{"repository":null}', '{"repository":"x"}', '{"repository":{}}', '{"repository":{"private":"true","visibility":"private"}}']) {
       expect(shouldRedact('auto', payload)).toBe(true)
     }
   })
@@ -49,6 +49,12 @@ describe('secrets', () => {
   ])('scrubs %s from any text', (_, form) => {
     const clean = scrubSecrets(`echo: ${form} end`, secretsOf(credentials))
     expect(clean).toBe('echo: *** end')
+  })
+
+  it('leaves secrets shorter than 4 characters alone, and replaces a longer form whole', () => {
+    expect(scrubSecrets('a abc abcd', ['abc'])).toBe('a abc abcd')
+    expect(scrubSecrets('a abc abcd', ['abcd'])).toBe('a abc ***')
+    expect(scrubSecrets('x Basic abcd y', ['abcd', 'Basic abcd'])).toBe('x *** y')
   })
 
   it('scrubs before it cuts, so no fragment of a secret survives a cut', () => {
