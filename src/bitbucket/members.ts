@@ -23,8 +23,6 @@ export interface ClientContext {
   readonly retry: RetryContext
   /** Shared by all workspaces: the cap on requests in flight. */
   readonly limiter: Limiter
-  /** Fetch pages 2…N at once when page 1 allows it (default true). */
-  readonly parallel?: boolean
   /** Account ids worth keeping for people with 2FA on (the exempted ones); default all. */
   readonly keepAccountIds?: KeepAccountIds
   /** Removes every secret from text that came from a server; applied before any text is cut short. */
@@ -48,7 +46,7 @@ export async function listMembers(workspace: string, context: ClientContext): Pr
   const reader = new PageReader(workspace, context)
   const first = await reader.fetch(reader.firstUrl, 1)
   const problems: string[] = []
-  const plan = context.parallel === false ? null : planParallel(reader, first)
+  const plan = planParallel(reader, first)
   if (plan !== null) {
     const outcome = await readInParallel(reader, first, plan)
     if (outcome.ok) return listing(workspace, outcome.members, reader.requests)

@@ -184,3 +184,55 @@ async function pageValues(s: BitbucketSimulator, page: number): Promise<unknown[
   const response = await fetch(`${s.apiUrl}/workspaces/acme/members?pagelen=100&page=${page}`, { headers: { Authorization: auth } })
   return ((await response.json()) as { values: unknown[] }).values
 }
+
+describe('when the parallel plan does not apply', () => {
+  it('reads one page at a time when page 1 holds fewer members than its pagelen', async () => {
+    const s = await start({
+      workspaces: [compliantWorkspace('acme', 350)],
+      latencyMs: 5,
+      faults: [{ ...onPage(1, Infinity), action: { rewrite: (body) => ({ ...body, pagelen: 120 }) } }]
+    })
+    const result = await listMembers('acme', clientContext(s.apiUrl).context)
+    expect(membersOf(result)).toHaveLength(350)
+    expect(s.maxInFlight).toBe(1)
+    expect(s.requests).toBe(4)
+  })
+
+  it('reads one page at a time when page 1 gives no size', async () => {
+    const s = await start({ workspaces: [compliantWorkspace('acme', 350)], includeSize: false, latencyMs: 5 })
+    await listMembers('acme', clientContext(s.apiUrl).context)
+    expect(s.maxInFlight).toBe(1)
+  })
+
+  it('fails closed, naming the page, when a page keeps answering as another page', async () => {
+    const s = await start({
+      workspaces: [compliantWorkspace('acme', 250)],
+      faults: [{ ...onPage(2, Infinity), action: { rewrite: (body) => ({ ...body, page: 3 }) } }]
+    })
+    await expect(listMembers('acme', clientContext(s.apiUrl).context)).rejects.toThrow(
+      /kept changing while it was read \(page 2 answered as page 3; page 2 answered as page 3;/
+    )
+  })
+
+  it('fails closed, saying why, when reads without size never agree', async () => {
+    let n = 0
+    const s = await start({
+      workspaces: [compliantWorkspace('acme', 150)],
+      includeSize: false,
+      faults: [{ ...onPage(2, Infinity), action: { rewrite: (body) => ({ ...body, values: body.values.slice(n++ % 2) }) } }]
+    })
+    await expect(listMembers('acme', clientContext(s.apiUrl).context)).rejects.toThrow(
+      'kept changing while it was read (two reads without `size` listed different members; two reads without `size` listed different members; two reads without `size` listed different members)'
+    )
+  })
+
+  it('fails closed when the last page of a parallel read still has a next, and reads it again one page at a time', async () => {
+    const s = await start({
+      workspaces: [compliantWorkspace('acme', 250)],
+      faults: [{ ...onPage(3), action: { rewrite: (body, r) => ({ ...body, next: r.url.href.replace('page=3', 'page=4') }) } }]
+    })
+    const result = await listMembers('acme', clientContext(s.apiUrl).context)
+    expect(membersOf(result)).toHaveLength(250)
+    expect(s.requests).toBe(6)
+  })
+})

@@ -11,7 +11,7 @@ import { ADMIN_EMAIL, ADMIN_TOKEN } from '../simulator/fixtures.js'
 export const adminCredentials: Credentials = { kind: 'api-token', email: ADMIN_EMAIL, token: ADMIN_TOKEN }
 
 /** A client context against `apiUrl` whose clock records waits instead of sleeping. */
-export function clientContext(apiUrl: string, options: { credentials?: Credentials; timeoutMs?: number; maxInFlight?: number; parallel?: boolean; redact?: boolean } = {}) {
+export function clientContext(apiUrl: string, options: { credentials?: Credentials; timeoutMs?: number; maxInFlight?: number; redact?: boolean } = {}) {
   const waits: number[] = []
   const credentials = options.credentials ?? adminCredentials
   const limiter = new Limiter(options.maxInFlight ?? 8)
@@ -22,7 +22,6 @@ export function clientContext(apiUrl: string, options: { credentials?: Credentia
     scrub: (text) => scrubSecrets(text, secretsOf(credentials)),
     redact: options.redact ?? false,
     limiter,
-    parallel: options.parallel ?? true,
     retry: {
       transport: createTransport({ timeoutMs: options.timeoutMs ?? 2000 }),
       clock: {

@@ -26,9 +26,40 @@ describe('parseExemptions', () => {
     ['abc until 2027-02-30', /not a date/],
     ['abc until tomorrow', /not a date/],
     ['abc till 2027-01-01', /expected/],
-    ['abc\nabc', /line 2: abc is exempted twice/]
+    ['abc until', /line 1: expected/],
+    ['abc until 2027-01-01 extra', /line 1: expected/],
+    ['abc until 2027-13-01', /"2027-13-01" is not a date/],
+    ['abc until 2027-00-10', /"2027-00-10" is not a date/],
+    ['abc until 2027-02-29', /"2027-02-29" is not a date/],
+    ['abc until 2027-04-31', /"2027-04-31" is not a date/],
+    ['abc until 27-01-01', /not a date/],
+    ['abc until 2027-1-01', /not a date/],
+    ['abc\nabc', /line 2: abc is exempted twice/],
+    ['{AAAAAAAA-0000-4000-8000-000000000001}\n{aaaaaaaa-0000-4000-8000-000000000001}', /line 2: \{aaaaaaaa-0000-4000-8000-000000000001\} is exempted twice/],
+    ['{aaaaaaaa-0000-4000-8000-00000000000}', /not an Atlassian account_id or a braced \{uuid\}/],
+    ['{aaaaaaaa-0000-4000-8000-0000000000011}', /not an Atlassian account_id/],
+    ['x{aaaaaaaa-0000-4000-8000-000000000001}', /not an Atlassian account_id/],
+    ['-abc', /not an Atlassian account_id/],
+    ['a'.repeat(129), /not an Atlassian account_id/],
+    ['abc.def', /not an Atlassian account_id/]
   ])('refuses %j', (text, message) => {
     expect(() => parseExemptions(text)).toThrow(message)
+  })
+
+  it('takes a leap day, the longest account id, and keeps account ids as written (they are case-sensitive)', () => {
+    expect(parseExemptions('abc until 2028-02-29')[0]!.until).toBe('2028-02-29')
+    expect(parseExemptions(`a${'b'.repeat(127)}`)[0]!.id).toHaveLength(128)
+    expect(parseExemptions('ABC\nabc').map((e) => e.id)).toEqual(['ABC', 'abc'])
+    expect(parseExemptions('\tabc\tuntil\t2027-01-01\t# tabbed')[0]).toMatchObject({ id: 'abc', until: '2027-01-01', reason: 'tabbed' })
+  })
+
+  it('names an invisible or non-ASCII character before the `#` by code point and position, and allows any text after it', () => {
+    expect(() => parseExemptions('ok\n557058:ab\u200bc until 2027-01-01')).toThrow(
+      '`exempt` line 2 contains an invisible character (U+200B) at position 10: retype the id by hand, or copy it again from Bitbucket.'
+    )
+    expect(() => parseExemptions('abc until 2027\u201101-01')).toThrow('`exempt` line 1 contains a character that is not plain ASCII (U+2011) at position 15')
+    expect(() => parseExemptions('  \u00a0abc')).toThrow('(U+00A0) at position 3')
+    expect(parseExemptions('abc # Zoë\u200b’s key 🔑')[0]!.reason).toBe('Zoë\u200b’s key 🔑')
   })
 
   it('treats until as the last day the exemption applies, in UTC', () => {

@@ -20,3 +20,13 @@ export function member(twoFactor: Member['twoFactor'], extra: Partial<Member> = 
 export function listing(workspace: string, members: Member[], requests = 1): WorkspaceListing {
   return { workspace, accounts: AccountSet.of(members), requests }
 }
+
+/** The error `run` throws; fails the test when it throws nothing. */
+export function thrown(run: () => unknown): unknown {
+  try {
+    run()
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected an error, but nothing was thrown')
+}

@@ -70,8 +70,8 @@ describe('parseCredentials', () => {
     expect(() => parseCredentials('a@b.co', 'ATCTT-x')).toThrow(/access token/)
   })
 
-  it('refuses a malformed email', () => {
-    expect(() => parseCredentials('not an email', 'ATATT-x')).toThrow(/Input `email`/)
+  it.each(['not an email', 'a@b@c', '@b.co', 'a@', 'a b@c.co', 'a:b@c.co', 'a@b:c'])('refuses the malformed email %j', (email) => {
+    expect(() => parseCredentials(email, 'ATATT-x')).toThrow(/Input `email` is not an email address/)
   })
 
   it.each([
@@ -91,7 +91,15 @@ describe('parseApiUrl', () => {
     expect(parseApiUrl('http://127.0.0.1:8080/2.0/').href).toBe('http://127.0.0.1:8080/2.0')
   })
 
+  it('trims the input and every trailing slash, and keeps the path', () => {
+    expect(parseApiUrl('  https://bb.example.com/proxy/2.0//  ').href).toBe('https://bb.example.com/proxy/2.0')
+    expect(parseApiUrl('   ').href).toBe('https://api.bitbucket.org/2.0')
+  })
+
   it.each([
+    ['https://user@x/2.0', /must not contain credentials/],
+    ['https://:pw@x/2.0', /must not contain credentials/],
+    ['https://x/2.0#frag', /without \? or #/],
     ['ftp://x/2.0', /must start with https/],
     ['not a url', /not a URL/],
     ['https://user:pw@x/2.0', /must not contain credentials/],
@@ -133,7 +141,10 @@ describe('booleans and redact', () => {
 
   it('takes auto, true or false for redact', () => {
     expect(parseRedact('')).toBe('auto')
-    expect(parseRedact('FALSE')).toBe('false')
+    expect(parseRedact(' FALSE ')).toBe('false')
+    expect(parseRedact('Auto')).toBe('auto')
+    expect(parseRedact('TRUE')).toBe('true')
+    expect(parseBoolean('summary', ' false ', true)).toBe(false)
     expect(() => parseRedact('maybe')).toThrow(/`auto`, `true` or `false`/)
   })
 })

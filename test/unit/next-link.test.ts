@@ -12,6 +12,7 @@ const problem = (next: string, nextPage = 2) => {
 describe('checkNextLink', () => {
   it('follows the next page of the same listing', () => {
     expect(check(`${FIRST.href}&page=2`)).toEqual({ ok: true, url: `${FIRST.href}&page=2` })
+    expect(check(`${FIRST.href}&page=12`, 12)).toEqual({ ok: true, url: `${FIRST.href}&page=12` })
   })
 
   it.each([
@@ -33,6 +34,15 @@ describe('checkNextLink', () => {
     ['another host', 'https://evil.example/2.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2', 'it points to another origin than https://api.bitbucket.org, where the credentials go'],
     ['another port', 'https://api.bitbucket.org:8443/2.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2', 'it points to another origin'],
     ['plain http', 'http://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2', 'it points to another origin'],
+    ['a user of its own', 'https://u@api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2', 'it carries credentials of its own'],
+    ['a password of its own', 'https://:p@api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2', 'it carries credentials of its own'],
+    ['a page with a leading zero', 'https://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=02', 'it has no single page number'],
+    ['page 0', 'https://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=0', 'it has no single page number'],
+    ['an empty page', 'https://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=', 'it has no single page number'],
+    ['a bad percent-escape in the path', 'https://api.bitbucket.org/2.0/workspaces/%E0%A4%A/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2', 'it leaves the members path'],
+    ['another API version', 'https://api.bitbucket.org/3.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2', 'it leaves the members path'],
+    ['a parameter dropped and another added', 'https://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&x=1&page=2', 'it changes the query'],
+    ['the same parameter twice', 'https://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2', 'it changes the query'],
     ['credentials of its own', 'https://u:p@api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2', 'it carries credentials of its own'],
     ['a literal + (a space to Bitbucket: the flag becomes a whitelist)', 'https://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&fields=+values.user.has_2fa_enabled,-values.links&page=2', 'it changes the query'],
     ['fields dropped', 'https://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&page=2', 'it changes the query'],

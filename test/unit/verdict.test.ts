@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { UnprovableError } from '../../src/errors.js'
 import { parseExemptions } from '../../src/exemptions.js'
 import { decideCompliance, mergeListings } from '../../src/verdict.js'
-import { listing, member } from './helpers.js'
+import { listing, member, thrown } from './helpers.js'
 
 const today = '2026-11-26'
 const decide = (listings: Parameters<typeof decideCompliance>[0], exempt = '', failOnUnknown = true) =>
@@ -157,12 +157,7 @@ describe('identity conflicts', () => {
   it('says the same without uuids for a public log', () => {
     const one = member('disabled')
     const other = member('disabled', { accountId: one.accountId })
-    let caught: unknown
-    try {
-      decide([listing('acme', [one, other])], one.accountId!)
-    } catch (error) {
-      caught = error
-    }
+    const caught = thrown(() => decide([listing('acme', [one, other])], one.accountId!))
     expect(caught).toBeInstanceOf(UnprovableError)
     const redacted = (caught as UnprovableError).redactedMessage
     expect(redacted).toContain('Exemption on `exempt` line 1 names account_id')
@@ -228,5 +223,67 @@ describe('exemptions that end soon', () => {
       `${a.accountId!} until 2026-12-10\n${b.accountId!} until 2026-12-11\n${c.accountId!}\nghost until 2026-11-30`
     )
     expect(v.expiringExemptions.map((e) => e.line)).toEqual([1])
+  })
+})
+
+describe('details an admin reads', () => {
+  it('lists the exempted by name, then uuid', () => {
+    const zed = member('disabled', { displayName: 'Zed' })
+    const amy = member('unknown', { displayName: 'Amy' })
+    const v = decide([listing('acme', [member('enabled'), zed, amy])], `${zed.accountId!}\n${amy.accountId!}`)
+    expect(v.exempted.map((e) => e.account.displayName)).toEqual(['Amy', 'Zed'])
+    const twins = [member('disabled', { displayName: 'Same', uuid: '{b}' }), member('disabled', { displayName: 'Same', uuid: '{a}' })]
+    expect(decide([listing('acme', [member('enabled'), ...twins])]).nonCompliant.map((a) => a.uuid)).toEqual(['{a}', '{b}'])
+  })
+
+  it('warns about a line that ends on the 14th day from today, not the 15th, nor one that covers nobody who needs it', () => {
+    const a = member('disabled')
+    const b = member('disabled')
+    const on = member('enabled')
+    const v = decide([listing('acme', [on, a, b])], `${a.accountId!} until 2026-12-10\n${b.accountId!} until 2026-12-11\n${on.accountId!} until 2026-11-27`)
+    expect(v.expiringExemptions.map((e) => e.line)).toEqual([1])
+    expect(v.unneededExemptions.map((e) => e.line)).toEqual([3])
+    expect(decide([listing('acme', [on, a])], `${a.accountId!} until 2026-11-26`).expiringExemptions.map((e) => e.line)).toEqual([1])
+  })
+
+  it('lists an exemption for an app user as not needed, and an expired one for a person with 2FA on as expired only', () => {
+    const bot = member('unknown', { isAppUser: true })
+    const on = member('enabled')
+    const v = decide([listing('acme', [on, bot])], `${bot.accountId!}\n${on.uuid} until 2026-01-01`)
+    expect(v.unneededExemptions.map((e) => e.line)).toEqual([1])
+    expect(v.expiredExemptions.map((e) => e.line)).toEqual([2])
+    expect(v.unmatchedExemptions).toEqual([])
+  })
+
+  it('names each account\'s workspaces in order, including one where it had 2FA on but is off overall', () => {
+    const p = member('disabled')
+    const v = decide([listing('zeta', [p, member('enabled')]), listing('acme', [{ ...p, twoFactor: 'enabled' }, member('enabled')])])
+    expect(v.nonCompliant[0]!.workspaces).toEqual(['acme', 'zeta'])
+    expect(v.workspaces.map((w) => [w.workspace, w.enabled, w.nonCompliant])).toEqual([
+      ['zeta', 1, 1],
+      ['acme', 1, 1]
+    ])
+  })
+
+  it('refuses the account id of a uuid seen with three ids, and names both members when two share one', () => {
+    const p = member('disabled')
+    const run = () => decide([listing('a', [p]), listing('b', [{ ...p, accountId: '557058:x' }]), listing('c', [{ ...p, accountId: '557058:y' }])], '557058:y')
+    expect(run).toThrow(`names account_id 557058:y, which Bitbucket gives to a member seen with two account ids (uuid ${p.uuid})`)
+    const caught = thrown(run)
+    expect(caught).toBeInstanceOf(UnprovableError)
+    expect((caught as UnprovableError).redactedMessage).toContain('gives to a member seen with two account ids (uuids withheld: `redact`)')
+  })
+
+  it('decides when an exemption by uuid names a person whose account ids conflict', () => {
+    const p = member('disabled')
+    const v = decide([listing('a', [p, member('enabled')]), listing('b', [{ ...p, accountId: '557058:x' }])], p.uuid)
+    expect(v.compliant).toBe(true)
+  })
+
+  it('picks the first conflicting line when several exist', () => {
+    const a = member('disabled')
+    const b = member('disabled')
+    const clashes = [member('enabled', { accountId: a.accountId }), member('enabled', { accountId: b.accountId })]
+    expect(() => decide([listing('acme', [a, b, ...clashes])], `${b.accountId!}\n${a.accountId!}`)).toThrow(/^Exemption on `exempt` line 1 names account_id/)
   })
 })
