@@ -9,6 +9,6 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts', 'test/client/**/*.test.ts', 'test/property/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    env: { PROPERTY_RUNS: '8' }
+    env: { PROPERTY_RUNS: '12', PROPERTY_SEED: '20261126' }
   }
 })
