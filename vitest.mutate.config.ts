@@ -6,7 +6,8 @@ import { defineConfig } from 'vitest/config'
  */
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/client/**/*.test.ts', 'test/property/**/*.test.ts'],
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/e2e/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     env: { PROPERTY_RUNS: '12', PROPERTY_SEED: '20261126' }

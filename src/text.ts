@@ -12,7 +12,7 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
  * default-ignorable code points (variation selectors, Hangul fillers, …) and bidi controls. They are
  * removed from every name shown; emoji sequences fall apart into their parts, still readable.
  */
-export const INVISIBLE_SOURCE = '[\\p{Cf}\\p{Default_Ignorable_Code_Point}\\p{Bidi_Control}]'
+const INVISIBLE_SOURCE = '[\\p{Cf}\\p{Default_Ignorable_Code_Point}\\p{Bidi_Control}]'
 const INVISIBLE = new RegExp(INVISIBLE_SOURCE, 'gu')
 const ONE_INVISIBLE = new RegExp(`^${INVISIBLE_SOURCE}$`, 'u')
 
@@ -97,3 +97,16 @@ export function describeStrayCharacter(text: string): string | null {
 export function quoteOutside(text: string, scrub: (text: string) => string, max: number): string {
   return cleanText(scrub(text), max).replace(/[`"]/g, "'")
 }
+
+/**
+ * The raw values stay, but every character that shows nothing (INVISIBLE above) and U+2028/U+2029 (which
+ * JSON.stringify leaves raw) is written as a `\uXXXX` escape: a reader of the outputs sees each one, and
+ * the outputs file stays one line a value. Astral characters become their surrogate pair, as JSON does.
+ */
+export function escapeHidden(json: string): string {
+  return json.replace(HIDDEN, (char) =>
+    Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')
+  )
+}
+
+const HIDDEN = new RegExp(`${INVISIBLE_SOURCE}|[\u2028\u2029]`, 'gu')

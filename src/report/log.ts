@@ -1,8 +1,7 @@
-import type { AccountRecord } from '../model.js'
+import type { AccountRecord } from '../gate/types.js'
 import { logSafe } from '../text.js'
-import type { Verdict } from '../verdict.js'
-import { HOURLY_BUDGET, requestsOf } from './summary.js'
-import { plural } from './words.js'
+import { requestsOf, type Verdict } from '../gate/verdict.js'
+import { HOURLY_BUDGET, plural, privateWay } from './words.js'
 
 /** Names the error annotation spells out; the full list is in the summary and outputs. */
 export const ANNOTATION_NAMES = 10
@@ -13,8 +12,14 @@ export function personLabel(account: AccountRecord): string {
   return `${logSafe(account.displayName) || '(no name)'}${nickname} ${logSafe(account.accountId ?? account.uuid)}`
 }
 
+/** How the log and annotation show people: withheld (with the private way to see them) or named. */
+export interface LogOptions {
+  readonly redact: boolean
+  readonly workspaces: readonly string[]
+}
+
 /** The verdict as log lines. Every line starts with the gate's own words. */
-export function verdictLogLines(verdict: Verdict, redact: boolean): string[] {
+export function verdictLogLines(verdict: Verdict, { redact, workspaces }: LogOptions): string[] {
   const lines = verdict.workspaces.map(
     (w) =>
       `Workspace ${w.workspace}: ${plural(w.members, 'member')}, of them app users: ${w.appUsers}; people: ${w.enabled} with 2FA, ` +
@@ -27,21 +32,22 @@ export function verdictLogLines(verdict: Verdict, redact: boolean): string[] {
   ]
   for (const [title, people] of groups) {
     if (people.length === 0) continue
-    lines.push(`${title}: ${people.length}${redact ? ' (names withheld, see the job summary)' : ''}`)
+    lines.push(`${title}: ${people.length}${redact ? ' (names withheld)' : ''}`)
     if (!redact) lines.push(...people.map((p) => `- ${personLabel(p)}`))
   }
+  if (redact && verdict.nonCompliant.length + verdict.unknown.length + verdict.exempted.length > 0) lines.push(privateWay(workspaces))
   lines.push(`${plural(requestsOf(verdict), 'API request')} used of Bitbucket's ${HOURLY_BUDGET.toLocaleString('en')} an hour per user.`)
   return lines
 }
 
 /** The one error annotation for a failing verdict: the counts that fail it and up to ten names. */
-export function annotationText(verdict: Verdict, redact: boolean): string {
+export function annotationText(verdict: Verdict, { redact, workspaces }: LogOptions): string {
   const failing = [...verdict.nonCompliant, ...(verdict.failOnUnknown ? verdict.unknown : [])]
   const counts: string[] = []
   if (verdict.nonCompliant.length > 0) counts.push(`${verdict.nonCompliant.length} without two-factor authentication`)
   if (verdict.failOnUnknown && verdict.unknown.length > 0) counts.push(`${verdict.unknown.length} with an unknown 2FA flag`)
   const head = `Bitbucket 2FA gate: ${counts.join(', ')}.`
-  if (redact) return `${head} Names withheld (\`redact\`: the repository is public, internal or of unknown visibility); see the job summary.`
+  if (redact) return `${head} Names withheld (\`redact\`: the repository is public, internal or of unknown visibility). ${privateWay(workspaces)}`
   const names = failing.slice(0, ANNOTATION_NAMES).map(personLabel).join('; ')
   const more = failing.length > ANNOTATION_NAMES ? ` and ${failing.length - ANNOTATION_NAMES} more (see the job summary)` : ''
   return `${head} ${names}${more}. Each must turn on two-step verification in Bitbucket's personal settings.`

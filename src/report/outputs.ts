@@ -1,6 +1,6 @@
-import type { AccountRecord } from '../model.js'
-import { INVISIBLE_SOURCE } from '../text.js'
-import type { Verdict } from '../verdict.js'
+import type { AccountRecord } from '../gate/types.js'
+import { escapeHidden } from '../text.js'
+import type { Verdict } from '../gate/verdict.js'
 
 export type OutputName =
   | 'compliant'
@@ -55,16 +55,3 @@ function toJson(accounts: readonly AccountRecord[]): string {
   }))
   return escapeHidden(JSON.stringify(people))
 }
-
-/**
- * The raw values stay, but every character that shows nothing (see text.ts) and U+2028/U+2029 (which
- * JSON.stringify leaves raw) is written as a `\uXXXX` escape: a reader of the outputs sees each one, and
- * the outputs file stays one line a value. Astral characters become their surrogate pair, as JSON does.
- */
-export function escapeHidden(json: string): string {
-  return json.replace(HIDDEN, (char) =>
-    Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')
-  )
-}
-
-const HIDDEN = new RegExp(`${INVISIBLE_SOURCE}|[\u2028\u2029]`, 'gu')

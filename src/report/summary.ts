@@ -1,14 +1,16 @@
-import type { Exemption } from '../exemptions.js'
-import type { AccountRecord } from '../model.js'
+import type { Exemption } from '../gate/types.js'
+import type { AccountRecord } from '../gate/types.js'
 import { cleanText, codeSpan, escapeMarkdown, escapePunctuation } from '../text.js'
-import type { ExemptedAccount, Verdict } from '../verdict.js'
-import { plural } from './words.js'
+import { requestsOf, type ExemptedAccount, type Verdict } from '../gate/verdict.js'
+import { HOURLY_BUDGET, plural, privateWay } from './words.js'
 
 export interface ReportOptions {
   /** Withhold names, nicknames and account ids (public repositories). */
   readonly redact: boolean
   /** Whether the step fails on this verdict (`fail-on-violation`). */
   readonly failOnViolation: boolean
+  /** The workspaces of the run, for the command that shows withheld names privately. */
+  readonly workspaces: readonly string[]
   /** Rows a table shows before it points to the outputs instead; default MAX_ROWS. */
   readonly maxRows?: number
 }
@@ -16,17 +18,20 @@ export interface ReportOptions {
 export const MAX_ROWS = 500
 /** GitHub refuses a job summary over 1 MiB; stay under it with room for other steps. */
 export const MAX_SUMMARY_BYTES = 900 * 1024
-export const HOURLY_BUDGET = 1000
 
 export const HOW_TO_FIX =
   'Each person listed turns on two-step verification in Bitbucket: avatar → **Personal settings** → **Two-step verification** ' +
   '(bitbucket.org/account/settings/two-step-verification/manage). This is Bitbucket\'s own two-step verification; ' +
   'Atlassian-account 2SV or SSO do not set the flag. Then re-run this job.'
 
-export const REDACTED_NOTE =
-  '**Names withheld.** Names, nicknames and account ids are not shown: this repository is public, internal or of unknown visibility, ' +
-  'and a list of accounts without 2FA is a target list. To see them, set `redact: false` on a private repository, or read the ' +
-  '`non-compliant` and `unknown` outputs in a private channel.'
+/** Why names are withheld, and the private ways to see them. */
+export function redactedNote(workspaces: readonly string[]): string {
+  return (
+    '**Names withheld.** Names, nicknames and account ids are not shown: this repository is public, internal or of unknown visibility, ' +
+    `and a list of accounts without 2FA is a target list. ${privateWay(workspaces)} ` +
+    'Or set `redact: false` on a private repository, or read the `non-compliant` and `unknown` outputs in a private channel.'
+  )
+}
 
 /**
  * The job summary for a verdict, as GitHub-flavoured Markdown without raw HTML, within
@@ -48,7 +53,7 @@ type RenderOptions = ReportOptions & { readonly maxRows: number }
 function renderWith(verdict: Verdict, options: RenderOptions): string {
   const lines: string[] = [`## ${headline(verdict, options)}`, '']
   lines.push(...workspaceTable(verdict), '')
-  if (options.redact) lines.push(REDACTED_NOTE, '')
+  if (options.redact) lines.push(redactedNote(options.workspaces), '')
   lines.push(...peopleSection('Without two-factor authentication', verdict.nonCompliant, options))
   const unknownNote = verdict.failOnUnknown
     ? 'Bitbucket sent `null` or nothing for their flag; an unknown flag fails the gate.'
@@ -81,10 +86,6 @@ export function renderErrorSummary(message: string): string {
     'Nothing was proven, so the gate fails closed (`compliant` is `false`). Fix the cause above and re-run the job.',
     ''
   ].join('\n')
-}
-
-export function requestsOf(verdict: Verdict): number {
-  return verdict.workspaces.reduce((sum, w) => sum + w.requests, 0)
 }
 
 /** A message of ours for Markdown: prose escaped, `code spans` kept as code spans. */

@@ -1,13 +1,13 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listMembers } from '../../src/bitbucket/members.js'
+import { listMembers } from '../../src/bitbucket/listing/list.js'
 import { errorMessage, GateError } from '../../src/errors.js'
-import { parseExemptions } from '../../src/exemptions.js'
+import { parseExemptions } from '../../src/config/exemptions.js'
 import { annotationText, exemptionWarnings, verdictLogLines } from '../../src/report/log.js'
 import { buildOutputs } from '../../src/report/outputs.js'
 import { renderErrorSummary, renderSummary } from '../../src/report/summary.js'
 import { scrubSecrets } from '../../src/secrets.js'
-import { decideCompliance, type Verdict } from '../../src/verdict.js'
+import { decideCompliance, type Verdict } from '../../src/gate/verdict.js'
 import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, uuidFor } from '../simulator/fixtures.js'
 import { BitbucketSimulator, type FaultAction, type FaultRule, type SimUser } from '../simulator/server.js'
 import { clientContext } from '../support/client.js'
@@ -181,9 +181,9 @@ function oracle(workspaces: readonly { slug: string; members: readonly SimUser[]
 }
 
 function artefactsOf(verdict: Verdict, redact: boolean): string[] {
-  const summary = renderSummary(verdict, { redact, failOnViolation: true })
+  const summary = renderSummary(verdict, { redact, failOnViolation: true, workspaces: ['acme'] })
   expect(nodesOfType(parseGfm(summary), 'html')).toEqual([])
-  const shown = [summary, ...verdictLogLines(verdict, redact), ...exemptionWarnings(verdict), ...(verdict.compliant ? [] : [annotationText(verdict, redact)])]
+  const shown = [summary, ...verdictLogLines(verdict, { redact: redact, workspaces: ['acme'] }), ...exemptionWarnings(verdict), ...(verdict.compliant ? [] : [annotationText(verdict, { redact: redact, workspaces: ['acme'] })])]
   if (redact) for (const text of shown) expect(text).not.toMatch(/Mbr-|mbrnick|557058:|\{aaaaaaaa-/)
   return [...shown, JSON.stringify(buildOutputs(verdict))]
 }
@@ -222,7 +222,7 @@ describe('the gate\'s invariant under random worlds and faults', () => {
         sim.faults.push(...schedule.faults.map(toRule))
         sim.resetStats()
         const order = sim.workspaces.map((w, i) => ({ slug: w.slug, key: world.order[i]! })).sort((a, b) => a.key - b.key).map((w) => w.slug)
-        const { context } = clientContext(sim.apiUrl, { timeoutMs: 100, redact: world.redact })
+        const { context } = clientContext(sim.apiUrl, { timeoutMs: 500, redact: world.redact })
         let verdict: Verdict
         try {
           const listings = await Promise.all(order.map((slug) => listMembers(slug, context)))

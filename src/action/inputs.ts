@@ -1,0 +1,42 @@
+import { parseCredentials } from '../config/credentials.js'
+import { parseExemptions } from '../config/exemptions.js'
+import { parseApiUrl, parseBoolean, parseRedact, parseWorkspaces, type RedactMode } from '../config/inputs.js'
+import type { Options } from '../config/options.js'
+
+/** The action's inputs: the engine's options (less `redact`, which the event decides) and the door's own. */
+export interface ActionSettings {
+  readonly options: Omit<Options, 'redact'>
+  readonly redact: RedactMode
+  /** Fail the step on a non-compliant verdict (`fail-on-violation`). */
+  readonly failOnViolation: boolean
+  /** Write the job summary (`summary`). */
+  readonly summary: boolean
+  /** Where to write the JSON report, as given (relative to GITHUB_WORKSPACE); '' for none. */
+  readonly reportFile: string
+}
+
+/**
+ * Reads every input once, by its action.yml name, and checks it before any request is made. The
+ * token is masked the moment it is read, before anything could print it.
+ */
+export function readActionSettings(getInput: (name: string) => string, mask: (secret: string) => void): ActionSettings {
+  const workspaces = parseWorkspaces(getInput('workspace'))
+  const token = getInput('token')
+  if (token.trim() !== '') {
+    mask(token)
+    mask(token.trim())
+  }
+  return {
+    options: {
+      workspaces,
+      credentials: parseCredentials(getInput('email'), token),
+      apiUrl: parseApiUrl(getInput('api-url')),
+      exemptions: parseExemptions(getInput('exempt')),
+      failOnUnknown: parseBoolean('fail-on-unknown', getInput('fail-on-unknown'), true)
+    },
+    failOnViolation: parseBoolean('fail-on-violation', getInput('fail-on-violation'), true),
+    summary: parseBoolean('summary', getInput('summary'), true),
+    redact: parseRedact(getInput('redact')),
+    reportFile: getInput('report-file').trim()
+  }
+}

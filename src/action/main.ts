@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs'
+import { errorMessage, GateError } from '../errors.js'
+import { check, secretsFor, type EngineEvents, type RunDependencies } from '../engine.js'
+import type { Verdict } from '../gate/verdict.js'
+import { renderErrorReport, renderJsonReport } from '../report/json.js'
+import { annotationText, exemptionWarnings, verdictLogLines } from '../report/log.js'
+import { BROKEN_RUN_OUTPUTS, buildOutputs, type Outputs } from '../report/outputs.js'
+import { renderErrorSummary, renderSummary } from '../report/summary.js'
+import { plural } from '../report/words.js'
+import { writeReportFile } from '../report-file.js'
+import { readActionSettings, type ActionSettings } from './inputs.js'
+import type { ActionIO } from './io.js'
+import { shouldRedact } from './visibility.js'
+
+/**
+ * The GitHub Action: inputs → engine → outputs, log, annotation, summary and report. Prints only
+ * through `io`; a non-compliant verdict and a broken run are different things and say so.
+ */
+export async function run(io: ActionIO, env: NodeJS.ProcessEnv, deps: RunDependencies): Promise<void> {
+  let summary = ''
+  let wantSummary = true
+  // Until the inputs and the event say otherwise, everything is printed as for a public repository.
+  let redact = true
+  let settings: ActionSettings | null = null
+  // Read first and on its own: even a run whose other inputs are wrong overwrites an old report.
+  const reportFile = io.getInput('report-file').trim()
+  try {
+    settings = readActionSettings((name) => io.getInput(name), (secret) => {
+      io.setSecret(secret)
+    })
+    wantSummary = settings.summary
+    for (const secret of secretsFor(settings.options)) io.setSecret(secret)
+    redact = shouldRedact(settings.redact, readEventPayload(env))
+    const { options } = settings
+    io.info(`Reading the members of ${options.workspaces.join(', ')} from ${options.apiUrl.origin}`)
+    const verdict = await check({ ...options, redact }, { ...deps, events: events(io) })
+    setOutputs(io, buildOutputs(verdict))
+    summary = renderSummary(verdict, { redact, failOnViolation: settings.failOnViolation, workspaces: options.workspaces })
+    if (reportFile !== '') {
+      const text = renderJsonReport(verdict, { generatedAt: deps.now(), apiOrigin: options.apiUrl.origin, workspaces: options.workspaces, redact })
+      io.setOutput('report-file', await writeReport(reportFile, env, text))
+    }
+    reportVerdict(io, verdict, settings, redact)
+  } catch (error) {
+    setOutputs(io, BROKEN_RUN_OUTPUTS)
+    const message = errorMessage(error, redact)
+    summary = renderErrorSummary(message)
+    if (reportFile !== '') await writeBrokenReport(io, reportFile, env, message, settings, deps.now())
+    io.setFailed(error instanceof GateError ? message : `Unexpected error: ${message}. Please report it at the issue tracker.`)
+  } finally {
+    if (wantSummary) await writeSummary(io, summary)
+  }
+}
+
+/** The engine's progress, in the step log. */
+function events(io: ActionIO): EngineEvents {
+  return {
+    response: ({ url, status, attempts }) => {
+      io.debug(`GET ${url} → ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}`)
+    },
+    retry: ({ attempt, delayMs, reason }) => {
+      io.info(`${capitalize(reason)}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}).`)
+    }
+  }
+}
+
+/** The verdict in the log, as warnings, and as the step's failure (or a warning when reporting only). */
+function reportVerdict(io: ActionIO, verdict: Verdict, settings: ActionSettings, redact: boolean): void {
+  const { workspaces } = settings.options
+  for (const line of verdictLogLines(verdict, { redact, workspaces })) io.info(line)
+  for (const line of exemptionWarnings(verdict)) io.warning(line)
+  if (!verdict.failOnUnknown && verdict.unknown.length > 0) {
+    const people = plural(verdict.unknown.length, 'person has', 'people have')
+    io.warning(`${people} an unknown 2FA flag; \`fail-on-unknown: false\` lets them pass.`)
+  }
+  if (verdict.compliant) {
+    io.info('Every person has two-factor authentication on, or an exemption in force.')
+    return
+  }
+  const text = annotationText(verdict, { redact, workspaces })
+  if (settings.failOnViolation) io.setFailed(text)
+  else io.warning(`${text} (report only: \`fail-on-violation: false\`)`)
+}
+
+/** Set before any failure, so `if: failure()` steps can read them. */
+function setOutputs(io: ActionIO, outputs: Outputs): void {
+  for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
+}
+
+async function writeReport(path: string, env: NodeJS.ProcessEnv, text: string): Promise<string> {
+  try {
+    return await writeReportFile(path, env.GITHUB_WORKSPACE ?? process.cwd(), text)
+  } catch (error) {
+    throw new GateError(`Could not write the report to \`report-file\` (${path}): ${errorMessage(error)}. Check the path and that the runner may write there.`)
+  }
+}
+
+/** A broken run overwrites any old report, so no stale file is uploaded as if it were this run's. */
+async function writeBrokenReport(io: ActionIO, path: string, env: NodeJS.ProcessEnv, message: string, settings: ActionSettings | null, now: Date): Promise<void> {
+  const text = renderErrorReport(message, {
+    generatedAt: now,
+    apiOrigin: settings?.options.apiUrl.origin ?? null,
+    workspaces: settings?.options.workspaces ?? [],
+    redact: true
+  })
+  try {
+    io.setOutput('report-file', await writeReportFile(path, env.GITHUB_WORKSPACE ?? process.cwd(), text))
+  } catch (error) {
+    io.warning(`Could not write the report to \`report-file\` (${path}): ${errorMessage(error)}.`)
+  }
+}
+
+async function writeSummary(io: ActionIO, text: string): Promise<void> {
+  if (text === '') return
+  try {
+    await io.writeSummary(text)
+  } catch (error) {
+    io.warning(`Could not write the job summary (${errorMessage(error)}); the verdict above stands.`)
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+function readEventPayload(env: NodeJS.ProcessEnv): string | null {
+  const path = env.GITHUB_EVENT_PATH
+  if (!path) return null
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return null
+  }
+}

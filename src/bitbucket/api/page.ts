@@ -1,0 +1,104 @@
+import { ListingError } from '../../errors.js'
+import type { Member, TwoFactorState } from '../../gate/types.js'
+import type { HttpResponse } from '../http/transport.js'
+
+/** One page of `paginated_workspace_memberships`, checked. */
+export interface MembersPage {
+  readonly members: readonly Member[]
+  readonly next: string | null
+  readonly size: number | null
+  readonly page: number | null
+  readonly pagelen: number | null
+}
+
+/**
+ * Reads a 200 answer as a members page. Anything that is not the expected JSON (HTML, plain text,
+ * truncated JSON, `values` missing or not an array, a member without uuid, a 2FA flag that is not
+ * `true`, `false` or `null`) is a ListingError: a page we cannot read is never taken as an empty one,
+ * and a flag we cannot read is never taken as "unknown", which `fail-on-unknown: false` would pass.
+ *
+ * The error describes the shape, never the content: the body holds member names, which must not reach
+ * a public log. Member text is passed through `scrub` as it enters, before anything can cut it short.
+ */
+export function parseMembersPage(response: HttpResponse, where: string, scrub: (text: string) => string): MembersPage {
+  const broken = (what: string): ListingError =>
+    new ListingError(
+      `Bitbucket answered ${response.status} on ${where}, but ${what}. ` +
+        'The gate cannot vouch for a listing it could not read: re-run the job; if this persists, check `api-url` and any proxy in between.'
+    )
+  let body: unknown
+  try {
+    body = JSON.parse(response.body)
+  } catch {
+    throw broken(`the body is not valid JSON (${describeBody(response)})`)
+  }
+  if (!isRecord(body)) throw broken('the body is not a JSON object')
+  const { values, next, size, page, pagelen } = body
+  if (!Array.isArray(values)) throw broken('it has no `values` array')
+  if (!isAbsent(next) && typeof next !== 'string') throw broken('its `next` is not a URL')
+  if (!isAbsent(size) && !isCount(size)) throw broken('its `size` is not a count')
+  if (!isAbsent(page) && !isCount(page)) throw broken('its `page` is not a number')
+  if (!isAbsent(pagelen) && !(isCount(pagelen) && pagelen > 0)) throw broken('its `pagelen` is not a positive number')
+  const members = values.map((value: unknown, index) => {
+    const member = readMember(value, scrub)
+    if (typeof member === 'string') throw broken(`values[${index}]${member}`)
+    return member
+  })
+  return {
+    members,
+    next: typeof next === 'string' && next !== '' ? next : null,
+    size: isCount(size) ? size : null,
+    page: isCount(page) ? page : null,
+    pagelen: isCount(pagelen) ? pagelen : null
+  }
+}
+
+/** A member, or what is wrong with its shape (to follow `values[i]` in a message). */
+function readMember(value: unknown, scrub: (text: string) => string): Member | string {
+  if (!isRecord(value)) return ' is not an object'
+  const user = value.user
+  if (!isRecord(user)) return ' has no `user` object'
+  if (typeof user.uuid !== 'string' || user.uuid.trim() === '') return '.user has no uuid'
+  if (!isAbsent(user.type) && typeof user.type !== 'string') return '.user.type is not a string'
+  if (!isAbsent(user.account_id) && typeof user.account_id !== 'string') return '.user.account_id is not a string'
+  const twoFactor = twoFactorOf(user.has_2fa_enabled)
+  if (twoFactor === null) return '.user.has_2fa_enabled is not true, false or null'
+  const isAppUser = user.type === 'app_user'
+  // A person with 2FA on is only counted, never named in a report: keep no names for them, so a
+  // listing of 100,000 members stays small in memory.
+  const named = isAppUser || twoFactor !== 'enabled'
+  return {
+    uuid: scrub(user.uuid.trim().toLowerCase()),
+    accountId: typeof user.account_id === 'string' && user.account_id !== '' ? scrub(user.account_id) : null,
+    displayName: named && typeof user.display_name === 'string' ? scrub(user.display_name) : '',
+    nickname: named && typeof user.nickname === 'string' ? scrub(user.nickname) : '',
+    // Only an explicit app_user is a bot; any other or missing type is judged as a person.
+    isAppUser,
+    twoFactor
+  }
+}
+
+/** `true` proves 2FA, `false` disproves it, `null` or absent is unknown; any other value is malformed (null). */
+function twoFactorOf(flag: unknown): TwoFactorState | null {
+  if (flag === true) return 'enabled'
+  if (flag === false) return 'disabled'
+  if (isAbsent(flag)) return 'unknown'
+  return null
+}
+
+function describeBody(response: HttpResponse): string {
+  const type = response.contentType === '' ? 'no content-type' : response.contentType.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)
+  return `${type}, ${Buffer.byteLength(response.body, 'utf8')} bytes`
+}
+
+function isAbsent(value: unknown): value is null | undefined {
+  return value === undefined || value === null
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+}

@@ -1,0 +1,80 @@
+import { ListingError } from '../../errors.js'
+import type { MembersPage } from '../api/page.js'
+import type { PageReader } from './reader.js'
+import type { ReadPage } from './types.js'
+
+/** No listing is read past this many pages (500,000 members). */
+export const MAX_PAGES = 5000
+
+/**
+ * The pages of one read, following `next` one page at a time from page 1 (`first` when it was read
+ * already). Every link is checked to lead to the next page of this listing; the read stops past a sane
+ * page count (from `size` when page 1 gives it).
+ */
+export async function* followNext(reader: PageReader, first: MembersPage | null): AsyncGenerator<ReadPage> {
+  let url = reader.firstUrl
+  let pageNo = 1
+  let page = first ?? (await reader.fetch(url, 1))
+  const size = page.size
+  const cap = size === null ? MAX_PAGES : Math.min(MAX_PAGES, Math.ceil(size / Math.max(1, page.members.length)) + 2)
+  for (;;) {
+    reader.pageRead(pageNo, size === null ? null : Math.ceil(size / Math.max(1, page.members.length)))
+    yield { pageNo, page }
+    if (page.next === null) return
+    // checkNext demands page pageNo + 1, so no link can lead back to a page already read.
+    const nextUrl = reader.checkNext(page.next, url, pageNo)
+    if (pageNo >= cap) {
+      throw new ListingError(
+        `The member listing of workspace "${reader.workspace}" went past ${cap} pages` +
+          (size === null ? '' : ` although Bitbucket reported ${size} members`) +
+          '. The gate stops rather than read forever: re-run the job; if it persists, report it to Atlassian support.'
+      )
+    }
+    url = nextUrl
+    pageNo++
+    page = await reader.fetch(url, pageNo)
+  }
+}
+
+/**
+ * Page 1, then pages 2…N of a plan, requested at once (the reader's limiter caps how many are in
+ * flight) and yielded in the order they arrive. When the consumer stops early, requests still queued
+ * are not sent.
+ */
+export async function* fetchPlanned(reader: PageReader, first: MembersPage, urls: readonly string[]): AsyncGenerator<ReadPage> {
+  const pages = urls.length + 1
+  reader.pageRead(1, pages)
+  yield { pageNo: 1, page: first }
+  let stopped = false
+  const arrived: ({ readonly pageNo: number; readonly page: MembersPage | null } | { readonly error: unknown })[] = []
+  let wake: (() => void) | null = null
+  const settle = (item: (typeof arrived)[number]): void => {
+    arrived.push(item)
+    wake?.()
+  }
+  urls.forEach((url, index) => {
+    const pageNo = index + 2
+    reader.fetch(url, pageNo, () => stopped).then(
+      (page) => {
+        settle({ pageNo, page })
+      },
+      (error: unknown) => {
+        settle({ error })
+      }
+    )
+  })
+  try {
+    for (let outstanding = urls.length; outstanding > 0; outstanding--) {
+      if (arrived.length === 0) await new Promise<void>((resolve) => (wake = resolve))
+      wake = null
+      const item = arrived.shift()
+      if (item === undefined) continue
+      if ('error' in item) throw item.error
+      if (item.page === null) continue
+      reader.pageRead(item.pageNo, pages)
+      yield { pageNo: item.pageNo, page: item.page }
+    }
+  } finally {
+    stopped = true
+  }
+}

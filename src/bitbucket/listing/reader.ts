@@ -1,0 +1,91 @@
+import { GateError, ListingError } from '../../errors.js'
+import { AccountSet } from '../../gate/accounts.js'
+import { quoteOutside } from '../../text.js'
+import { describeHttpFailure } from '../api/errors.js'
+import { parseMembersPage, type MembersPage } from '../api/page.js'
+import { getWithRetry, RetriesExhaustedError } from '../http/retry.js'
+import { checkNextLink } from './next-link.js'
+import type { ClientContext } from './types.js'
+
+export const PAGELEN = 100
+/** `+` must reach Bitbucket as %2B; the `-` fields trim what the gate never reads. No bare whitelist: it drops `next`. */
+export const MEMBER_FIELDS = '%2Bvalues.user.has_2fa_enabled,-values.links,-values.workspace,-values.user.links'
+
+export function membersUrl(apiUrl: URL, workspace: string): string {
+  const base = apiUrl.href.replace(/\/+$/, '')
+  return `${base}/workspaces/${encodeURIComponent(workspace)}/members?pagelen=${PAGELEN}&fields=${MEMBER_FIELDS}`
+}
+
+/** Reads single pages of one workspace's listing: limiter, retries, status, parsing, and `next` links. */
+export class PageReader {
+  /** Requests sent for this workspace, retries included. */
+  requests = 0
+  readonly firstUrl: string
+  private readonly first: URL
+  private readonly headers: Readonly<Record<string, string>>
+
+  constructor(
+    readonly workspace: string,
+    private readonly context: ClientContext
+  ) {
+    this.firstUrl = membersUrl(context.apiUrl, workspace)
+    this.first = new URL(this.firstUrl)
+    this.headers = { Authorization: context.authorization, Accept: 'application/json', 'User-Agent': 'bitbucket-2fa-gate' }
+  }
+
+  newSet(): AccountSet {
+    return new AccountSet(this.context.keepAccountIds ?? 'all')
+  }
+
+  /** Tells the context a page was read, for progress. */
+  pageRead(pageNo: number, pages: number | null): void {
+    this.context.onPage?.({ workspace: this.workspace, pageNo, pages })
+  }
+
+  /** GETs one page; with `skip`, returns null instead when `skip()` is true once a slot is free. */
+  async fetch(url: string, pageNo: number): Promise<MembersPage>
+  async fetch(url: string, pageNo: number, skip: () => boolean): Promise<MembersPage | null>
+  async fetch(url: string, pageNo: number, skip?: () => boolean): Promise<MembersPage | null> {
+    const where = `page ${pageNo} of workspace "${this.workspace}"`
+    const answer = await this.context.limiter.run(async () => {
+      if (skip?.()) return null
+      try {
+        return await getWithRetry(url, this.headers, this.context.retry)
+      } catch (error) {
+        if (!(error instanceof RetriesExhaustedError)) throw error
+        this.requests += error.attempts
+        throw new GateError(
+          `Could not get an answer from ${this.context.apiUrl.origin} for ${where}: ${error.networkError.code}, after ${error.attempts} attempts. ` +
+            'Check `api-url`, the runner\'s network and its proxy settings (HTTPS_PROXY, NO_PROXY); if Bitbucket is down, re-run the job later.'
+        )
+      }
+    })
+    if (answer === null) return null
+    const { response, attempts } = answer
+    this.requests += attempts
+    this.context.onResponse?.({ url, status: response.status, attempts })
+    if (response.status !== 200) {
+      throw describeHttpFailure(response, {
+        workspace: this.workspace,
+        page: pageNo,
+        attempts,
+        credentials: this.context.credentials,
+        apiUrl: this.context.apiUrl,
+        scrub: this.context.scrub,
+        redact: this.context.redact
+      })
+    }
+    return parseMembersPage(response, where, this.context.scrub)
+  }
+
+  /** Resolves a `next` link, or fails closed when it does not lead to the next page of this listing. */
+  checkNext(next: string, current: string, pageNo: number): string {
+    const check = checkNextLink(next, current, this.first, this.first.pathname.split('/').length - 2, pageNo + 1)
+    if (check.ok) return check.url
+    throw new ListingError(
+      `Bitbucket's \`next\` link on page ${pageNo} of workspace "${this.workspace}" is not the next page of this listing: ${check.problem} ` +
+        `(${quoteOutside(check.shown, this.context.scrub, 200)}). The gate sends credentials only to ${this.context.apiUrl.origin} and reads only ` +
+        'the listing it asked for, so it stops rather than miss members. Check `api-url` and any proxy that rewrites links; if it persists, report it to Atlassian support.'
+    )
+  }
+}

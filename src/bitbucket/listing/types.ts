@@ -1,0 +1,38 @@
+import type { Credentials } from '../../config/credentials.js'
+import type { AccountSet, KeepAccountIds } from '../../gate/accounts.js'
+import type { MembersPage } from '../api/page.js'
+import type { Limiter } from '../http/limiter.js'
+import type { RetryContext } from '../http/retry.js'
+
+/** The client's wiring for one run: every workspace shares the limiter and the retry budget. */
+export interface ClientContext {
+  /** Base URL from `api-url`; credentials go to its origin and nowhere else. */
+  readonly apiUrl: URL
+  /** The `Authorization` header value. */
+  readonly authorization: string
+  readonly credentials: Credentials
+  readonly retry: RetryContext
+  /** Shared by all workspaces: the cap on requests in flight. */
+  readonly limiter: Limiter
+  /** Account ids worth keeping for people with 2FA on (the exempted ones); default all. */
+  readonly keepAccountIds?: KeepAccountIds
+  /** Removes every secret from text that came from a server; applied before any text is cut short. */
+  readonly scrub: (text: string) => string
+  /** Redact mode: error messages describe bodies instead of quoting them. */
+  readonly redact: boolean
+  /** Called with each final answer, for the debug log. */
+  readonly onResponse?: (info: { url: string; status: number; attempts: number }) => void
+  /** Called after each page of a workspace is read, for progress on a terminal. */
+  readonly onPage?: (info: { workspace: string; pageNo: number; pages: number | null }) => void
+}
+
+/** One page of a listing as it was read: its place in the listing and its checked content. */
+export interface ReadPage {
+  readonly pageNo: number
+  readonly page: MembersPage
+}
+
+/** What one read of a listing came to: its members, or why they cannot be trusted. */
+export type ReadOutcome =
+  | { readonly ok: true; readonly members: AccountSet; readonly sizeKnown: boolean; readonly sequence: readonly string[] }
+  | { readonly ok: false; readonly reason: string }

@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util'
+import { parseCredentials } from '../config/credentials.js'
+import { parseExemptions } from '../config/exemptions.js'
+import { parseApiUrl, parseWorkspaces } from '../config/inputs.js'
+import type { Options } from '../config/options.js'
+import { InputError } from '../errors.js'
+
+/** What the command line asks for: a check (with the door's own settings), the help, or the version. */
+export type CliRequest =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | {
+      readonly kind: 'check'
+      readonly options: Options
+      /** Exit 1 on a non-compliant verdict (`--no-fail-on-violation`: exit 0, report only). */
+      readonly failOnViolation: boolean
+      /** Where to write the JSON report, relative to the working folder; '' for none. */
+      readonly reportFile: string
+      /** The JSON report on stdout instead of the table. */
+      readonly json: boolean
+    }
+
+/** The report file, read before anything else can fail, so that a broken run still overwrites it. */
+export function reportFileOf(argv: readonly string[]): string {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    if (arg === '--report-file') return argv[i + 1] ?? ''
+    if (arg.startsWith('--report-file=')) return arg.slice('--report-file='.length)
+  }
+  return ''
+}
+
+/**
+ * Flags and environment → the same Options the action builds, checked by the same parsers (their
+ * messages name inputs the action's way; the CLI's port respells them). Flags win over the
+ * environment. `readFile` reads `--exempt-file`.
+ */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, readFile: (path: string) => string): CliRequest {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        workspace: { type: 'string', multiple: true },
+        email: { type: 'string' },
+        token: { type: 'string' },
+        'api-url': { type: 'string' },
+        exempt: { type: 'string', multiple: true },
+        'exempt-file': { type: 'string' },
+        'fail-on-unknown': { type: 'boolean' },
+        'no-fail-on-unknown': { type: 'boolean' },
+        'fail-on-violation': { type: 'boolean' },
+        'no-fail-on-violation': { type: 'boolean' },
+        redact: { type: 'boolean' },
+        'report-file': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' }
+      }
+    })
+  } catch (error) {
+    throw new InputError(`${error instanceof Error ? error.message.replace(/\. To specify.*$/s, '') : String(error)}. Run with --help for the options.`)
+  }
+  const { values } = parsed
+  if (values.help === true) return { kind: 'help' }
+  if (values.version === true) return { kind: 'version' }
+  const workspaceText = values.workspace?.join(',') ?? env.BITBUCKET_WORKSPACE ?? ''
+  const exemptText = [...(values.exempt ?? []), ...(values['exempt-file'] === undefined ? [] : [readExemptFile(values['exempt-file'], readFile)])].join('\n')
+  return {
+    kind: 'check',
+    options: {
+      workspaces: parseWorkspaces(workspaceText),
+      credentials: parseCredentials(values.email ?? env.BITBUCKET_EMAIL ?? '', values.token ?? env.BITBUCKET_TOKEN ?? ''),
+      apiUrl: parseApiUrl(values['api-url'] ?? env.BITBUCKET_API_URL ?? ''),
+      exemptions: parseExemptions(exemptText),
+      failOnUnknown: pair(values['fail-on-unknown'], values['no-fail-on-unknown'], 'fail-on-unknown'),
+      redact: values.redact === true
+    },
+    failOnViolation: pair(values['fail-on-violation'], values['no-fail-on-violation'], 'fail-on-violation'),
+    reportFile: values['report-file'] ?? '',
+    json: values.json === true
+  }
+}
+
+/** `--x` / `--no-x`, default on; both at once is a mistake worth saying. */
+function pair(on: boolean | undefined, off: boolean | undefined, name: string): boolean {
+  if (on === true && off === true) throw new InputError(`--${name} and --no-${name} were both given; keep one.`)
+  return off !== true
+}
+
+function readExemptFile(path: string, readFile: (path: string) => string): string {
+  try {
+    return readFile(path)
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unreadable'
+    throw new InputError(`--exempt-file ${path} could not be read (${code}). Give the path of a file with one exemption a line.`)
+  }
+}

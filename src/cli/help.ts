@@ -1,0 +1,42 @@
+/** `bitbucket-2fa-gate --help`. The README's CLI table is checked against the flags named here. */
+export const HELP = `Usage: bitbucket-2fa-gate --workspace <slug> [options]
+
+Checks that every member of one or more Bitbucket Cloud workspaces has two-factor
+authentication on. Exit code: 0 compliant, 1 not compliant, 2 no verdict (bad usage,
+bad input, or the check itself failed).
+
+Options:
+  --workspace <slug>        Workspace slug or braced {uuid}; repeat it or separate with commas.
+                            Default: $BITBUCKET_WORKSPACE.
+  --email <email>           Atlassian account email of the admin who owns the API token.
+                            Default: $BITBUCKET_EMAIL.
+  --token <token>           Atlassian API token (with --email) or access token (without).
+                            Default: $BITBUCKET_TOKEN. Prefer the variable: flags land in
+                            your shell history and in the process list.
+  --api-url <url>           Bitbucket Cloud API base URL, https:// only.
+                            Default: $BITBUCKET_API_URL, else https://api.bitbucket.org/2.0.
+  --exempt <line>           One exemption: "<account_id or {uuid}> [until YYYY-MM-DD] [# reason]".
+                            Repeatable.
+  --exempt-file <path>      A file with one exemption a line (the same format). Lines are
+                            numbered after the --exempt values.
+  --fail-on-unknown         Fail when a person's 2FA flag is unknown (the default).
+  --no-fail-on-unknown      Report unknown flags but let them pass.
+  --fail-on-violation       Exit 1 when someone lacks 2FA (the default).
+  --no-fail-on-violation    Report only: exit 0 on a non-compliant verdict (errors still exit 2).
+  --redact                  Withhold names, nicknames and account ids (shown by default: a
+                            terminal is private; use this where others see the output).
+  --report-file <path>      Write the JSON report there (folders are created). A run without a
+                            verdict overwrites it with one that says so.
+  --json                    Print the JSON report on stdout instead of the table.
+  -h, --help                Show this help.
+  -V, --version             Show the version.
+
+Environment:
+  BITBUCKET_WORKSPACE, BITBUCKET_EMAIL, BITBUCKET_TOKEN, BITBUCKET_API_URL
+                            Used when the matching flag is not given; flags win.
+  NO_COLOR                  No colour, even on a terminal.
+  HTTPS_PROXY, NO_PROXY     The proxy rules, as for the GitHub Action.
+
+Example:
+  BITBUCKET_EMAIL=admin@example.com BITBUCKET_TOKEN=... npx bitbucket-2fa-gate@1 --workspace acme
+`

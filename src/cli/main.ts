@@ -1,0 +1,132 @@
+import { errorMessage, GateError } from '../errors.js'
+import { check, secretsFor, type EngineEvents, type RunDependencies } from '../engine.js'
+import { renderErrorReport, renderJsonReport } from '../report/json.js'
+import { writeReportFile } from '../report-file.js'
+import { scrubSecrets } from '../secrets.js'
+import { parseCommandLine, reportFileOf } from './args.js'
+import { HELP } from './help.js'
+import { respell } from './spelling.js'
+import { renderTable } from './table.js'
+
+/** Exit codes: the verdict, or why there is none. */
+export const EXIT = { compliant: 0, notCompliant: 1, noVerdict: 2 } as const
+
+/** The terminal: where the CLI prints, and what it may read. */
+export interface CliIO {
+  stdout(text: string): void
+  stderr(text: string): void
+  /** stderr is a terminal: progress is drawn there. */
+  readonly isTTY: boolean
+  /** Colour allowed: a terminal and no NO_COLOR. */
+  readonly color: boolean
+  readFile(path: string): string
+  readonly cwd: string
+  readonly version: string
+}
+
+/**
+ * The command line: flags and environment → engine → a table (or the JSON report) on stdout,
+ * progress and errors on stderr, and an exit code (0 compliant, 1 not, 2 no verdict). Every string
+ * it prints is scrubbed of the credentials.
+ */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIO, deps: RunDependencies): Promise<number> {
+  let secrets: string[] = []
+  const clean = (text: string): string => scrubSecrets(text, secrets)
+  const out = (text: string): void => {
+    io.stdout(clean(text))
+  }
+  const err = (text: string): void => {
+    io.stderr(clean(text))
+  }
+  const reportFile = reportFileOf(argv)
+  let apiOrigin: string | null = null
+  let workspaces: readonly string[] = []
+  try {
+    const request = parseCommandLine(argv, env, (path) => io.readFile(path))
+    if (request.kind === 'help') {
+      out(HELP)
+      return EXIT.compliant
+    }
+    if (request.kind === 'version') {
+      out(`${io.version}\n`)
+      return EXIT.compliant
+    }
+    const { options } = request
+    secrets = secretsFor(options)
+    apiOrigin = options.apiUrl.origin
+    workspaces = options.workspaces
+    const progress = new Progress(io.isTTY && !request.json, err)
+    const verdict = await check(options, { ...deps, events: events(progress, err) }).finally(() => {
+      progress.done()
+    })
+    const report = renderJsonReport(verdict, { generatedAt: deps.now(), apiOrigin, workspaces, redact: options.redact })
+    if (reportFile !== '') await writeReport(reportFile, io.cwd, report)
+    out(request.json ? report : renderTable(verdict, { redact: options.redact, color: io.color, failOnViolation: request.failOnViolation }))
+    if (verdict.compliant || !request.failOnViolation) return EXIT.compliant
+    return EXIT.notCompliant
+  } catch (error) {
+    const message = respell(errorMessage(error))
+    if (reportFile !== '') {
+      const text = renderErrorReport(message, { generatedAt: deps.now(), apiOrigin, workspaces, redact: true })
+      await writeReport(reportFile, io.cwd, text).catch((writeError: unknown) => {
+        err(`bitbucket-2fa-gate: ${errorMessage(writeError)}\n`)
+      })
+    }
+    const known = error instanceof GateError
+    err(`bitbucket-2fa-gate: ${known ? message : `unexpected error: ${message}. Please report it at the issue tracker.`}\n`)
+    return EXIT.noVerdict
+  }
+}
+
+function events(progress: Progress, err: (text: string) => void): EngineEvents {
+  return {
+    page: (info) => {
+      progress.page(info)
+    },
+    retry: ({ delayMs, reason }) => {
+      progress.clear()
+      err(`${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s\n`)
+    }
+  }
+}
+
+async function writeReport(path: string, cwd: string, text: string): Promise<string> {
+  try {
+    return await writeReportFile(path, cwd, text)
+  } catch (error) {
+    throw new GateError(`Could not write the report to --report-file ${path}: ${errorMessage(error)}. Check the path and that you may write there.`)
+  }
+}
+
+/** "acme: page 37 of 1000" on one stderr line, redrawn in place, for listings of more than a few pages. */
+class Progress {
+  private readonly read = new Map<string, { pages: number | null; count: number }>()
+  private shown = false
+
+  constructor(
+    private readonly enabled: boolean,
+    private readonly err: (text: string) => void
+  ) {}
+
+  page({ workspace, pages }: { workspace: string; pageNo: number; pages: number | null }): void {
+    const entry = this.read.get(workspace) ?? { pages, count: 0 }
+    entry.count++
+    entry.pages = pages ?? entry.pages
+    this.read.set(workspace, entry)
+    if (!this.enabled) return
+    const large = [...this.read.values()].some((e) => (e.pages ?? e.count) > 3)
+    if (!large) return
+    const text = [...this.read].map(([ws, e]) => `${ws}: page ${e.count}${e.pages === null ? '' : ` of ${e.pages}`}`).join(', ')
+    this.err(`\r\u001b[2K${text}`)
+    this.shown = true
+  }
+
+  clear(): void {
+    if (this.shown) this.err('\r\u001b[2K')
+    this.shown = false
+  }
+
+  done(): void {
+    this.clear()
+  }
+}

@@ -1,0 +1,81 @@
+import type { AccountRecord } from '../gate/types.js'
+import { requestsOf, type Verdict } from '../gate/verdict.js'
+import { exemptionWarnings } from '../report/log.js'
+import { HOURLY_BUDGET, plural } from '../report/words.js'
+import { cleanText } from '../text.js'
+
+/** How to draw: names shown or withheld, colour on or off (only on a TTY, never with NO_COLOR). */
+export interface TableOptions {
+  readonly redact: boolean
+  readonly color: boolean
+  readonly failOnViolation: boolean
+}
+
+const STYLE = { bold: [1, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22] } as const
+
+/** The verdict for a terminal: the outcome, the workspaces, then a table per group of people. */
+export function renderTable(verdict: Verdict, options: TableOptions): string {
+  const paint = (style: keyof typeof STYLE, text: string): string => (options.color ? `\u001b[${STYLE[style][0]}m${text}\u001b[${STYLE[style][1]}m` : text)
+  const people = verdict.memberCount - verdict.appUsers.length
+  const lines: string[] = []
+  if (verdict.compliant) {
+    const unknown = verdict.unknown.length > 0 ? `; ${verdict.unknown.length} unknown, allowed by --no-fail-on-unknown` : ''
+    lines.push(paint('green', paint('bold', `COMPLIANT: all ${plural(people, 'person', 'people')} have two-factor authentication or an exemption${unknown}`)))
+  } else {
+    const parts: string[] = []
+    if (verdict.nonCompliant.length > 0) parts.push(`${verdict.nonCompliant.length} without two-factor authentication`)
+    if (verdict.failOnUnknown && verdict.unknown.length > 0) parts.push(`${verdict.unknown.length} unknown`)
+    const mode = options.failOnViolation ? '' : ' (report only: --no-fail-on-violation)'
+    lines.push(paint('red', paint('bold', `NOT COMPLIANT: ${parts.join(', ')} of ${plural(people, 'person', 'people')}${mode}`)))
+  }
+  lines.push(
+    '',
+    ...grid(
+      ['Workspace', 'Members', '2FA on', 'Without 2FA', 'Unknown', 'Exempt', 'App users', 'Requests'],
+      verdict.workspaces.map((w) => [w.workspace, w.members, w.enabled, w.nonCompliant, w.unknown, w.exempt, w.appUsers, w.requests].map(String))
+    )
+  )
+  const group = (title: string, style: keyof typeof STYLE, accounts: readonly AccountRecord[], header: string[], row: (a: AccountRecord) => string[]): void => {
+    if (accounts.length === 0) return
+    lines.push('', paint(style, paint('bold', `${title} (${accounts.length})`)))
+    if (options.redact) lines.push(`  ${plural(accounts.length, 'account')}; names withheld (--redact).`)
+    else lines.push(...grid(header, accounts.map(row)).map((line) => `  ${line}`))
+  }
+  const person = (a: AccountRecord): string[] => [name(a.displayName), name(a.nickname), id(a), a.workspaces.join(', ')]
+  group('Without two-factor authentication', 'red', verdict.nonCompliant, ['Name', 'Nickname', 'Account ID', 'Workspaces'], person)
+  group(`Unknown: Bitbucket did not say${verdict.failOnUnknown ? '' : ', allowed'}`, 'yellow', verdict.unknown, ['Name', 'Nickname', 'Account ID', 'Workspaces'], person)
+  const exempted = new Map(verdict.exempted.map((e) => [e.account, e]))
+  group('Exempted', 'dim', [...exempted.keys()], ['Name', 'Account ID', '2FA', 'Until', 'Reason'], (a) => {
+    const e = exempted.get(a)
+    return [name(a.displayName), id(a), a.twoFactor === 'disabled' ? 'off' : 'unknown', e?.until ?? 'no end', cleanText(e?.exemptions.map((x) => x.reason).filter(Boolean).join('; ') ?? '', 60)]
+  })
+  group('App users (bots; 2FA does not apply)', 'dim', verdict.appUsers, ['Name', 'Account ID', 'Workspaces'], (a) => [name(a.displayName), id(a), a.workspaces.join(', ')])
+  const warnings = exemptionWarnings(verdict)
+  if (warnings.length > 0) lines.push('', paint('bold', 'Exemptions to review'), ...warnings.map((w) => `  - ${w.replace(/`exempt`/g, '--exempt')}`))
+  if (verdict.nonCompliant.length + verdict.unknown.length > 0) {
+    lines.push('', 'Each person listed turns on two-step verification in Bitbucket: avatar → Personal settings → Two-step verification.')
+  }
+  lines.push('', `${plural(requestsOf(verdict), 'API request')} used (Bitbucket allows ${HOURLY_BUDGET.toLocaleString('en')} an hour per user).`)
+  return `${lines.join('\n')}\n`
+}
+
+/** Member text for one terminal cell: no control or invisible character, so no escape sequence. */
+function name(text: string): string {
+  return cleanText(text, 40) || '–'
+}
+
+/** Columns padded to their widest cell. */
+function grid(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))))
+  const line = (cells: readonly string[]): string => cells.map((c, i) => c + ' '.repeat((widths[i] ?? 0) - width(c))).join('  ').trimEnd()
+  return [line(header), ...rows.map(line)]
+}
+
+function width(text: string): number {
+  return Array.from(text).length
+}
+
+/** The account id (or uuid) as Bitbucket sent it, cleaned like a name but never cut. */
+function id(account: AccountRecord): string {
+  return cleanText(account.accountId ?? account.uuid, 200)
+}

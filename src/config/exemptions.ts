@@ -1,0 +1,75 @@
+import { InputError } from '../errors.js'
+import type { Exemption } from '../gate/types.js'
+import { describeStrayCharacter, printable } from '../text.js'
+
+const UUID = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/i
+// Atlassian account ids are `557058:3f2a…` or 24 hex characters; allow the shape, not a nickname's spaces.
+const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9:_-]{0,127}$/
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+export function isBracedUuid(text: string): boolean {
+  return UUID.test(text)
+}
+
+/**
+ * Parses the `exempt` input: one `<account_id or {uuid}> [until YYYY-MM-DD] [# reason]` a line.
+ * Blank lines and lines that start with `#` are ignored.
+ */
+export function parseExemptions(text: string): Exemption[] {
+  const exemptions: Exemption[] = []
+  const seen = new Set<string>()
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = index + 1
+    const hash = raw.indexOf('#')
+    const body = (hash === -1 ? raw : raw.slice(0, hash)).trim()
+    const reason = hash === -1 ? '' : raw.slice(hash + 1).trim()
+    if (body === '') return
+    const where = `\`exempt\` line ${line}`
+    // Ids copied from a web page can carry characters no eye sees; everything before `#` is ASCII.
+    const stray = describeStrayCharacter(hash === -1 ? raw : raw.slice(0, hash))
+    if (stray !== null) throw new InputError(`${where} ${stray}.`)
+    const words = body.split(/\s+/)
+    const [id = '', keyword, date, ...rest] = words
+    let idKind: Exemption['idKind']
+    if (UUID.test(id)) idKind = 'uuid'
+    else if (ACCOUNT_ID.test(id) && !id.startsWith('{')) idKind = 'account_id'
+    else {
+      throw new InputError(
+        `${where}: "${printable(id)}" is not an Atlassian account_id or a braced {uuid}. ` +
+          'Write `<account_id or {uuid}> [until YYYY-MM-DD] [# reason]`; nicknames are not identities.'
+      )
+    }
+    let until: string | null = null
+    if (keyword !== undefined) {
+      if (keyword !== 'until' || date === undefined || rest.length > 0) {
+        throw new InputError(
+          `${where}: expected \`<account_id or {uuid}> [until YYYY-MM-DD] [# reason]\`; put free text after a \`#\`.`
+        )
+      }
+      if (!isRealDate(date)) {
+        throw new InputError(`${where}: "${printable(date)}" is not a date; write it as YYYY-MM-DD (for example 2027-01-31).`)
+      }
+      until = date
+    }
+    const key = idKind === 'uuid' ? id.toLowerCase() : id
+    if (seen.has(key)) {
+      throw new InputError(`${where}: ${key} is exempted twice; keep one line per account.`)
+    }
+    seen.add(key)
+    exemptions.push({ id: key, idKind, until, reason, line })
+  })
+  return exemptions
+}
+
+/** Today's date in UTC as YYYY-MM-DD. */
+export function utcDay(now: Date): string {
+  return now.toISOString().slice(0, 10)
+}
+
+function isRealDate(text: string): boolean {
+  const match = DATE.exec(text)
+  if (!match) return false
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  const date = new Date(Date.UTC(year, month - 1, day))
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}

@@ -1,0 +1,16 @@
+import type { Exemption } from '../gate/types.js'
+import type { Credentials } from './credentials.js'
+
+/** What the engine needs for one check, the same from either door. */
+export interface Options {
+  /** Workspace slugs or braced uuids (lower-cased), without duplicates, in the order given. */
+  readonly workspaces: readonly string[]
+  readonly credentials: Credentials
+  /** Bitbucket's API base URL; credentials are sent to its origin and nowhere else. */
+  readonly apiUrl: URL
+  readonly exemptions: readonly Exemption[]
+  /** Whether a person whose flag Bitbucket did not give fails the check. */
+  readonly failOnUnknown: boolean
+  /** Withhold member data from error messages (the door decides: the action from the event payload). */
+  readonly redact: boolean
+}

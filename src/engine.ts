@@ -1,0 +1,105 @@
+import { authorizationFor, secretsOf } from './bitbucket/api/auth.js'
+import { Limiter } from './bitbucket/http/limiter.js'
+import { DEFAULT_RETRY_POLICY, systemClock, WaitBudget, type Clock, type RetryPolicy } from './bitbucket/http/retry.js'
+import { createTransport, type Transport } from './bitbucket/http/transport.js'
+import { listMembers } from './bitbucket/listing/list.js'
+import type { ClientContext } from './bitbucket/listing/types.js'
+import { utcDay } from './config/exemptions.js'
+import type { Options } from './config/options.js'
+import { decideCompliance, type Verdict } from './gate/verdict.js'
+import { scrubSecrets } from './secrets.js'
+
+/** Requests in flight across the whole run. */
+export const MAX_IN_FLIGHT = 8
+export const REQUEST_TIMEOUT_MS = 30_000
+
+/** What the engine reports while it works; each door shows it its own way. */
+export interface EngineEvents {
+  /** A request is retried after `delayMs` (`reason` is the gate's own words). */
+  readonly retry?: (info: { readonly attempt: number; readonly delayMs: number; readonly reason: string }) => void
+  /** A final answer arrived, for a debug log. */
+  readonly response?: (info: { readonly url: string; readonly status: number; readonly attempts: number }) => void
+  /** A page of a workspace was read; `pages` is the total when known. */
+  readonly page?: (info: { readonly workspace: string; readonly pageNo: number; readonly pages: number | null }) => void
+}
+
+/** Everything outside the engine that it uses, passed in so that tests replace it. */
+export interface RunDependencies {
+  readonly now: () => Date
+  readonly clock: Clock
+  readonly random: () => number
+  readonly transport: Transport
+  readonly retryPolicy: RetryPolicy
+  readonly events?: EngineEvents
+}
+
+/**
+ * The check, for either door: lists every workspace (under one cap on requests in flight and one
+ * wait budget) and decides. Throws a GateError when it cannot decide. Prints nothing.
+ */
+export async function check(options: Options, deps: RunDependencies): Promise<Verdict> {
+  const context = clientContext(options, deps)
+  const listings = await Promise.all(options.workspaces.map((workspace) => listMembers(workspace, context)))
+  return decideCompliance(listings, { exemptions: options.exemptions, today: utcDay(deps.now()), failOnUnknown: options.failOnUnknown })
+}
+
+/** The secrets a door must mask and scrub for these options. */
+export function secretsFor(options: Pick<Options, 'credentials'>): string[] {
+  return secretsOf(options.credentials)
+}
+
+function clientContext(options: Options, deps: RunDependencies): ClientContext {
+  const secrets = secretsFor(options)
+  const events = deps.events ?? {}
+  return {
+    apiUrl: options.apiUrl,
+    authorization: authorizationFor(options.credentials),
+    credentials: options.credentials,
+    scrub: (text) => scrubSecrets(text, secrets),
+    redact: options.redact,
+    limiter: new Limiter(MAX_IN_FLIGHT),
+    // People with 2FA on are kept as a uuid; their account id only when an exemption names it.
+    keepAccountIds: new Set(options.exemptions.filter((e) => e.idKind === 'account_id').map((e) => e.id)),
+    ...(events.response ? { onResponse: events.response } : {}),
+    ...(events.page ? { onPage: events.page } : {}),
+    retry: {
+      transport: deps.transport,
+      clock: deps.clock,
+      random: deps.random,
+      now: () => deps.now().getTime(),
+      policy: deps.retryPolicy,
+      budget: new WaitBudget(deps.retryPolicy.totalWaitMs),
+      ...(events.retry ? { onRetry: events.retry } : {})
+    }
+  }
+}
+
+/**
+ * The real dependencies. One test knob, documented in the README and read only here:
+ * BITBUCKET_2FA_GATE_TEST_TIMING='{"timeoutMs":300,"delayScale":0}' lets the end-to-end tests run the
+ * bundles against scripted faults without waiting real seconds. A malformed value changes nothing.
+ */
+export function defaultDependencies(env: NodeJS.ProcessEnv, events?: EngineEvents): RunDependencies {
+  const timing = readTestTiming(env.BITBUCKET_2FA_GATE_TEST_TIMING)
+  const timeoutMs = typeof timing.timeoutMs === 'number' ? timing.timeoutMs : REQUEST_TIMEOUT_MS
+  const delayScale = typeof timing.delayScale === 'number' ? timing.delayScale : 1
+  const clock: Clock = delayScale === 1 ? systemClock : { sleep: (ms) => systemClock.sleep(ms * delayScale) }
+  return {
+    now: () => new Date(),
+    clock,
+    random: Math.random,
+    transport: createTransport({ timeoutMs, maxSockets: MAX_IN_FLIGHT }),
+    retryPolicy: DEFAULT_RETRY_POLICY,
+    ...(events ? { events } : {})
+  }
+}
+
+function readTestTiming(text: string | undefined): { timeoutMs?: unknown; delayScale?: unknown } {
+  if (!text) return {}
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return typeof parsed === 'object' && parsed !== null ? parsed : {}
+  } catch {
+    return {}
+  }
+}

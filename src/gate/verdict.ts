@@ -1,0 +1,292 @@
+import { UnprovableError } from '../errors.js'
+import { AccountSet } from './accounts.js'
+import type { WorkspaceListing } from './accounts.js'
+import type { AccountRecord, Exemption } from './types.js'
+
+export interface VerdictOptions {
+  readonly exemptions: readonly Exemption[]
+  /** YYYY-MM-DD, UTC. */
+  readonly today: string
+  readonly failOnUnknown: boolean
+}
+
+/** Exemptions in force that end within this many days are named, so the admin acts before the gate turns red. */
+export const EXPIRY_WARNING_DAYS = 14
+
+export interface ExemptedAccount {
+  readonly account: AccountRecord
+  /** Every line in force that names this person (by uuid or account id), in line order. */
+  readonly exemptions: readonly Exemption[]
+  /** The latest `until` of those lines; null when one of them has no end. */
+  readonly until: string | null
+}
+
+export interface UnmatchedExemption {
+  readonly exemption: Exemption
+  /** The id equals some member's nickname: a likely mix-up worth saying. */
+  readonly isNickname: boolean
+}
+
+export interface WorkspaceCounts {
+  readonly workspace: string
+  readonly members: number
+  readonly appUsers: number
+  readonly enabled: number
+  readonly nonCompliant: number
+  readonly unknown: number
+  readonly exempt: number
+  readonly requests: number
+}
+
+export interface Verdict {
+  /** Accounts listed, people and app users, unique by uuid across workspaces. */
+  readonly memberCount: number
+  /** People with 2FA on: only counted, never listed (they need nothing, and 100,000 of them must stay cheap). */
+  readonly enabledCount: number
+  /** The uuids of the people with 2FA on (→ account id when kept), for the JSON report. */
+  readonly enabled: ReadonlyMap<string, string | null>
+  readonly appUsers: readonly AccountRecord[]
+  /** People with 2FA off and no exemption in force. */
+  readonly nonCompliant: readonly AccountRecord[]
+  /** People whose flag Bitbucket did not give, and no exemption in force. */
+  readonly unknown: readonly AccountRecord[]
+  readonly exempted: readonly ExemptedAccount[]
+  /** Lines whose `until` has passed, whether or not another line still covers the person. */
+  readonly expiredExemptions: readonly Exemption[]
+  /** Lines that name a listed account (in force or not). */
+  readonly matchedExemptions: readonly Exemption[]
+  /** Lines in force that name no listed account. */
+  readonly unmatchedExemptions: readonly UnmatchedExemption[]
+  /** Lines in force for accounts that need none (2FA on, or an app user). */
+  readonly unneededExemptions: readonly Exemption[]
+  /** Lines in force that cover someone and end within EXPIRY_WARNING_DAYS. */
+  readonly expiringExemptions: readonly Exemption[]
+  readonly workspaces: readonly WorkspaceCounts[]
+  readonly failOnUnknown: boolean
+  readonly compliant: boolean
+}
+
+/** Accounts across workspaces, unique by uuid; one workspace's set is used as it is. */
+export function mergeListings(listings: readonly WorkspaceListing[]): AccountSet {
+  const [only] = listings
+  if (listings.length === 1 && only) return only.accounts
+  const merged = new AccountSet()
+  for (const listing of listings) merged.addAll(listing.accounts)
+  return merged
+}
+
+/**
+ * The gate's decision, the same for every order of the listings. Throws UnprovableError when a
+ * listing cannot prove anything (no members, no people, no 2FA flag visible for any person of a
+ * workspace: the credentials are not an admin's), or when an exemption names an account id that the
+ * listings give to two different uuids.
+ */
+export function decideCompliance(listings: readonly WorkspaceListing[], options: VerdictOptions): Verdict {
+  for (const listing of listings) checkProvable(listing)
+  const merged = mergeListings(listings)
+  const exemptionsFor = exemptionIndex(options.exemptions)
+  checkIdentities(merged, options.exemptions)
+  const workspacesOf = workspaceIndex(listings, merged)
+  const inForce = (e: Exemption): boolean => !isExpired(e, options.today)
+
+  const matched = new Set<Exemption>()
+  const unneeded = new Set<Exemption>()
+  for (const [uuid, accountId] of merged.enabledAccounts()) {
+    for (const e of exemptionsFor(uuid, accountId)) {
+      matched.add(e)
+      if (inForce(e)) unneeded.add(e)
+    }
+  }
+
+  const counts = new Map(listings.map((l) => [l.workspace, emptyCounts(l, merged)]))
+  const appUsers: AccountRecord[] = []
+  const nonCompliant: AccountRecord[] = []
+  const unknown: AccountRecord[] = []
+  const exempted: ExemptedAccount[] = []
+  const nicknames = new Set<string>()
+  for (const member of merged.otherAccounts()) {
+    const lines = exemptionsFor(member.uuid, member.accountId)
+    for (const e of lines) matched.add(e)
+    const active = lines.filter(inForce)
+    if (member.nickname !== '') nicknames.add(member.nickname.toLowerCase())
+    const account: AccountRecord = { ...member, workspaces: workspacesOf(member.uuid) }
+    let group: 'appUsers' | 'exempt' | 'nonCompliant' | 'unknown'
+    if (account.isAppUser) {
+      for (const e of active) unneeded.add(e)
+      appUsers.push(account)
+      group = 'appUsers'
+    } else if (active.length > 0) {
+      exempted.push({ account, exemptions: active, until: latestUntil(active) })
+      group = 'exempt'
+    } else if (account.twoFactor === 'disabled') {
+      nonCompliant.push(account)
+      group = 'nonCompliant'
+    } else {
+      unknown.push(account)
+      group = 'unknown'
+    }
+    for (const ws of account.workspaces) {
+      const c = counts.get(ws)
+      if (c) c[group]++
+    }
+  }
+  const compliant = nonCompliant.length === 0 && (!options.failOnUnknown || unknown.length === 0)
+  const soon = addDays(options.today, EXPIRY_WARNING_DAYS)
+  const covering = new Set(exempted.flatMap((e) => e.exemptions))
+  return {
+    memberCount: merged.size,
+    enabledCount: merged.enabledCount,
+    enabled: merged.enabledAccounts(),
+    appUsers: appUsers.sort(byName),
+    nonCompliant: nonCompliant.sort(byName),
+    unknown: unknown.sort(byName),
+    exempted: exempted.sort((a, b) => byName(a.account, b.account)),
+    expiredExemptions: options.exemptions.filter((e) => !inForce(e)),
+    matchedExemptions: options.exemptions.filter((e) => matched.has(e)),
+    unmatchedExemptions: options.exemptions
+      .filter((e) => !matched.has(e) && inForce(e))
+      .map((exemption) => ({ exemption, isNickname: nicknames.has(exemption.id.toLowerCase()) })),
+    unneededExemptions: options.exemptions.filter((e) => unneeded.has(e)),
+    expiringExemptions: options.exemptions.filter((e) => covering.has(e) && e.until !== null && e.until <= soon),
+    workspaces: [...counts.values()],
+    failOnUnknown: options.failOnUnknown,
+    compliant
+  }
+}
+
+/** Every line that names a person, by uuid or by account id, in line order. */
+function exemptionIndex(exemptions: readonly Exemption[]): (uuid: string, accountId: string | null) => Exemption[] {
+  const byId = new Map<string, Exemption>()
+  for (const e of exemptions) byId.set(`${e.idKind}:${e.id}`, e)
+  return (uuid, accountId) => {
+    const lines: Exemption[] = []
+    const byUuid = byId.get(`uuid:${uuid}`)
+    if (byUuid) lines.push(byUuid)
+    const byAccount = accountId === null ? undefined : byId.get(`account_id:${accountId}`)
+    if (byAccount) lines.push(byAccount)
+    return lines.sort((a, b) => a.line - b.line)
+  }
+}
+
+/**
+ * An exemption by account id must mean one person. When the listings give that account id to two
+ * uuids, or one uuid two account ids of which the exemption names one, the data is inconsistent: no
+ * verdict, rather than an exemption that covers someone it was not written for.
+ */
+function checkIdentities(merged: AccountSet, exemptions: readonly Exemption[]): void {
+  const named = new Map(exemptions.filter((e) => e.idKind === 'account_id').map((e) => [e.id, e]))
+  if (named.size === 0) return
+  const uuidsOf = new Map<string, Set<string>>()
+  const note = (accountId: string | null, uuid: string): void => {
+    if (accountId === null || !named.has(accountId)) return
+    const uuids = uuidsOf.get(accountId) ?? new Set<string>()
+    uuidsOf.set(accountId, uuids.add(uuid))
+  }
+  for (const [uuid, accountId] of merged.enabledAccounts()) note(accountId, uuid)
+  for (const member of merged.otherAccounts()) note(member.accountId, member.uuid)
+  for (const [uuid, accountIds] of merged.accountIdConflicts()) for (const accountId of accountIds) note(accountId, uuid)
+  const conflicts = [...uuidsOf].flatMap(([accountId, uuids]) => {
+    const exemption = named.get(accountId)
+    const conflicting = [...merged.accountIdConflicts()].some(([uuid, ids]) => uuids.has(uuid) && ids.size > 1)
+    return exemption !== undefined && (uuids.size > 1 || conflicting) ? [{ exemption, uuids: [...uuids].sort() }] : []
+  })
+  const [first] = conflicts.sort((a, b) => a.exemption.line - b.exemption.line)
+  if (first === undefined) return
+  const { exemption, uuids } = first
+  const intro = `Exemption on \`exempt\` line ${exemption.line} names account_id ${exemption.id}, which Bitbucket gives to`
+  const fix =
+    'The gate will not guess which person the line means. Exempt by {uuid} instead (each person\'s uuid is unique), ' +
+    'and report the inconsistent account to Atlassian support.'
+  throw new UnprovableError(
+    `${intro} ${uuids.length > 1 ? `more than one member (uuids ${uuids.join(' and ')})` : `a member seen with two account ids (uuid ${uuids.join('')})`}. ${fix}`,
+    `${intro} ${uuids.length > 1 ? `${uuids.length} different members` : 'a member seen with two account ids'} (uuids withheld: \`redact\`). ${fix}`
+  )
+}
+
+/** The workspaces each reported account was listed in, sorted (people with 2FA on are only counted). */
+function workspaceIndex(listings: readonly WorkspaceListing[], merged: AccountSet): (uuid: string) => readonly string[] {
+  const [only] = listings
+  if (listings.length === 1 && only) {
+    const workspaces = [only.workspace]
+    return () => workspaces
+  }
+  const index = new Map<string, string[]>()
+  const note = (uuid: string, workspace: string): void => {
+    const list = index.get(uuid) ?? []
+    if (!list.includes(workspace)) list.push(workspace)
+    index.set(uuid, list)
+  }
+  for (const { workspace, accounts } of listings) {
+    for (const member of accounts.otherAccounts()) note(member.uuid, workspace)
+    // Enabled in this workspace's view but not overall: listed here, and reported.
+    for (const uuid of accounts.enabledAccounts().keys()) if (!merged.isEnabled(uuid)) note(uuid, workspace)
+  }
+  for (const list of index.values()) list.sort()
+  return (uuid) => index.get(uuid) ?? []
+}
+
+function checkProvable(listing: WorkspaceListing): void {
+  const ws = `workspace "${listing.workspace}"`
+  const { accounts } = listing
+  if (accounts.size === 0) {
+    throw new UnprovableError(
+      `Bitbucket listed no members for ${ws}. An empty listing proves nothing: check that the token belongs to an admin of ${ws} and has scope \`read:workspace:bitbucket\`.`
+    )
+  }
+  const others = [...accounts.otherAccounts()].filter((m) => !m.isAppUser)
+  const people = accounts.enabledCount + others.length
+  if (people === 0) {
+    throw new UnprovableError(`Bitbucket listed only app users (bots) for ${ws}, no people. The gate cannot vouch for that listing: check the \`workspace\` input and the token.`)
+  }
+  if (accounts.enabledCount === 0 && others.every((m) => m.twoFactor === 'unknown')) {
+    throw new UnprovableError(
+      `Bitbucket gave no 2FA flag for any of the ${people} people in ${ws}: the credentials are not a workspace admin's (only admins see has_2fa_enabled), ` +
+        `or the flag was not requested. Use an Atlassian API token (with \`email\`) of an admin of ${ws}; access tokens may not see the flag.`
+    )
+  }
+}
+
+type MutableCounts = { -readonly [K in keyof WorkspaceCounts]: WorkspaceCounts[K] }
+
+function emptyCounts(listing: WorkspaceListing, merged: AccountSet): MutableCounts {
+  let enabled = 0
+  for (const uuid of listing.accounts.enabledAccounts().keys()) if (merged.isEnabled(uuid)) enabled++
+  return {
+    workspace: listing.workspace,
+    members: listing.accounts.size,
+    appUsers: 0,
+    enabled,
+    nonCompliant: 0,
+    unknown: 0,
+    exempt: 0,
+    requests: listing.requests
+  }
+}
+
+/** null (no end) outlasts every date. */
+function latestUntil(exemptions: readonly Exemption[]): string | null {
+  let latest = ''
+  for (const { until } of exemptions) {
+    if (until === null) return null
+    if (until > latest) latest = until
+  }
+  return latest
+}
+
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+function byName(a: AccountRecord, b: AccountRecord): number {
+  return a.displayName.localeCompare(b.displayName, 'en') || a.uuid.localeCompare(b.uuid)
+}
+
+/** An exemption applies through its `until` day (UTC) inclusive. */
+export function isExpired(exemption: Exemption, today: string): boolean {
+  return exemption.until !== null && exemption.until < today
+}
+
+/** API requests the run spent, retries included. */
+export function requestsOf(verdict: Pick<Verdict, 'workspaces'>): number {
+  return verdict.workspaces.reduce((sum, w) => sum + w.requests, 0)
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_RETRY_POLICY, getWithRetry, parseRetryAfter, RetriesExhaustedError, retryDelay, WaitBudget, type RetryContext } from '../../../src/bitbucket/http/retry.js'
+import { NetworkError, type HttpResponse, type Transport } from '../../../src/bitbucket/http/transport.js'
+
+const ok: HttpResponse = { status: 200, contentType: 'application/json', retryAfter: null, body: '{}' }
+const status = (code: number, retryAfter: string | null = null): HttpResponse => ({ ...ok, status: code, retryAfter, body: 'x' })
+
+/** A transport that plays a script, and a clock that records waits instead of sleeping. */
+function scripted(script: (HttpResponse | NetworkError)[]) {
+  const waits: number[] = []
+  let calls = 0
+  const transport: Transport = () => {
+    const next = script[Math.min(calls++, script.length - 1)]!
+    return next instanceof NetworkError ? Promise.reject(next) : Promise.resolve(next)
+  }
+  const context = (overrides: Partial<RetryContext> = {}): RetryContext => ({
+    transport,
+    clock: {
+      sleep: (ms) => {
+        waits.push(ms)
+        return Promise.resolve()
+      }
+    },
+    random: () => 0.5,
+    now: () => Date.parse('2026-11-26T12:00:00Z'),
+    policy: DEFAULT_RETRY_POLICY,
+    budget: new WaitBudget(DEFAULT_RETRY_POLICY.totalWaitMs),
+    ...overrides
+  })
+  return { context, waits, calls: () => calls }
+}
+
+describe('retryDelay', () => {
+  it('backs off exponentially with jitter between half and all of the step, capped', () => {
+    const policy = DEFAULT_RETRY_POLICY
+    expect(retryDelay(1, null, policy, () => 0)).toBe(500)
+    expect(retryDelay(1, null, policy, () => 1)).toBe(1000)
+    expect(retryDelay(3, null, policy, () => 0.5)).toBe(3000)
+    expect(retryDelay(10, null, policy, () => 1)).toBe(policy.maxDelayMs)
+  })
+
+  it('honours Retry-After, capped', () => {
+    expect(retryDelay(1, 7000, DEFAULT_RETRY_POLICY, () => 0)).toBe(7000)
+    expect(retryDelay(1, 3_600_000, DEFAULT_RETRY_POLICY, () => 0)).toBe(DEFAULT_RETRY_POLICY.maxRetryAfterMs)
+  })
+})
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-11-26T12:00:00Z')
+  it('reads seconds and HTTP dates, and ignores garbage', () => {
+    expect(parseRetryAfter('5', now)).toBe(5000)
+    expect(parseRetryAfter('Thu, 26 Nov 2026 12:00:09 GMT', now)).toBe(9000)
+    expect(parseRetryAfter('Thu, 26 Nov 2026 11:00:00 GMT', now)).toBe(0)
+    expect(parseRetryAfter('soon', now)).toBeNull()
+    expect(parseRetryAfter(null, now)).toBeNull()
+  })
+})
+
+describe('getWithRetry', () => {
+  it('retries 429 without Retry-After with backoff, then returns the answer', async () => {
+    const { context, waits, calls } = scripted([status(429), status(429), ok])
+    const result = await getWithRetry('http://x/', {}, context())
+    expect(result).toEqual({ response: ok, attempts: 3 })
+    expect(waits).toEqual([750, 1500])
+    expect(calls()).toBe(3)
+  })
+
+  it('honours Retry-After on 429 and 503', async () => {
+    const { context, waits } = scripted([status(429, '2'), status(503, '4'), ok])
+    await getWithRetry('http://x/', {}, context())
+    expect(waits).toEqual([2000, 4000])
+  })
+
+  it('retries network errors and 5xx, not other 4xx', async () => {
+    const reset = scripted([new NetworkError('ECONNRESET', 'reset'), status(502), ok])
+    expect((await getWithRetry('http://x/', {}, reset.context())).attempts).toBe(3)
+    for (const code of [400, 401, 403, 404, 410]) {
+      const once = scripted([status(code), ok])
+      expect(await getWithRetry('http://x/', {}, once.context())).toEqual({ response: status(code), attempts: 1 })
+      expect(once.waits).toEqual([])
+    }
+  })
+
+  it('gives up after maxAttempts and returns the last answer', async () => {
+    const { context, calls } = scripted([status(500)])
+    const result = await getWithRetry('http://x/', {}, context())
+    expect(result.response.status).toBe(500)
+    expect(result.attempts).toBe(DEFAULT_RETRY_POLICY.maxAttempts)
+    expect(calls()).toBe(DEFAULT_RETRY_POLICY.maxAttempts)
+  })
+
+  it('throws RetriesExhaustedError when the network never answers', async () => {
+    const { context } = scripted([new NetworkError('ETIMEDOUT', 'timeout')])
+    await expect(getWithRetry('http://x/', {}, context())).rejects.toBeInstanceOf(RetriesExhaustedError)
+  })
+
+  it('stops waiting when the run\'s wait budget is spent, however many attempts are left', async () => {
+    const { context, waits } = scripted([status(429, '30')])
+    const budget = new WaitBudget(DEFAULT_RETRY_POLICY.totalWaitMs)
+    const first = await getWithRetry('http://x/', {}, context({ budget }))
+    expect(first.response.status).toBe(429)
+    expect(waits).toEqual([30_000, 30_000])
+    expect(budget.spentMs).toBe(60_000)
+    const second = await getWithRetry('http://x/', {}, context({ budget }))
+    expect(second.attempts).toBe(1)
+  })
+
+  it('passes other errors through untouched', async () => {
+    const context = scripted([ok]).context({ transport: () => Promise.reject(new TypeError('bug')) })
+    await expect(getWithRetry('http://x/', {}, context)).rejects.toBeInstanceOf(TypeError)
+  })
+})

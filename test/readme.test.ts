@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+
+const root = resolve(import.meta.dirname, '..')
+const readme = readFileSync(resolve(root, 'README.md'), 'utf8')
+interface ActionYaml {
+  runs: { using: string; main: string }
+  inputs: Record<string, { required?: boolean; default?: string; description: string }>
+  outputs: Record<string, { description: string }>
+}
+const action = parse(readFileSync(resolve(root, 'action.yml'), 'utf8')) as ActionYaml
+
+/** Rows of the first table under `## heading`, as cells without the surrounding pipes. */
+function tableUnder(heading: string): string[][] {
+  const start = readme.indexOf(`\n## ${heading}\n`)
+  expect(start, `README section ${heading}`).toBeGreaterThan(-1)
+  const section = readme.slice(start + 1).split(/\n## /)[0] ?? ''
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .map((line) => line.slice(1, -1).split(' | ').map((cell) => cell.trim()))
+}
+
+describe('README matches action.yml', () => {
+  it('documents every input, and no other, with its default', () => {
+    const rows = tableUnder('Inputs')
+    expect(rows.map((r) => r[0])).toEqual(Object.keys(action.inputs).map((name) => `\`${name}\``))
+    for (const [cellName = '', cellDefault] of rows) {
+      const input = action.inputs[cellName.replace(/`/g, '')]!
+      const expected = input.required === true ? '(required)' : `\`${input.default === '' ? "''" : String(input.default)}\``
+      expect(cellDefault, cellName).toBe(expected)
+    }
+  })
+
+  it('documents every output, and no other', () => {
+    expect(tableUnder('Outputs').map((r) => r[0])).toEqual(Object.keys(action.outputs).map((name) => `\`${name}\``))
+  })
+
+  it('gives the quick-start commands and runs on node24', () => {
+    expect(readme).toContain('npm ci && npm run demo')
+    expect(readme).toContain('npm test')
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+})

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { authorizationFor, secretsOf } from '../src/bitbucket/api/auth.js'
+import { quoteOutside } from '../src/text.js'
+import { scrubSecrets } from '../src/secrets.js'
+
+describe('secrets', () => {
+  const credentials = { kind: 'api-token' as const, email: 'a@b.co', token: 'ATATT-s3cret/x+y=' }
+  // Written out by hand: base64 of "a@b.co:ATATT-s3cret/x+y=".
+  const BASE64 = 'YUBiLmNvOkFUQVRULXMzY3JldC94K3k9'
+
+  it('sends an API token as Basic email:token and an access token as Bearer', () => {
+    expect(authorizationFor(credentials)).toBe(`Basic ${BASE64}`)
+    expect(authorizationFor({ kind: 'access-token', token: 'ATCTT-x' })).toBe('Bearer ATCTT-x')
+  })
+
+  it.each([
+    ['the token', 'ATATT-s3cret/x+y='],
+    ['the header', `Basic ${BASE64}`],
+    ['the base64 alone', BASE64],
+    ['the token percent-encoded', 'ATATT-s3cret%2Fx%2By%3D'],
+    ['the token percent-encoded in lower case', 'ATATT-s3cret%2fx%2by%3d'],
+    ['the base64 percent-encoded', 'YUBiLmNvOkFUQVRULXMzY3JldC94K3k9'.replace('=', '%3D')],
+    ['the token JSON-escaped', 'ATATT-s3cret\\/x+y=']
+  ])('scrubs %s from any text', (_, form) => {
+    const clean = scrubSecrets(`echo: ${form} end`, secretsOf(credentials))
+    expect(clean).toBe('echo: *** end')
+  })
+
+  it('leaves secrets shorter than 4 characters alone, and replaces a longer form whole', () => {
+    expect(scrubSecrets('a abc abcd', ['abc'])).toBe('a abc abcd')
+    expect(scrubSecrets('a abc abcd', ['abcd'])).toBe('a abc ***')
+    expect(scrubSecrets('x Basic abcd y', ['abcd', 'Basic abcd'])).toBe('x *** y')
+  })
+
+  it('scrubs before it cuts, so no fragment of a secret survives a cut', () => {
+    const echoed = `${'x'.repeat(100)} Authorization: Basic ${BASE64}`
+    const quoted = quoteOutside(echoed, (text) => scrubSecrets(text, secretsOf(credentials)), 120)
+    expect(quoted).toBe(`${'x'.repeat(100)} Authorization: ***`)
+    for (let i = 0; i + 6 <= BASE64.length; i++) expect(quoted).not.toContain(BASE64.slice(i, i + 6))
+  })
+})
