@@ -10,12 +10,17 @@ setFlagsFromString('--semi-space-growth-factor=1')
 
 // no-color.org: NO_COLOR set to anything but '' turns colour off.
 const color = process.stdout.isTTY && !process.env.NO_COLOR
-process.exitCode = await main(process.argv.slice(2), process.env, {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  isTTY: process.stderr.isTTY,
-  color,
-  readFile: (path) => readFileSync(path, 'utf8'),
-  cwd: process.cwd(),
-  version: packageJson.version
-}, defaultDependencies(process.env))
+process.exitCode = await main(
+  process.argv.slice(2),
+  process.env,
+  {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTTY: process.stderr.isTTY,
+    color,
+    readFile: (path) => readFileSync(path, 'utf8'),
+    cwd: process.cwd(),
+    version: packageJson.version
+  },
+  defaultDependencies(process.env)
+)

@@ -23,7 +23,13 @@ export function formsOf(secrets: readonly string[]): string[] {
   for (const secret of secrets) {
     if (secret.length < MIN_SECRET_LENGTH) continue
     const encoded = encodeURIComponent(secret)
-    for (const form of [secret, encoded, encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()), encoded.replace(/%20/g, '+'), secret.replace(/\//g, '\\/')]) {
+    for (const form of [
+      secret,
+      encoded,
+      encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+      encoded.replace(/%20/g, '+'),
+      secret.replace(/\//g, '\\/')
+    ]) {
       forms.add(form)
     }
   }

@@ -104,9 +104,7 @@ export function quoteOutside(text: string, scrub: (text: string) => string, max:
  * the outputs file stays one line a value. Astral characters become their surrogate pair, as JSON does.
  */
 export function escapeHidden(json: string): string {
-  return json.replace(HIDDEN, (char) =>
-    Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join('')
-  )
+  return json.replace(HIDDEN, (char) => Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''))
 }
 
 const HIDDEN = new RegExp(`${INVISIBLE_SOURCE}|[\u2028\u2029]`, 'gu')

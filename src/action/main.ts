@@ -25,9 +25,12 @@ export async function run(io: ActionIO, env: NodeJS.ProcessEnv, deps: RunDepende
   // Read first and on its own: even a run whose other inputs are wrong overwrites an old report.
   const reportFile = io.getInput('report-file').trim()
   try {
-    settings = readActionSettings((name) => io.getInput(name), (secret) => {
-      io.setSecret(secret)
-    })
+    settings = readActionSettings(
+      (name) => io.getInput(name),
+      (secret) => {
+        io.setSecret(secret)
+      }
+    )
     wantSummary = settings.summary
     for (const secret of secretsFor(settings.options)) io.setSecret(secret)
     redact = shouldRedact(settings.redact, readEventPayload(env))
@@ -96,7 +99,14 @@ async function writeReport(path: string, env: NodeJS.ProcessEnv, text: string): 
 }
 
 /** A broken run overwrites any old report, so no stale file is uploaded as if it were this run's. */
-async function writeBrokenReport(io: ActionIO, path: string, env: NodeJS.ProcessEnv, message: string, settings: ActionSettings | null, now: Date): Promise<void> {
+async function writeBrokenReport(
+  io: ActionIO,
+  path: string,
+  env: NodeJS.ProcessEnv,
+  message: string,
+  settings: ActionSettings | null,
+  now: Date
+): Promise<void> {
   const text = renderErrorReport(message, {
     generatedAt: now,
     apiOrigin: settings?.options.apiUrl.origin ?? null,

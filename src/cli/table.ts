@@ -43,13 +43,35 @@ export function renderTable(verdict: Verdict, options: TableOptions): string {
   }
   const person = (a: AccountRecord): string[] => [name(a.displayName), name(a.nickname), id(a), a.workspaces.join(', ')]
   group('Without two-factor authentication', 'red', verdict.nonCompliant, ['Name', 'Nickname', 'Account ID', 'Workspaces'], person)
-  group(`Unknown: Bitbucket did not say${verdict.failOnUnknown ? '' : ', allowed'}`, 'yellow', verdict.unknown, ['Name', 'Nickname', 'Account ID', 'Workspaces'], person)
+  group(
+    `Unknown: Bitbucket did not say${verdict.failOnUnknown ? '' : ', allowed'}`,
+    'yellow',
+    verdict.unknown,
+    ['Name', 'Nickname', 'Account ID', 'Workspaces'],
+    person
+  )
   const exempted = new Map(verdict.exempted.map((e) => [e.account, e]))
   group('Exempted', 'dim', [...exempted.keys()], ['Name', 'Account ID', '2FA', 'Until', 'Reason'], (a) => {
     const e = exempted.get(a)
-    return [name(a.displayName), id(a), a.twoFactor === 'disabled' ? 'off' : 'unknown', e?.until ?? 'no end', cleanText(e?.exemptions.map((x) => x.reason).filter(Boolean).join('; ') ?? '', 60)]
+    return [
+      name(a.displayName),
+      id(a),
+      a.twoFactor === 'disabled' ? 'off' : 'unknown',
+      e?.until ?? 'no end',
+      cleanText(
+        e?.exemptions
+          .map((x) => x.reason)
+          .filter(Boolean)
+          .join('; ') ?? '',
+        60
+      )
+    ]
   })
-  group('App users (bots; 2FA does not apply)', 'dim', verdict.appUsers, ['Name', 'Account ID', 'Workspaces'], (a) => [name(a.displayName), id(a), a.workspaces.join(', ')])
+  group('App users (bots; 2FA does not apply)', 'dim', verdict.appUsers, ['Name', 'Account ID', 'Workspaces'], (a) => [
+    name(a.displayName),
+    id(a),
+    a.workspaces.join(', ')
+  ])
   const warnings = exemptionWarnings(verdict)
   if (warnings.length > 0) lines.push('', paint('bold', 'Exemptions to review'), ...warnings.map((w) => `  - ${w.replace(/`exempt`/g, '--exempt')}`))
   if (verdict.nonCompliant.length + verdict.unknown.length > 0) {
@@ -67,7 +89,11 @@ function name(text: string): string {
 /** Columns padded to their widest cell. */
 function grid(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))))
-  const line = (cells: readonly string[]): string => cells.map((c, i) => c + ' '.repeat((widths[i] ?? 0) - width(c))).join('  ').trimEnd()
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => c + ' '.repeat((widths[i] ?? 0) - width(c)))
+      .join('  ')
+      .trimEnd()
   return [line(header), ...rows.map(line)]
 }
 

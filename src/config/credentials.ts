@@ -2,8 +2,7 @@ import { InputError } from '../errors.js'
 
 /** The Bitbucket credentials of a run: one kind, checked before any request. */
 export type Credentials =
-  | { readonly kind: 'api-token'; readonly email: string; readonly token: string }
-  | { readonly kind: 'access-token'; readonly token: string }
+  { readonly kind: 'api-token'; readonly email: string; readonly token: string } | { readonly kind: 'access-token'; readonly token: string }
 
 const EMAIL = /^[^\s@:]+@[^\s@:]+$/
 
@@ -12,7 +11,7 @@ export function parseCredentials(emailInput: string, tokenInput: string): Creden
   const token = tokenInput.trim()
   if (token === '') {
     throw new InputError(
-      'Input `token` is required: pass a workspace admin\'s Atlassian API token (with `email`) or an access token, from a secret (never written into a file).'
+      "Input `token` is required: pass a workspace admin's Atlassian API token (with `email`) or an access token, from a secret (never written into a file)."
     )
   }
   if (/\s/.test(token)) {
@@ -34,9 +33,7 @@ export function parseCredentials(emailInput: string, tokenInput: string): Creden
     return { kind: 'access-token', token }
   }
   if (!EMAIL.test(email)) {
-    throw new InputError(
-      'Input `email` is not an email address. Set it to the Atlassian account email of the admin who created the API token.'
-    )
+    throw new InputError('Input `email` is not an email address. Set it to the Atlassian account email of the admin who created the API token.')
   }
   if (token.startsWith('ATCT')) {
     throw new InputError(

@@ -42,9 +42,7 @@ export function parseExemptions(text: string): Exemption[] {
     let until: string | null = null
     if (keyword !== undefined) {
       if (keyword !== 'until' || date === undefined || rest.length > 0) {
-        throw new InputError(
-          `${where}: expected \`<account_id or {uuid}> [until YYYY-MM-DD] [# reason]\`; put free text after a \`#\`.`
-        )
+        throw new InputError(`${where}: expected \`<account_id or {uuid}> [until YYYY-MM-DD] [# reason]\`; put free text after a \`#\`.`)
       }
       if (!isRealDate(date)) {
         throw new InputError(`${where}: "${printable(date)}" is not a date; write it as YYYY-MM-DD (for example 2027-01-31).`)

@@ -57,9 +57,7 @@ export class AccountSet {
     const { uuid } = member
     const enabledId = this.enabled.get(uuid)
     const known: Member | undefined =
-      enabledId !== undefined
-        ? { uuid, accountId: enabledId, displayName: '', nickname: '', isAppUser: false, twoFactor: 'enabled' }
-        : this.others.get(uuid)
+      enabledId !== undefined ? { uuid, accountId: enabledId, displayName: '', nickname: '', isAppUser: false, twoFactor: 'enabled' } : this.others.get(uuid)
     if (known === undefined) {
       this.put(member)
       return

@@ -195,7 +195,7 @@ function checkIdentities(merged: AccountSet, exemptions: readonly Exemption[]): 
   const { exemption, uuids } = first
   const intro = `Exemption on \`exempt\` line ${exemption.line} names account_id ${exemption.id}, which Bitbucket gives to`
   const fix =
-    'The gate will not guess which person the line means. Exempt by {uuid} instead (each person\'s uuid is unique), ' +
+    "The gate will not guess which person the line means. Exempt by {uuid} instead (each person's uuid is unique), " +
     'and report the inconsistent account to Atlassian support.'
   throw new UnprovableError(
     `${intro} ${uuids.length > 1 ? `more than one member (uuids ${uuids.join(' and ')})` : `a member seen with two account ids (uuid ${uuids.join('')})`}. ${fix}`,
@@ -236,7 +236,9 @@ function checkProvable(listing: WorkspaceListing): void {
   const others = [...accounts.otherAccounts()].filter((m) => !m.isAppUser)
   const people = accounts.enabledCount + others.length
   if (people === 0) {
-    throw new UnprovableError(`Bitbucket listed only app users (bots) for ${ws}, no people. The gate cannot vouch for that listing: check the \`workspace\` input and the token.`)
+    throw new UnprovableError(
+      `Bitbucket listed only app users (bots) for ${ws}, no people. The gate cannot vouch for that listing: check the \`workspace\` input and the token.`
+    )
   }
   if (accounts.enabledCount === 0 && others.every((m) => m.twoFactor === 'unknown')) {
     throw new UnprovableError(

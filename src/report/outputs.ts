@@ -2,14 +2,7 @@ import type { AccountRecord } from '../gate/types.js'
 import { escapeHidden } from '../text.js'
 import type { Verdict } from '../gate/verdict.js'
 
-export type OutputName =
-  | 'compliant'
-  | 'member-count'
-  | 'non-compliant-count'
-  | 'unknown-count'
-  | 'exempt-count'
-  | 'non-compliant'
-  | 'unknown'
+export type OutputName = 'compliant' | 'member-count' | 'non-compliant-count' | 'unknown-count' | 'exempt-count' | 'non-compliant' | 'unknown'
 
 export type Outputs = Partial<Record<OutputName, string>>
 

@@ -21,7 +21,7 @@ export const MAX_SUMMARY_BYTES = 900 * 1024
 
 export const HOW_TO_FIX =
   'Each person listed turns on two-step verification in Bitbucket: avatar → **Personal settings** → **Two-step verification** ' +
-  '(bitbucket.org/account/settings/two-step-verification/manage). This is Bitbucket\'s own two-step verification; ' +
+  "(bitbucket.org/account/settings/two-step-verification/manage). This is Bitbucket's own two-step verification; " +
   'Atlassian-account 2SV or SSO do not set the flag. Then re-run this job.'
 
 /** Why names are withheld, and the private ways to see them. */

@@ -25,7 +25,9 @@ describe('readActionSettings', () => {
 
   it('masks the token before any other input can fail', () => {
     const masked: string[] = []
-    expect(() => readActionSettings(inputs({ workspace: 'acme', email: 'a@b.co', token: 'ATATT-secret', 'api-url': 'ftp://x' }), (s) => masked.push(s))).toThrow(/Input `api-url`/)
+    expect(() =>
+      readActionSettings(inputs({ workspace: 'acme', email: 'a@b.co', token: 'ATATT-secret', 'api-url': 'ftp://x' }), (s) => masked.push(s))
+    ).toThrow(/Input `api-url`/)
     expect(masked).toContain('ATATT-secret')
   })
 

@@ -12,7 +12,19 @@ describe('shouldRedact', () => {
   })
 
   it('withholds when in doubt', () => {
-    for (const payload of [null, '', 'not json', 'null', '[]', '"x"', '{}', '{"repository":null}', '{"repository":"x"}', '{"repository":{}}', '{"repository":{"private":"true","visibility":"private"}}']) {
+    for (const payload of [
+      null,
+      '',
+      'not json',
+      'null',
+      '[]',
+      '"x"',
+      '{}',
+      '{"repository":null}',
+      '{"repository":"x"}',
+      '{"repository":{}}',
+      '{"repository":{"private":"true","visibility":"private"}}'
+    ]) {
       expect(shouldRedact('auto', payload)).toBe(true)
     }
   })

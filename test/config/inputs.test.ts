@@ -49,12 +49,19 @@ describe('parseApiUrl', () => {
     expect(() => parseApiUrl(value)).toThrow(message)
   })
 
-  it.each(['http://bitbucket.internal/2.0', 'http://127.evil.example/2.0', 'http://127.0.0.1.nip.io/2.0', 'http://10.0.0.1/2.0', 'http://[::2]/2.0', 'http://localhost.evil.example/2.0', 'http://[::ffff:127.0.0.1]/2.0'])(
-    'refuses plain http to %s: credentials would cross a network in clear text',
-    (value) => {
-      expect(() => parseApiUrl(value)).toThrow(/Input `api-url` uses plain http:\/\/ to .*: the credentials would cross the network in clear text\. Use https:\/\//)
-    }
-  )
+  it.each([
+    'http://bitbucket.internal/2.0',
+    'http://127.evil.example/2.0',
+    'http://127.0.0.1.nip.io/2.0',
+    'http://10.0.0.1/2.0',
+    'http://[::2]/2.0',
+    'http://localhost.evil.example/2.0',
+    'http://[::ffff:127.0.0.1]/2.0'
+  ])('refuses plain http to %s: credentials would cross a network in clear text', (value) => {
+    expect(() => parseApiUrl(value)).toThrow(
+      /Input `api-url` uses plain http:\/\/ to .*: the credentials would cross the network in clear text\. Use https:\/\//
+    )
+  })
 
   it.each(['http://127.0.0.1:9/2.0', 'http://127.1.2.3/2.0', 'http://127.1/2.0', 'http://localhost:8080/2.0', 'http://LOCALHOST/2.0', 'http://[::1]:8080/2.0'])(
     'accepts plain http to the loopback address %s',

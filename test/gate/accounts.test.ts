@@ -16,7 +16,11 @@ describe('AccountSet', () => {
 
   it('keeps the account id of a person with 2FA on only when asked to', () => {
     const on = member('enabled')
-    expect(AccountSet.of([on], new Set([on.accountId!])).enabledAccounts().get(on.uuid)).toBe(on.accountId)
+    expect(
+      AccountSet.of([on], new Set([on.accountId!]))
+        .enabledAccounts()
+        .get(on.uuid)
+    ).toBe(on.accountId)
     expect(AccountSet.of([on], 'all').enabledAccounts().get(on.uuid)).toBe(on.accountId)
   })
 

@@ -40,7 +40,7 @@ describe('decideCompliance', () => {
     expect(() => decide([listing('acme', [member('unknown', { isAppUser: true })])])).toThrow(/only app users/)
   })
 
-  it('says the credentials are not an admin\'s when no person in a workspace has a flag', () => {
+  it("says the credentials are not an admin's when no person in a workspace has a flag", () => {
     const run = () => decide([listing('acme', [member('enabled')]), listing('beta', [member('unknown'), member('unknown')])])
     expect(run).toThrow(/no 2FA flag for any of the 2 people in workspace "beta".*not a workspace admin's/)
   })
@@ -88,7 +88,13 @@ describe('mergeListings', () => {
   it('lets a definite answer win over unknown, and disabled win over enabled', () => {
     const a = member('unknown')
     const b = member('enabled')
-    const merged = mergeListings([listing('acme', [a, b]), listing('beta', [{ ...a, twoFactor: 'enabled' }, { ...b, twoFactor: 'disabled' }])])
+    const merged = mergeListings([
+      listing('acme', [a, b]),
+      listing('beta', [
+        { ...a, twoFactor: 'enabled' },
+        { ...b, twoFactor: 'disabled' }
+      ])
+    ])
     expect(merged.isEnabled(a.uuid)).toBe(true)
     expect([...merged.otherAccounts()].map((m) => [m.uuid, m.twoFactor])).toEqual([[b.uuid, 'disabled']])
     expect(merged.size).toBe(2)
@@ -127,7 +133,10 @@ describe('identity conflicts', () => {
   it('judges a uuid seen as an app user in one workspace and as a person in another as a person, in either order', () => {
     const person = member('unknown', { displayName: 'Real Person' })
     const asBot = { ...person, isAppUser: true, displayName: 'Bot Face' }
-    for (const order of [[listing('acme', [asBot, member('enabled')]), listing('beta', [person, member('enabled')])], [listing('beta', [person, member('enabled')]), listing('acme', [asBot, member('enabled')])]]) {
+    for (const order of [
+      [listing('acme', [asBot, member('enabled')]), listing('beta', [person, member('enabled')])],
+      [listing('beta', [person, member('enabled')]), listing('acme', [asBot, member('enabled')])]
+    ]) {
       const v = decide(order)
       expect(v.compliant).toBe(false)
       expect(v.unknown.map((a) => [a.uuid, a.displayName, a.isAppUser])).toEqual([[person.uuid, 'Real Person', false]])
@@ -144,7 +153,10 @@ describe('identity conflicts', () => {
   it('refuses an exemption by account_id that Bitbucket gives to two uuids, naming the line and both uuids', () => {
     const one = member('disabled')
     const other = member('enabled', { accountId: one.accountId })
-    for (const listings of [[listing('acme', [one, member('enabled')]), listing('beta', [other])], [listing('beta', [other]), listing('acme', [member('enabled'), one])]]) {
+    for (const listings of [
+      [listing('acme', [one, member('enabled')]), listing('beta', [other])],
+      [listing('beta', [other]), listing('acme', [member('enabled'), one])]
+    ]) {
       const run = () => decide(listings, `# a comment\n${one.accountId!} # leave`)
       expect(run).toThrow(UnprovableError)
       const sorted = [one.uuid, other.uuid].sort()
@@ -255,7 +267,7 @@ describe('details an admin reads', () => {
     expect(v.unmatchedExemptions).toEqual([])
   })
 
-  it('names each account\'s workspaces in order, including one where it had 2FA on but is off overall', () => {
+  it("names each account's workspaces in order, including one where it had 2FA on but is off overall", () => {
     const p = member('disabled')
     const v = decide([listing('zeta', [p, member('enabled')]), listing('acme', [{ ...p, twoFactor: 'enabled' }, member('enabled')])])
     expect(v.nonCompliant[0]!.workspaces).toEqual(['acme', 'zeta'])

@@ -54,10 +54,21 @@ const worldArb = fc.integer({ min: 1, max: 3 }).chain((workspaceCount) =>
   fc.integer({ min: 0, max: 400 }).chain((people) =>
     fc.record({
       identities: fc.tuple(...Array.from({ length: people }, (_, i) => identityArb(i + 1))),
-      membership: fc.array(fc.record({ share: fc.oneof({ arbitrary: fc.double({ min: 0.2, max: 1, noNaN: true }), weight: 9 }, { arbitrary: fc.double({ min: 0, max: 0.2, noNaN: true }), weight: 1 }), seed: fc.nat(), botOf: fc.option(fc.nat()), bots: fc.nat({ max: 3 }) }), {
-        minLength: workspaceCount,
-        maxLength: workspaceCount
-      }),
+      membership: fc.array(
+        fc.record({
+          share: fc.oneof(
+            { arbitrary: fc.double({ min: 0.2, max: 1, noNaN: true }), weight: 9 },
+            { arbitrary: fc.double({ min: 0, max: 0.2, noNaN: true }), weight: 1 }
+          ),
+          seed: fc.nat(),
+          botOf: fc.option(fc.nat()),
+          bots: fc.nat({ max: 3 })
+        }),
+        {
+          minLength: workspaceCount,
+          maxLength: workspaceCount
+        }
+      ),
       exemptions: fc.array(fc.record({ target: fc.nat(), byUuid: fc.boolean(), expired: fc.boolean(), dated: fc.boolean() }), { maxLength: 5 }),
       failOnUnknown: fc.boolean(),
       redact: fc.boolean(),
@@ -79,24 +90,38 @@ const CONTENT: readonly string[] = ['leave', 'join', 'skip', 'repeat', 'sizeUp',
 const faultArb = fc.record({
   at: fc.integer({ min: 1, max: 30 }),
   kind: fc.constantFrom<Transport | Content>(
-    'status429', 'status500', 'status502html', 'status503retry', 'reset', 'hang', 'truncate',
-    'leave', 'join', 'skip', 'repeat', 'sizeUp', 'sizeDown', 'spuriousNext'
+    'status429',
+    'status500',
+    'status502html',
+    'status503retry',
+    'reset',
+    'hang',
+    'truncate',
+    'leave',
+    'join',
+    'skip',
+    'repeat',
+    'sizeUp',
+    'sizeDown',
+    'spuriousNext'
   ),
   position: fc.nat({ max: 1000 }),
   flag: fc.constantFrom<boolean | null>(true, false, null)
 })
 
 /** Half the runs have no faults at all: those must decide. */
-const scheduleArb = fc.record({ includeSize: fc.boolean(), faults: fc.oneof(fc.constant<FaultSpec[]>([]), fc.array(faultArb, { maxLength: 6 })) }).map(({ includeSize, faults }) => {
-  let mutations = 0
-  let content = 0
-  const kept = faults.filter((f) => {
-    if (!CONTENT.includes(f.kind)) return true
-    if ((f.kind === 'leave' || f.kind === 'join') && mutations++ > 0) return false
-    return includeSize || content++ === 0
+const scheduleArb = fc
+  .record({ includeSize: fc.boolean(), faults: fc.oneof(fc.constant<FaultSpec[]>([]), fc.array(faultArb, { maxLength: 6 })) })
+  .map(({ includeSize, faults }) => {
+    let mutations = 0
+    let content = 0
+    const kept = faults.filter((f) => {
+      if (!CONTENT.includes(f.kind)) return true
+      if ((f.kind === 'leave' || f.kind === 'join') && mutations++ > 0) return false
+      return includeSize || content++ === 0
+    })
+    return { includeSize, faults: kept }
   })
-  return { includeSize, faults: kept }
-})
 
 function userOf(identity: Identity, asBot: boolean): SimUser {
   return {
@@ -173,7 +198,10 @@ function oracle(workspaces: readonly { slug: string; members: readonly SimUser[]
   return {
     unprovable,
     memberCount: sightings.size,
-    appUsers: [...sightings].filter(([, seen]) => seen.every((m) => m.type === 'app_user')).map(([uuid]) => uuid).sort(),
+    appUsers: [...sightings]
+      .filter(([, seen]) => seen.every((m) => m.type === 'app_user'))
+      .map(([uuid]) => uuid)
+      .sort(),
     nonCompliant: uuids(off),
     unknown: uuids(unknown),
     compliant: off.length === 0 && (!failOnUnknown || unknown.length === 0)
@@ -183,7 +211,12 @@ function oracle(workspaces: readonly { slug: string; members: readonly SimUser[]
 function artefactsOf(verdict: Verdict, redact: boolean): string[] {
   const summary = renderSummary(verdict, { redact, failOnViolation: true, workspaces: ['acme'] })
   expect(nodesOfType(parseGfm(summary), 'html')).toEqual([])
-  const shown = [summary, ...verdictLogLines(verdict, { redact: redact, workspaces: ['acme'] }), ...exemptionWarnings(verdict), ...(verdict.compliant ? [] : [annotationText(verdict, { redact: redact, workspaces: ['acme'] })])]
+  const shown = [
+    summary,
+    ...verdictLogLines(verdict, { redact: redact, workspaces: ['acme'] }),
+    ...exemptionWarnings(verdict),
+    ...(verdict.compliant ? [] : [annotationText(verdict, { redact: redact, workspaces: ['acme'] })])
+  ]
   if (redact) for (const text of shown) expect(text).not.toMatch(/Mbr-|mbrnick|557058:|\{aaaaaaaa-/)
   return [...shown, JSON.stringify(buildOutputs(verdict))]
 }
@@ -196,7 +229,7 @@ afterAll(async () => {
   await sim.stop()
 })
 
-describe('the gate\'s invariant under random worlds and faults', () => {
+describe("the gate's invariant under random worlds and faults", () => {
   it('decides exactly right when nothing goes wrong, fails closed otherwise; never green on a violator, never a secret', async () => {
     let decided = 0
     await fc.assert(
@@ -205,7 +238,8 @@ describe('the gate\'s invariant under random worlds and faults', () => {
         world.membership.forEach(({ share, seed, botOf, bots }, w) => {
           const listed = world.identities.filter((identity) => ((identity.n * 2654435761 + seed) % 1000) / 1000 < share)
           const members = listed.map((identity) => userOf(identity, botOf !== null && listed.length > 0 && identity.n === listed[botOf % listed.length]!.n))
-          for (let b = 0; b < bots; b++) members.push({ uuid: uuidFor(9000 + w * 10 + b, 'b'), account_id: `712020:${w}${b}`, display_name: `Mbr-bot-${b}`, type: 'app_user' })
+          for (let b = 0; b < bots; b++)
+            members.push({ uuid: uuidFor(9000 + w * 10 + b, 'b'), account_id: `712020:${w}${b}`, display_name: `Mbr-bot-${b}`, type: 'app_user' })
           sim.workspaces.push({ slug: SLUGS[w]!, uuid: `{${'abc'[w]!.repeat(8)}-1111-4111-8111-111111111111}`, members })
         })
         const exempt = world.exemptions
@@ -221,7 +255,10 @@ describe('the gate\'s invariant under random worlds and faults', () => {
         sim.faults.length = 0
         sim.faults.push(...schedule.faults.map(toRule))
         sim.resetStats()
-        const order = sim.workspaces.map((w, i) => ({ slug: w.slug, key: world.order[i]! })).sort((a, b) => a.key - b.key).map((w) => w.slug)
+        const order = sim.workspaces
+          .map((w, i) => ({ slug: w.slug, key: world.order[i]! }))
+          .sort((a, b) => a.key - b.key)
+          .map((w) => w.slug)
         const { context } = clientContext(sim.apiUrl, { timeoutMs: 500, redact: world.redact })
         let verdict: Verdict
         try {

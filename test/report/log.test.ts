@@ -47,7 +47,9 @@ describe('log lines and annotation', () => {
   })
 
   it('says "1 API request" and "2 API requests"', () => {
-    expect(verdictLogLines(verdictOf([member('enabled')]), { redact: false, workspaces: ['acme'] }).at(-1)).toBe("1 API request used of Bitbucket's 1,000 an hour per user.")
+    expect(verdictLogLines(verdictOf([member('enabled')]), { redact: false, workspaces: ['acme'] }).at(-1)).toBe(
+      "1 API request used of Bitbucket's 1,000 an hour per user."
+    )
     const two = decideCompliance([listing('acme', [member('enabled')], 2)], { exemptions: [], today: '2026-11-26', failOnUnknown: true })
     expect(verdictLogLines(two, { redact: false, workspaces: ['acme'] })[0]).toMatch(/1 member, .*; 2 API requests$/)
   })

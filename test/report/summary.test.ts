@@ -53,8 +53,15 @@ describe('renderSummary', () => {
   it('keeps real names readable', () => {
     const names = ['Zoë Ångström', '李小龍', 'עברית', 'Ana 👩🏽‍💻']
     const verdict = verdictOf([member('enabled'), ...names.map((displayName) => member('disabled', { displayName }))])
-    const rows = tablesByHeading(parseGfm(renderSummary(verdict, { redact: false, failOnViolation: true, workspaces: ['acme'] }))).get('Without two-factor authentication (4)')!
-    expect(rows.children.slice(1).map((row) => textOf(row.children[0]!)).sort()).toEqual(['Ana 👩🏽💻', 'Zoë Ångström', 'עברית', '李小龍'].sort())
+    const rows = tablesByHeading(parseGfm(renderSummary(verdict, { redact: false, failOnViolation: true, workspaces: ['acme'] }))).get(
+      'Without two-factor authentication (4)'
+    )!
+    expect(
+      rows.children
+        .slice(1)
+        .map((row) => textOf(row.children[0]!))
+        .sort()
+    ).toEqual(['Ana 👩🏽💻', 'Zoë Ångström', 'עברית', '李小龍'].sort())
   })
 
   it('withholds names, nicknames and account ids when redacting, but keeps the counts', () => {
@@ -90,18 +97,22 @@ describe('renderSummary', () => {
     const markdown = renderSummary(verdictOf([member('enabled'), ...many]), { redact: false, failOnViolation: true, workspaces: ['acme'] })
     const table = tablesByHeading(parseGfm(markdown)).get(`Without two-factor authentication (${MAX_ROWS + 3})`)!
     expect(table.children).toHaveLength(MAX_ROWS + 1)
-    expect(markdown).toContain('… and 3 more: the full list is in the step\'s outputs.')
+    expect(markdown).toContain("… and 3 more: the full list is in the step's outputs.")
   })
 
-  it('stays under GitHub\'s 1 MiB summary limit whatever the names', () => {
+  it("stays under GitHub's 1 MiB summary limit whatever the names", () => {
     const worst = '<.:@|>'.repeat(14)
     const people = Array.from({ length: 3 * 2000 }, (_, i) =>
       member(i % 3 === 0 ? 'disabled' : i % 3 === 1 ? 'unknown' : 'disabled', { displayName: worst, nickname: worst, isAppUser: i % 3 === 2 })
     )
     const markdown = renderSummary(verdictOf([member('enabled'), ...people]), { redact: false, failOnViolation: true, workspaces: ['acme'] })
     expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES)
-    expect(Buffer.byteLength(renderSummary(verdictOf([member('enabled'), ...people]), { redact: false, failOnViolation: true, workspaces: ['acme'], maxRows: 10_000 }))).toBeLessThanOrEqual(MAX_SUMMARY_BYTES)
-    expect(markdown).toContain('more: the full list is in the step\'s outputs.')
+    expect(
+      Buffer.byteLength(
+        renderSummary(verdictOf([member('enabled'), ...people]), { redact: false, failOnViolation: true, workspaces: ['acme'], maxRows: 10_000 })
+      )
+    ).toBeLessThanOrEqual(MAX_SUMMARY_BYTES)
+    expect(markdown).toContain("more: the full list is in the step's outputs.")
     expect(nodesOfType(parseGfm(markdown), 'html')).toEqual([])
   })
 
@@ -111,7 +122,7 @@ describe('renderSummary', () => {
     expect(nodesOfType(parseGfm(markdown), 'html')).toEqual([])
   })
 
-  it('renders an error as prose: input names as code, no quote block, Bitbucket\'s words inert', () => {
+  it("renders an error as prose: input names as code, no quote block, Bitbucket's words inert", () => {
     const message =
       'Bitbucket answered 401 Unauthorized for workspace "acme" with an Atlassian API token with `email` (HTTP Basic). ' +
       'Bitbucket says: `see www.evil.example <b>now</b>`. Check that `email` is right.'

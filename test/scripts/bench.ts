@@ -79,7 +79,9 @@ try {
     await small.stop()
   }
   const startupMs = median(startup)
-  console.log(`start-up: bare \`node -e 0\` ${ms(bareMs)}; the action on 3 members, no latency ${ms(startupMs)}: +${ms(startupMs - bareMs)} (goal ≤ +100 ms), peak RSS ${mb(startupRss)}\n`)
+  console.log(
+    `start-up: bare \`node -e 0\` ${ms(bareMs)}; the action on 3 members, no latency ${ms(startupMs)}: +${ms(startupMs - bareMs)} (goal ≤ +100 ms), peak RSS ${mb(startupRss)}\n`
+  )
 
   const rows: string[] = []
   for (const members of sizes) {

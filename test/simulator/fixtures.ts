@@ -33,7 +33,10 @@ export function bot(n: number, name = `Bot ${n}`): SimUser {
 export function compliantWorkspace(slug: string, count: number, offset = 0): SimWorkspace {
   return {
     slug,
-    uuid: `{${slug.padEnd(8, '0').slice(0, 8).replace(/[^0-9a-f]/g, 'e')}-1111-4111-8111-111111111111}`,
+    uuid: `{${slug
+      .padEnd(8, '0')
+      .slice(0, 8)
+      .replace(/[^0-9a-f]/g, 'e')}-1111-4111-8111-111111111111}`,
     members: Array.from({ length: count }, (_, i) => person(offset + i + 1, true))
   }
 }

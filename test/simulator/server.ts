@@ -29,23 +29,23 @@ export interface SimWorkspace {
 export type SimCredential = SimApiToken | SimAccessToken
 
 export interface SimApiToken {
-      readonly kind: 'api-token'
-      readonly email: string
-      readonly token: string
-      /** Default: ['read:workspace:bitbucket']. */
-      readonly scopes?: readonly string[]
-      /** Workspaces (slugs) where this account is an admin and so sees 2FA flags. Default: all. */
-      readonly adminOf?: readonly string[]
-      /** Workspaces this account can see at all. Default: all. */
-      readonly memberOf?: readonly string[]
+  readonly kind: 'api-token'
+  readonly email: string
+  readonly token: string
+  /** Default: ['read:workspace:bitbucket']. */
+  readonly scopes?: readonly string[]
+  /** Workspaces (slugs) where this account is an admin and so sees 2FA flags. Default: all. */
+  readonly adminOf?: readonly string[]
+  /** Workspaces this account can see at all. Default: all. */
+  readonly memberOf?: readonly string[]
 }
 
 export interface SimAccessToken {
-      readonly kind: 'access-token'
-      readonly token: string
-      readonly workspace: string
-      /** Whether the access token's bot user sees 2FA flags (undocumented at Bitbucket). Default false. */
-      readonly seesFlags?: boolean
+  readonly kind: 'access-token'
+  readonly token: string
+  readonly workspace: string
+  /** Whether the access token's bot user sees 2FA flags (undocumented at Bitbucket). Default false. */
+  readonly seesFlags?: boolean
 }
 
 export interface SimRequest {
@@ -298,9 +298,7 @@ export class BitbucketSimulator {
     const workspace = this.findWorkspace(workspaceId)
     const visible =
       workspace !== undefined &&
-      (credential.kind === 'access-token'
-        ? credential.workspace === workspace.slug
-        : (credential.memberOf ?? [workspace.slug]).includes(workspace.slug))
+      (credential.kind === 'access-token' ? credential.workspace === workspace.slug : (credential.memberOf ?? [workspace.slug]).includes(workspace.slug))
     if (!workspace || !visible) return error(404, `No workspace with identifier '${workspaceId}'.`)
 
     const pagelenText = url.searchParams.get('pagelen')
@@ -341,7 +339,11 @@ export class BitbucketSimulator {
       if (token.startsWith('ATAT')) return { kind: 'fail', message: API_TOKEN_BEARER_TEXT }
       return { kind: 'fail', message: 'Access token expired. Use your refresh token to obtain a new access token.' }
     }
-    return { kind: 'fail', message: 'This API is only accessible with the following authentication types: session, password, apppassword, api_token, repository_access_token, workspace_access_token, project_access_token' }
+    return {
+      kind: 'fail',
+      message:
+        'This API is only accessible with the following authentication types: session, password, apppassword, api_token, repository_access_token, workspace_access_token, project_access_token'
+    }
   }
 }
 

@@ -78,10 +78,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
   }
 }
 
-export function spawnNode(
-  args: string[],
-  env: Record<string, string>
-): Promise<{ exitCode: number | null; stdout: string; stderr: string; wallMs: number }> {
+export function spawnNode(args: string[], env: Record<string, string>): Promise<{ exitCode: number | null; stdout: string; stderr: string; wallMs: number }> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now()
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })

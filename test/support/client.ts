@@ -42,8 +42,13 @@ export function clientContext(apiUrl: string, options: { credentials?: Credentia
 
 /** Every account of a listing as Members (people with 2FA on come back without names). */
 export function membersOf(listing: WorkspaceListing): Member[] {
-  const enabled = [...listing.accounts.enabledAccounts()].map(
-    ([uuid, accountId]): Member => ({ uuid, accountId, displayName: '', nickname: '', isAppUser: false, twoFactor: 'enabled' })
-  )
+  const enabled = [...listing.accounts.enabledAccounts()].map(([uuid, accountId]): Member => ({
+    uuid,
+    accountId,
+    displayName: '',
+    nickname: '',
+    isAppUser: false,
+    twoFactor: 'enabled'
+  }))
   return [...listing.accounts.otherAccounts(), ...enabled]
 }

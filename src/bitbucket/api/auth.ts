@@ -19,7 +19,5 @@ export function secretsOf(credentials: Credentials): string[] {
 }
 
 export function describeCredentials(credentials: Credentials): string {
-  return credentials.kind === 'api-token'
-    ? 'an Atlassian API token with `email` (HTTP Basic)'
-    : 'an access token (HTTP Bearer)'
+  return credentials.kind === 'api-token' ? 'an Atlassian API token with `email` (HTTP Basic)' : 'an access token (HTTP Bearer)'
 }

@@ -39,7 +39,7 @@ export function describeHttpFailure(response: HttpResponse, context: FailureCont
         401,
         `Bitbucket answered 401 Unauthorized for ${ws} with ${describeCredentials(context.credentials)}.${says} ` +
           (context.credentials.kind === 'api-token'
-            ? 'Check that `email` is the Atlassian account email of the token\'s owner and that the API token is not expired or revoked (API tokens expire within a year). ' +
+            ? "Check that `email` is the Atlassian account email of the token's owner and that the API token is not expired or revoked (API tokens expire within a year). " +
               'App passwords were removed on 28 Jul 2026: create an API token with scope `read:workspace:bitbucket`.'
             : 'Check that the access token is valid and not revoked. An Atlassian API token is not a Bearer token: pass it with `email` (HTTP Basic). ' +
               'App passwords were removed on 28 Jul 2026.')

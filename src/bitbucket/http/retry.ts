@@ -91,11 +91,7 @@ export interface RetriedResponse {
  * Returns the last HTTP answer (the caller judges its status); throws the NetworkError when the last
  * attempt got none. `attempts` counts requests, for the cost report.
  */
-export async function getWithRetry(
-  url: string,
-  headers: Readonly<Record<string, string>>,
-  context: RetryContext
-): Promise<RetriedResponse> {
+export async function getWithRetry(url: string, headers: Readonly<Record<string, string>>, context: RetryContext): Promise<RetriedResponse> {
   for (let attempt = 1; ; attempt++) {
     let outcome: HttpResponse | NetworkError
     try {

@@ -54,9 +54,7 @@ function decodedSegments(pathname: string): string[] | null {
 
 function samePath(path: readonly string[], expected: readonly string[], workspaceSegment: number): boolean {
   if (path.length !== expected.length) return false
-  return path.every((segment, index) =>
-    index === workspaceSegment ? segment.toLowerCase() === expected[index]?.toLowerCase() : segment === expected[index]
-  )
+  return path.every((segment, index) => (index === workspaceSegment ? segment.toLowerCase() === expected[index]?.toLowerCase() : segment === expected[index]))
 }
 
 /** Every parameter but `page`, decoded, compared as pairs in any order. */

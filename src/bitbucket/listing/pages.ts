@@ -54,14 +54,16 @@ export async function* fetchPlanned(reader: PageReader, first: MembersPage, urls
   }
   urls.forEach((url, index) => {
     const pageNo = index + 2
-    reader.fetch(url, pageNo, () => stopped).then(
-      (page) => {
-        settle({ pageNo, page })
-      },
-      (error: unknown) => {
-        settle({ error })
-      }
-    )
+    reader
+      .fetch(url, pageNo, () => stopped)
+      .then(
+        (page) => {
+          settle({ pageNo, page })
+        },
+        (error: unknown) => {
+          settle({ error })
+        }
+      )
   })
   try {
     for (let outstanding = urls.length; outstanding > 0; outstanding--) {

@@ -56,7 +56,7 @@ export class PageReader {
         this.requests += error.attempts
         throw new GateError(
           `Could not get an answer from ${this.context.apiUrl.origin} for ${where}: ${error.networkError.code}, after ${error.attempts} attempts. ` +
-            'Check `api-url`, the runner\'s network and its proxy settings (HTTPS_PROXY, NO_PROXY); if Bitbucket is down, re-run the job later.'
+            "Check `api-url`, the runner's network and its proxy settings (HTTPS_PROXY, NO_PROXY); if Bitbucket is down, re-run the job later."
         )
       }
     })

@@ -107,8 +107,11 @@ describe('listMembers against the simulator', () => {
       expect(wrongBase.message).toContain("Bitbucket Cloud's API lives under /2.0")
     })
 
-    it('410 passes on Bitbucket\'s message and announcement', async () => {
-      const body = JSON.stringify({ type: 'error', error: { message: 'CHANGE-2770 this API was removed', data: { announcement_url: 'https://developer.atlassian.com/changelog/#CHANGE-2770' } } })
+    it("410 passes on Bitbucket's message and announcement", async () => {
+      const body = JSON.stringify({
+        type: 'error',
+        error: { message: 'CHANGE-2770 this API was removed', data: { announcement_url: 'https://developer.atlassian.com/changelog/#CHANGE-2770' } }
+      })
       const s = await start({ workspaces: [compliantWorkspace('acme', 1)], faults: [{ action: { status: 410, body } }] })
       const error = await failure(listMembers('acme', clientContext(s.apiUrl).context))
       expect(error.message).toContain('410 Gone')
@@ -131,9 +134,7 @@ describe('listMembers against the simulator', () => {
     })
     const error: unknown = await listMembers('acme', clientContext(s.apiUrl).context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ListingError)
-    expect((error as Error).message).toContain(
-      'it points to another origin than http://127.0.0.1:'
-    )
+    expect((error as Error).message).toContain('it points to another origin than http://127.0.0.1:')
     expect((error as Error).message).toContain('(https://evil.example/2.0/workspaces/acme/members?page=2)')
     expect(s.log.every((entry) => entry.path.startsWith('/2.0/'))).toBe(true)
   })
@@ -145,7 +146,9 @@ describe('listMembers against the simulator', () => {
     const { context, waits } = clientContext(url)
     const error: unknown = await listMembers('acme', context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(GateError)
-    expect((error as Error).message).toMatch(/Could not get an answer from http:\/\/127\.0\.0\.1:\d+ for page 1 of workspace "acme": ECONNREFUSED, after 6 attempts/)
+    expect((error as Error).message).toMatch(
+      /Could not get an answer from http:\/\/127\.0\.0\.1:\d+ for page 1 of workspace "acme": ECONNREFUSED, after 6 attempts/
+    )
     expect(waits).toHaveLength(5)
   })
 })

@@ -3,8 +3,14 @@ import { parseMembersPage } from '../../../src/bitbucket/api/page.js'
 import type { HttpResponse } from '../../../src/bitbucket/http/transport.js'
 
 const UUID = '{aaaaaaaa-0000-4000-8000-000000000001}'
-const answer = (body: unknown, contentType = 'application/json'): HttpResponse => ({ status: 200, contentType, retryAfter: null, body: typeof body === 'string' ? body : JSON.stringify(body) })
-const parse = (body: unknown, contentType?: string) => parseMembersPage(answer(body, contentType), 'page 1 of workspace "acme"', (text) => text.replace('SECRET', '***'))
+const answer = (body: unknown, contentType = 'application/json'): HttpResponse => ({
+  status: 200,
+  contentType,
+  retryAfter: null,
+  body: typeof body === 'string' ? body : JSON.stringify(body)
+})
+const parse = (body: unknown, contentType?: string) =>
+  parseMembersPage(answer(body, contentType), 'page 1 of workspace "acme"', (text) => text.replace('SECRET', '***'))
 const user = (fields: Record<string, unknown>) => ({ values: [{ user: { uuid: UUID, type: 'user', has_2fa_enabled: false, ...fields } }] })
 
 describe('parseMembersPage', () => {
@@ -37,7 +43,12 @@ describe('parseMembersPage', () => {
 
   it('reads the paging fields and treats null or empty as absent', () => {
     expect(parse({ values: [], next: '', size: null, page: null, pagelen: null })).toEqual({ members: [], next: null, size: null, page: null, pagelen: null })
-    expect(parse({ values: [], next: 'https://x/?page=2', size: 0, page: 1, pagelen: 100 })).toMatchObject({ next: 'https://x/?page=2', size: 0, page: 1, pagelen: 100 })
+    expect(parse({ values: [], next: 'https://x/?page=2', size: 0, page: 1, pagelen: 100 })).toMatchObject({
+      next: 'https://x/?page=2',
+      size: 0,
+      page: 1,
+      pagelen: 100
+    })
   })
 
   it('keeps names only for those it may report, scrubbed, and the identity as Bitbucket gives it', () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_RETRY_POLICY, getWithRetry, parseRetryAfter, RetriesExhaustedError, retryDelay, WaitBudget, type RetryContext } from '../../../src/bitbucket/http/retry.js'
+import {
+  DEFAULT_RETRY_POLICY,
+  getWithRetry,
+  parseRetryAfter,
+  RetriesExhaustedError,
+  retryDelay,
+  WaitBudget,
+  type RetryContext
+} from '../../../src/bitbucket/http/retry.js'
 import { NetworkError, type HttpResponse, type Transport } from '../../../src/bitbucket/http/transport.js'
 
 const ok: HttpResponse = { status: 200, contentType: 'application/json', retryAfter: null, body: '{}' }
@@ -94,7 +102,7 @@ describe('getWithRetry', () => {
     await expect(getWithRetry('http://x/', {}, context())).rejects.toBeInstanceOf(RetriesExhaustedError)
   })
 
-  it('stops waiting when the run\'s wait budget is spent, however many attempts are left', async () => {
+  it("stops waiting when the run's wait budget is spent, however many attempts are left", async () => {
     const { context, waits } = scripted([status(429, '30')])
     const budget = new WaitBudget(DEFAULT_RETRY_POLICY.totalWaitMs)
     const first = await getWithRetry('http://x/', {}, context({ budget }))

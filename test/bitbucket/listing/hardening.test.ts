@@ -23,20 +23,27 @@ function acmeWithViolatorOnPage2(): SimWorkspace {
 }
 
 describe('next is locked to the listing it continues', () => {
-  it('fails closed on a next from acme to another workspace on the same host, where a green would hide acme\'s violator', async () => {
+  it("fails closed on a next from acme to another workspace on the same host, where a green would hide acme's violator", async () => {
     const s = await start({
       workspaces: [acmeWithViolatorOnPage2(), compliantWorkspace('other', 150, 1000)],
       faults: [
         {
           when: (r) => r.workspace === 'acme' && r.page === 1,
           times: Infinity,
-          action: { rewrite: (body, r) => ({ ...body, next: `http://${r.url.host}/2.0/workspaces/other/members?pagelen=100&fields=${encodeURIComponent('+values.user.has_2fa_enabled')}&page=2` }) }
+          action: {
+            rewrite: (body, r) => ({
+              ...body,
+              next: `http://${r.url.host}/2.0/workspaces/other/members?pagelen=100&fields=${encodeURIComponent('+values.user.has_2fa_enabled')}&page=2`
+            })
+          }
         }
       ]
     })
     const error: unknown = await listMembers('acme', clientContext(s.apiUrl).context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ListingError)
-    expect(errorMessage(error)).toContain("`next` link on page 1 of workspace \"acme\" is not the next page of this listing: it leaves the members path of this workspace")
+    expect(errorMessage(error)).toContain(
+      '`next` link on page 1 of workspace "acme" is not the next page of this listing: it leaves the members path of this workspace'
+    )
     expect(s.log.some((entry) => entry.path.includes('/workspaces/other/'))).toBe(false)
   })
 
@@ -52,7 +59,13 @@ describe('next is locked to the listing it continues', () => {
   it('follows a next that encodes the same parameters differently', async () => {
     const s = await start({
       workspaces: [acmeWithViolatorOnPage2()],
-      faults: [{ when: (r) => r.page === 1, times: Infinity, action: { rewrite: (body) => ({ ...body, next: body.next?.replace(/,/g, '%2C').replace('acme', 'ACME') }) } }]
+      faults: [
+        {
+          when: (r) => r.page === 1,
+          times: Infinity,
+          action: { rewrite: (body) => ({ ...body, next: body.next?.replace(/,/g, '%2C').replace('acme', 'ACME') }) }
+        }
+      ]
     })
     const listing = await listMembers('acme', clientContext(s.apiUrl).context)
     expect(listing.accounts.size).toBe(150)
@@ -62,7 +75,12 @@ describe('next is locked to the listing it continues', () => {
   it('names the refused link without the credentials a proxy may have put in it', async () => {
     const s = await start({
       workspaces: [acmeWithViolatorOnPage2()],
-      faults: [{ when: (r) => r.page === 1, action: { rewrite: (body) => ({ ...body, next: `https://admin:${ADMIN_TOKEN}@evil.example/x?auth=${encodeURIComponent(BASE64)}` }) } }]
+      faults: [
+        {
+          when: (r) => r.page === 1,
+          action: { rewrite: (body) => ({ ...body, next: `https://admin:${ADMIN_TOKEN}@evil.example/x?auth=${encodeURIComponent(BASE64)}` }) }
+        }
+      ]
     })
     const message = errorMessage(await listMembers('acme', clientContext(s.apiUrl).context).catch((e: unknown) => e))
     expect(message).toContain('(https://evil.example/x?auth=***)')
@@ -71,40 +89,55 @@ describe('next is locked to the listing it continues', () => {
 })
 
 describe('strict flag values', () => {
-  it.each([['the string "false"', 'false'], ['0', 0], ['1', 1], ['an object', { value: false }], ['the string "true"', 'true']])(
-    'refuses a page whose has_2fa_enabled is %s, even with fail-on-unknown false',
-    async (_, flag) => {
-      const acme = compliantWorkspace('acme', 3)
-      const s = await start({
-        workspaces: [acme],
-        faults: [
-          {
-            times: Infinity,
-            action: { rewrite: (body) => ({ ...body, values: body.values.map((v, i) => (i === 1 ? { ...(v as object), user: { ...(v as { user: object }).user, has_2fa_enabled: flag } } : v)) }) }
+  it.each([
+    ['the string "false"', 'false'],
+    ['0', 0],
+    ['1', 1],
+    ['an object', { value: false }],
+    ['the string "true"', 'true']
+  ])('refuses a page whose has_2fa_enabled is %s, even with fail-on-unknown false', async (_, flag) => {
+    const acme = compliantWorkspace('acme', 3)
+    const s = await start({
+      workspaces: [acme],
+      faults: [
+        {
+          times: Infinity,
+          action: {
+            rewrite: (body) => ({
+              ...body,
+              values: body.values.map((v, i) => (i === 1 ? { ...(v as object), user: { ...(v as { user: object }).user, has_2fa_enabled: flag } } : v))
+            })
           }
-        ]
-      })
-      const outcome = listMembers('acme', clientContext(s.apiUrl).context).then((listing) =>
-        decideCompliance([listing], { exemptions: parseExemptions(''), today: '2026-11-26', failOnUnknown: false })
-      )
-      await expect(outcome).rejects.toThrow('but values[1].user.has_2fa_enabled is not true, false or null.')
-    }
-  )
+        }
+      ]
+    })
+    const outcome = listMembers('acme', clientContext(s.apiUrl).context).then((listing) =>
+      decideCompliance([listing], { exemptions: parseExemptions(''), today: '2026-11-26', failOnUnknown: false })
+    )
+    await expect(outcome).rejects.toThrow('but values[1].user.has_2fa_enabled is not true, false or null.')
+  })
 })
 
 describe('scrub first, then cut', () => {
   it.each([
     ['plain text that echoes the Authorization header past the cut', 'text/plain', (header: string) => `${'x'.repeat(100)} you sent Authorization: ${header}`],
     ['HTML that echoes the base64 alone', 'text/html', () => `<p>${'y'.repeat(110)}</p> ${BASE64}`],
-    ['JSON whose message echoes the URL-encoded token', 'application/json', () => JSON.stringify({ type: 'error', error: { message: `${'z'.repeat(290)} ${encodeURIComponent(ADMIN_TOKEN)}` } })]
+    [
+      'JSON whose message echoes the URL-encoded token',
+      'application/json',
+      () => JSON.stringify({ type: 'error', error: { message: `${'z'.repeat(290)} ${encodeURIComponent(ADMIN_TOKEN)}` } })
+    ]
   ])('leaves no fragment of a secret in the error for %s', async (_, contentType, body) => {
-    const s = await start({ workspaces: [compliantWorkspace('acme', 1)], faults: [{ times: Infinity, action: { status: 400, contentType, body: body(`Basic ${BASE64}`) } }] })
+    const s = await start({
+      workspaces: [compliantWorkspace('acme', 1)],
+      faults: [{ times: Infinity, action: { status: 400, contentType, body: body(`Basic ${BASE64}`) } }]
+    })
     const message = errorMessage(await listMembers('acme', clientContext(s.apiUrl).context).catch((e: unknown) => e))
     expect(message).toContain('Bitbucket answered 400')
     for (const fragment of fragments()) expect(message).not.toContain(fragment)
   })
 
-  it('scrubs a secret echoed into a member\'s name before the name is cut', async () => {
+  it("scrubs a secret echoed into a member's name before the name is cut", async () => {
     const acme = compliantWorkspace('acme', 2)
     acme.members[1] = person(2, false, { display_name: `${'n'.repeat(60)} Basic ${BASE64}`, nickname: ADMIN_TOKEN })
     const s = await start({ workspaces: [acme] })
@@ -115,12 +148,22 @@ describe('scrub first, then cut', () => {
 })
 
 describe('redaction holds on error paths', () => {
-  it('describes a page that misses a uuid by its shape, never by the member\'s name', async () => {
+  it("describes a page that misses a uuid by its shape, never by the member's name", async () => {
     const acme = compliantWorkspace('acme', 5)
     acme.members[3] = person(4, false, { display_name: 'Secret Person', nickname: 'secretnick', account_id: '557058:secret-id' })
     const s = await start({
       workspaces: [acme],
-      faults: [{ times: Infinity, action: { rewrite: (body) => ({ ...body, values: body.values.map((v, i) => (i === 3 ? { ...(v as object), user: { ...(v as { user: object }).user, uuid: undefined } } : v)) }) } }]
+      faults: [
+        {
+          times: Infinity,
+          action: {
+            rewrite: (body) => ({
+              ...body,
+              values: body.values.map((v, i) => (i === 3 ? { ...(v as object), user: { ...(v as { user: object }).user, uuid: undefined } } : v))
+            })
+          }
+        }
+      ]
     })
     for (const redact of [true, false]) {
       const message = errorMessage(await listMembers('acme', clientContext(s.apiUrl, { redact }).context).catch((e: unknown) => e), redact)
@@ -139,7 +182,10 @@ describe('redaction holds on error paths', () => {
   })
 
   it('does not quote a non-JSON error body in redact mode', async () => {
-    const s = await start({ workspaces: [compliantWorkspace('acme', 1)], faults: [{ times: Infinity, action: { status: 400, contentType: 'text/html', body: '<p>Secret Person</p>' } }] })
+    const s = await start({
+      workspaces: [compliantWorkspace('acme', 1)],
+      faults: [{ times: Infinity, action: { status: 400, contentType: 'text/html', body: '<p>Secret Person</p>' } }]
+    })
     const message = errorMessage(await listMembers('acme', clientContext(s.apiUrl, { redact: true }).context).catch((e: unknown) => e), true)
     expect(message).toContain('The body (text/html, 20 bytes) is not quoted in redact mode.')
     expect(message).not.toContain('Secret Person')

@@ -27,7 +27,7 @@ describe('parallel paging', () => {
     expect(limiter.peakActive).toBe(8)
   })
 
-  it('keeps every parameter of Bitbucket\'s next link and changes only page', async () => {
+  it("keeps every parameter of Bitbucket's next link and changes only page", async () => {
     const s = await start({ workspaces: [compliantWorkspace('acme', 350)] })
     await listMembers('acme', clientContext(s.apiUrl).context)
     const paths = s.log.map((entry) => entry.path)
@@ -38,7 +38,10 @@ describe('parallel paging', () => {
   it('is right whatever order the pages arrive in', async () => {
     const s = await start({
       workspaces: [compliantWorkspace('acme', 500)],
-      faults: [{ ...onPage(2), action: { delayMs: 40 } }, { ...onPage(3), action: { delayMs: 20 } }]
+      faults: [
+        { ...onPage(2), action: { delayMs: 40 } },
+        { ...onPage(3), action: { delayMs: 20 } }
+      ]
     })
     const result = await listMembers('acme', clientContext(s.apiUrl).context)
     expect(uuidsOf(membersOf(result))).toEqual(uuidsOf(s.workspaces[0]!.members))
@@ -109,7 +112,7 @@ describe('a complete listing or none', () => {
     expect(result.requests).toBe(4 * 3)
   })
 
-  it('survives a repeated page (Bitbucket\'s known bug) by reading again', async () => {
+  it("survives a repeated page (Bitbucket's known bug) by reading again", async () => {
     const s = await start({ workspaces: [compliantWorkspace('acme', 300)] })
     s.faults.push({ ...onPage(2), action: { rewrite: (body) => ({ ...body, values: firstPageValues }) } })
     const firstPageValues = await pageValues(s, 1)
@@ -145,7 +148,7 @@ describe('a complete listing or none', () => {
     })
     const error: unknown = await listMembers('acme', clientContext(s.apiUrl).context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ListingError)
-    expect((error as Error).message).toContain("`next` link on page 2 of workspace \"acme\" is not the next page of this listing: it has no single page number")
+    expect((error as Error).message).toContain('`next` link on page 2 of workspace "acme" is not the next page of this listing: it has no single page number')
   })
 
   it('fails closed when next never ends', async () => {

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, compliantWorkspace, person } from '../simulator/fixtures.js'
 import { BitbucketSimulator, RATE_LIMIT_TEXT, type FaultRule, type SimUser } from '../simulator/server.js'
 import { BROKEN_RUN_OUTPUTS } from '../../src/report/outputs.js'
-import { runAction, workflowCommands, type ActionRun } from '../support/action.js'
+import { workflowCommands, type ActionRun } from '../support/action.js'
+import { runInProcess } from '../support/io.js'
 import { nodesOfType, parseGfm } from '../support/markdown.js'
 
 /**
- * Every fault runs against the bundled dist/index.js. The workspace has 250 members and one violator
+ * Every fault runs against the action's run() in this process, through the port the runner gets. The workspace has 250 members and one violator
  * on page 3, so a listing that lost a page would come out green: each case must end either with exactly
  * the true listing or with a fail-closed error, and never with a secret in any artefact.
  */
@@ -43,8 +44,7 @@ beforeEach(() => {
 })
 
 type Outcome =
-  | { readonly pass: true; readonly members: number; readonly nonCompliant: number; readonly log?: RegExp }
-  | { readonly pass: false; readonly message: RegExp }
+  { readonly pass: true; readonly members: number; readonly nonCompliant: number; readonly log?: RegExp } | { readonly pass: false; readonly message: RegExp }
 
 interface FaultCase {
   readonly name: string
@@ -83,7 +83,10 @@ const CASES: FaultCase[] = [
   {
     name: '502 HTML gateway page that persists',
     faults: () => [{ ...always, action: { status: 502, contentType: 'text/html', body: HTML_502 } }],
-    outcome: { pass: false, message: /Bitbucket answered 502 on page 1 of workspace "acme" after 6 attempts\. Body \(text\/html\) starts: `502 Bad Gateway Bad Gateway`/ }
+    outcome: {
+      pass: false,
+      message: /Bitbucket answered 502 on page 1 of workspace "acme" after 6 attempts\. Body \(text\/html\) starts: `502 Bad Gateway Bad Gateway`/
+    }
   },
   {
     name: 'connection reset, then success',
@@ -109,7 +112,11 @@ const CASES: FaultCase[] = [
   {
     name: 'truncated JSON',
     faults: () => [{ ...page(2), action: { truncate: true } }],
-    outcome: { pass: false, message: /Bitbucket answered 200 on page 2 of workspace "acme", but the body is not valid JSON \(application\/json; charset=utf-8, \d+ bytes\)\. The gate cannot vouch/ }
+    outcome: {
+      pass: false,
+      message:
+        /Bitbucket answered 200 on page 2 of workspace "acme", but the body is not valid JSON \(application\/json; charset=utf-8, \d+ bytes\)\. The gate cannot vouch/
+    }
   },
   {
     name: 'an HTML page with status 200',
@@ -163,7 +170,8 @@ const CASES: FaultCase[] = [
     faults: () => [{ ...page(1, Infinity), action: { rewrite: (body) => ({ ...body, next: `${foreign.apiUrl}/workspaces/acme/members?page=2` }) } }],
     outcome: {
       pass: false,
-      message: /`next` link on page 1 of workspace "acme" is not the next page of this listing: it points to another origin than http:\/\/127\.0\.0\.1:\d+, where the credentials go/
+      message:
+        /`next` link on page 1 of workspace "acme" is not the next page of this listing: it points to another origin than http:\/\/127\.0\.0\.1:\d+, where the credentials go/
     }
   },
   {
@@ -173,19 +181,30 @@ const CASES: FaultCase[] = [
     outcome: { pass: false, message: /`next` link on page 3 of workspace "acme" is not the next page of this listing: it leads to page 2, not to page 4/ }
   },
   {
-    name: 'a next to another workspace on the same host (acme\'s violator would go unread)',
+    name: "a next to another workspace on the same host (acme's violator would go unread)",
     faults: () => [
-      { ...page(2, Infinity), action: { rewrite: (body, r) => ({ ...body, next: r.url.href.replace('/workspaces/acme/', '/workspaces/other/').replace('page=2', 'page=3') }) } }
+      {
+        ...page(2, Infinity),
+        action: { rewrite: (body, r) => ({ ...body, next: r.url.href.replace('/workspaces/acme/', '/workspaces/other/').replace('page=2', 'page=3') }) }
+      }
     ],
     includeSize: false,
-    outcome: { pass: false, message: /`next` link on page 2 of workspace "acme" is not the next page of this listing: it leaves the members path of this workspace/ }
+    outcome: {
+      pass: false,
+      message: /`next` link on page 2 of workspace "acme" is not the next page of this listing: it leaves the members path of this workspace/
+    }
   },
   {
     name: 'a 2FA flag sent as the string "false"',
     faults: () => [
       {
         ...page(3, Infinity),
-        action: { rewrite: (body) => ({ ...body, values: body.values.map((v) => ({ ...(v as object), user: { ...(v as { user: object }).user, has_2fa_enabled: 'false' } })) }) }
+        action: {
+          rewrite: (body) => ({
+            ...body,
+            values: body.values.map((v) => ({ ...(v as object), user: { ...(v as { user: object }).user, has_2fa_enabled: 'false' } }))
+          })
+        }
       }
     ],
     outcome: { pass: false, message: /page 3 of workspace "acme", but values\[0\]\.user\.has_2fa_enabled is not true, false or null/ }
@@ -211,7 +230,7 @@ const CASES: FaultCase[] = [
 let repeatSource: unknown[] = []
 
 async function gate(testCase: Pick<FaultCase, 'timing'> = {}): Promise<ActionRun> {
-  return runAction(
+  return runInProcess(
     { workspace: 'acme', email: ADMIN_EMAIL, token: ADMIN_TOKEN, 'api-url': sim.apiUrl },
     { env: { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }, ...(testCase.timing ? { timing: testCase.timing } : {}) }
   )
@@ -226,7 +245,7 @@ function expectNoSecrets(run: ActionRun): void {
   expect(run.masked).toContain(AUTH_BASE64)
 }
 
-describe('fault injection against the bundled action', () => {
+describe('fault injection against the action, in process', () => {
   beforeAll(async () => {
     const auth = `Basic ${AUTH_BASE64}`
     sim.workspaces.push({ slug: 'acme', uuid: '{aaaaaaaa-1111-4111-8111-111111111111}', members: workspaceMembers() })
@@ -250,7 +269,10 @@ describe('fault injection against the bundled action', () => {
       expect(run.outputs['member-count']).toBe(String(outcome.members))
       expect(truth).toHaveLength(outcome.members)
       expect(run.outputs['non-compliant-count']).toBe(String(outcome.nonCompliant))
-      const expected = truth.filter((m) => m.has_2fa_enabled === false).map((m) => m.uuid).sort()
+      const expected = truth
+        .filter((m) => m.has_2fa_enabled === false)
+        .map((m) => m.uuid)
+        .sort()
       expect((JSON.parse(run.outputs['non-compliant']!) as { uuid: string }[]).map((p) => p.uuid).sort()).toEqual(expected)
       if (outcome.log) expect(run.stdout).toMatch(outcome.log)
     } else {
@@ -280,7 +302,7 @@ const HOSTILE_NAMES = [
   'Zoë Ångström 👩🏽‍💻 עברית 李小龍'
 ]
 
-describe('hostile member names against the bundled action', () => {
+describe('hostile member names against the action, in process', () => {
   it.each(HOSTILE_NAMES.map((name) => ({ name: JSON.stringify(name), raw: name })))('$name', async ({ raw }) => {
     sim.workspaces[0]!.members[VIOLATOR - 1] = person(VIOLATOR, false, { display_name: raw, nickname: raw })
     const run = await gate()

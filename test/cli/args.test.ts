@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest'
+import { parseCommandLine, reportFileOf } from '../../src/cli/args.js'
+
+const noFile = (): string => {
+  throw Object.assign(new Error('no'), { code: 'ENOENT' })
+}
+
+describe('parseCommandLine', () => {
+  it('builds the same options the action does, with the defaults', () => {
+    const request = parseCommandLine(['--workspace', 'acme'], { BITBUCKET_EMAIL: 'a@b.co', BITBUCKET_TOKEN: 'ATATT-x' }, noFile)
+    expect(request).toMatchObject({
+      kind: 'check',
+      options: {
+        workspaces: ['acme'],
+        credentials: { kind: 'api-token', email: 'a@b.co', token: 'ATATT-x' },
+        exemptions: [],
+        failOnUnknown: true,
+        redact: false
+      },
+      failOnViolation: true,
+      reportFile: '',
+      json: false
+    })
+    if (request.kind === 'check') expect(request.options.apiUrl.href).toBe('https://api.bitbucket.org/2.0')
+  })
+
+  it('takes every flag, and flags over the environment', () => {
+    const request = parseCommandLine(
+      [
+        '--workspace=acme',
+        '--workspace',
+        'beta,gamma',
+        '--email',
+        'x@y.z',
+        '--token',
+        'ATATT-flag',
+        '--api-url',
+        'https://bb.example/2.0',
+        '--exempt',
+        'abc',
+        '--no-fail-on-unknown',
+        '--no-fail-on-violation',
+        '--redact',
+        '--report-file',
+        'r.json',
+        '--json'
+      ],
+      { BITBUCKET_EMAIL: 'a@b.co', BITBUCKET_TOKEN: 'ATATT-env', BITBUCKET_WORKSPACE: 'env', BITBUCKET_API_URL: 'https://env.example/2.0' },
+      noFile
+    )
+    expect(request).toMatchObject({
+      options: {
+        workspaces: ['acme', 'beta', 'gamma'],
+        credentials: { email: 'x@y.z', token: 'ATATT-flag' },
+        exemptions: [{ id: 'abc' }],
+        failOnUnknown: false,
+        redact: true
+      },
+      failOnViolation: false,
+      reportFile: 'r.json',
+      json: true
+    })
+    if (request.kind === 'check') expect(request.options.apiUrl.href).toBe('https://bb.example/2.0')
+  })
+
+  it('reads the workspace and api-url from the environment', () => {
+    const request = parseCommandLine([], { BITBUCKET_WORKSPACE: 'acme', BITBUCKET_TOKEN: 'ATCTT-x', BITBUCKET_API_URL: 'https://env.example/2.0' }, noFile)
+    expect(request).toMatchObject({ options: { workspaces: ['acme'], credentials: { kind: 'access-token' } } })
+  })
+
+  it('answers --help and --version before checking anything else', () => {
+    expect(parseCommandLine(['--help'], {}, noFile)).toEqual({ kind: 'help' })
+    expect(parseCommandLine(['-V'], {}, noFile)).toEqual({ kind: 'version' })
+  })
+
+  it('lets --fail-on-violation stand, and refuses it with its negation', () => {
+    expect(parseCommandLine(['--workspace', 'a', '--token', 'ATCTT-x', '--fail-on-violation'], {}, noFile)).toMatchObject({ failOnViolation: true })
+    expect(() => parseCommandLine(['--workspace', 'a', '--token', 'ATCTT-x', '--fail-on-violation', '--no-fail-on-violation'], {}, noFile)).toThrow(
+      '--fail-on-violation and --no-fail-on-violation were both given; keep one.'
+    )
+  })
+})
+
+describe('reportFileOf', () => {
+  it('finds --report-file in either form, or nothing', () => {
+    expect(reportFileOf(['--x', '--report-file', 'a.json'])).toBe('a.json')
+    expect(reportFileOf(['--report-file=b.json'])).toBe('b.json')
+    expect(reportFileOf(['--json'])).toBe('')
+  })
+})

@@ -1,0 +1,171 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, bot, compliantWorkspace, person } from '../simulator/fixtures.js'
+import { BitbucketSimulator } from '../simulator/server.js'
+import { runCli } from '../support/cli.js'
+import { runInProcess } from '../support/io.js'
+import { schemaErrors } from '../support/schema.js'
+
+const sim = new BitbucketSimulator({ workspaces: [], credentials: [adminCredential] })
+const AUTH_BASE64 = Buffer.from(`${ADMIN_EMAIL}:${ADMIN_TOKEN}`).toString('base64')
+
+beforeAll(async () => {
+  await sim.start()
+})
+afterAll(async () => {
+  await sim.stop()
+})
+beforeEach(() => {
+  sim.workspaces.length = 0
+  sim.workspaces.push(
+    {
+      slug: 'acme',
+      uuid: '{aaaaaaaa-1111-4111-8111-111111111111}',
+      members: [
+        person(1, true),
+        person(2, false, { display_name: 'Bob NoTwoFactor', nickname: 'bob' }),
+        person(3, null, { display_name: 'Cy Unknown' }),
+        bot(1, 'Deploy Bot')
+      ]
+    },
+    compliantWorkspace('beta', 450, 100)
+  )
+  sim.faults.length = 0
+  sim.resetStats()
+})
+
+const env = () => ({ BITBUCKET_EMAIL: ADMIN_EMAIL, BITBUCKET_TOKEN: ADMIN_TOKEN, BITBUCKET_API_URL: sim.apiUrl })
+
+describe('the CLI', () => {
+  it('exits 0 on a compliant workspace and prints the table', async () => {
+    const run = await runCli(['--workspace', 'beta'], env())
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(/^COMPLIANT: all 450 people have two-factor authentication or an exemption\n/)
+    expect(run.stdout).toMatch(/^beta {7}450 {6}450 {5}0/m)
+    expect(run.stderr).toBe('')
+  })
+
+  it('exits 1 when someone lacks 2FA, naming them (a terminal is private)', async () => {
+    const run = await runCli(['--workspace', 'acme'], env())
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('NOT COMPLIANT: 1 without two-factor authentication, 1 unknown of 3 people')
+    expect(run.stdout).toMatch(
+      /Without two-factor authentication \(1\)\n {2}Name +Nickname +Account ID +Workspaces\n {2}Bob NoTwoFactor +bob +557058:00000002-0000-0000-0000-000000000000 +acme\n/
+    )
+    expect(run.stdout).toContain('Cy Unknown')
+    expect(run.stdout).toContain('App users (bots; 2FA does not apply) (1)')
+  })
+
+  it('exits 0 on the same verdict with --no-fail-on-violation, and withholds names with --redact', async () => {
+    const run = await runCli(['--workspace', 'acme', '--no-fail-on-violation', '--redact'], env())
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain('(report only: --no-fail-on-violation)')
+    expect(run.stdout).toContain('1 account; names withheld (--redact).')
+    expect(run.stdout).not.toMatch(/Bob|Cy Unknown|Deploy Bot|557058:/)
+  })
+
+  it('takes flags over the environment, repeated and comma-separated workspaces', async () => {
+    const run = await runCli(['--workspace', 'beta,acme', '--workspace', 'beta', '--token', ADMIN_TOKEN, '--no-fail-on-unknown'], {
+      ...env(),
+      BITBUCKET_TOKEN: 'ATATT-wrong',
+      BITBUCKET_WORKSPACE: 'nope'
+    })
+    expect(run.stdout).toMatch(/^beta .*\nacme /m)
+    expect(run.exitCode).toBe(1)
+  })
+
+  it('reads exemptions from --exempt and --exempt-file, numbering the file after the flags', async () => {
+    const first = await runCli(['--workspace', 'acme'], env())
+    writeFileSync(join(first.cwd, 'exempt.txt'), '# on leave\n557058:00000003-0000-0000-0000-000000000000 until 2027-01-31 # on leave\n')
+    const run = await runCli(
+      ['--workspace', 'acme', '--exempt', '557058:00000002-0000-0000-0000-000000000000 # key on order', '--exempt-file', 'exempt.txt'],
+      env(),
+      { cwd: first.cwd }
+    )
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toContain('Exempted (2)')
+  })
+
+  it('prints the JSON report with --json, valid against the schema, and writes --report-file', async () => {
+    const run = await runCli(['--workspace', 'acme', '--json', '--report-file', 'out/report.json'], env())
+    expect(run.exitCode).toBe(1)
+    const report = JSON.parse(run.stdout) as { verdict: string; people: { status: string }[] }
+    expect(schemaErrors(report)).toEqual([])
+    expect(report.verdict).toBe('not_compliant')
+    expect(report.people.map((p) => p.status).sort()).toEqual(['app', 'disabled', 'enabled', 'unknown'])
+    expect(readFileSync(join(run.cwd, 'out/report.json'), 'utf8')).toBe(run.stdout)
+  })
+
+  it('overwrites an old report with one that says there is no verdict, and exits 2', async () => {
+    const first = await runCli(['--workspace', 'acme', '--report-file', 'report.json'], env())
+    expect(JSON.parse(readFileSync(join(first.cwd, 'report.json'), 'utf8'))).toMatchObject({ verdict: 'not_compliant' })
+    const run = await runCli(['--workspace', 'ghost', '--report-file', 'report.json'], env(), { cwd: first.cwd })
+    expect(run.exitCode).toBe(2)
+    const report = JSON.parse(readFileSync(join(first.cwd, 'report.json'), 'utf8')) as Record<string, unknown>
+    expect(schemaErrors(report)).toEqual([])
+    expect(report).toMatchObject({ verdict: null, compliant: false, error: expect.stringContaining('Bitbucket answered 404') as unknown })
+    expect(report).not.toHaveProperty('people')
+  })
+
+  it.each([
+    [['--workspace'], /Option '--workspace <value>' argument missing\. Run with --help for the options\./],
+    [['--bogus'], /Unknown option '--bogus'.*Run with --help/],
+    [['--workspace', 'a b'], /`--workspace` \(or `BITBUCKET_WORKSPACE`\): "a b" is not a workspace slug/],
+    [['--workspace', 'acme', '--fail-on-unknown', '--no-fail-on-unknown'], /--fail-on-unknown and --no-fail-on-unknown were both given/],
+    [['--workspace', 'acme', '--exempt-file', 'missing.txt'], /--exempt-file missing\.txt could not be read \(ENOENT\)/]
+  ])('exits 2 on bad usage %j, saying what is wrong', async (argv, message) => {
+    const run = await runCli(argv, env())
+    expect(run.exitCode).toBe(2)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toMatch(message)
+    expect(run.stderr).toMatch(/^bitbucket-2fa-gate: /)
+  })
+
+  it('names a missing token the way the command line spells it', async () => {
+    const run = await runCli(['--workspace', 'acme'], { BITBUCKET_API_URL: sim.apiUrl })
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr).toContain("`--token` (or `BITBUCKET_TOKEN`) is required: pass a workspace admin's Atlassian API token (with `--email`)")
+  })
+
+  it('says the same sentence as the action, each naming inputs its own way', async () => {
+    sim.faults.push({ times: Infinity, action: { status: 401, body: '{"type":"error","error":{"message":"Invalid credentials"}}' } })
+    const cli = await runCli(['--workspace', 'acme'], env())
+    const action = await runInProcess({ workspace: 'acme', email: ADMIN_EMAIL, token: ADMIN_TOKEN, 'api-url': sim.apiUrl })
+    const actionError = action.stdout
+      .split('\n')
+      .find((line) => line.startsWith('::error::'))!
+      .slice('::error::'.length)
+    expect(cli.exitCode).toBe(2)
+    expect(cli.stderr).toBe(`bitbucket-2fa-gate: ${actionError.replace(/`email`/g, '`--email`').replace(/`api-url`/g, '`--api-url`')}\n`)
+  })
+
+  it('prints no secret, even one a server echoes back', async () => {
+    sim.faults.push({ times: Infinity, action: { status: 400, contentType: 'text/plain', body: `you sent Basic ${AUTH_BASE64} and ${ADMIN_TOKEN}` } })
+    const run = await runCli(['--workspace', 'acme', '--token', ADMIN_TOKEN, '--email', ADMIN_EMAIL, '--api-url', sim.apiUrl], {})
+    expect(run.exitCode).toBe(2)
+    for (const secret of [ADMIN_TOKEN, AUTH_BASE64]) expect(run.stdout + run.stderr).not.toContain(secret)
+    expect(run.stderr).toContain('you sent *** and ***')
+  })
+
+  it('shows progress on a terminal for a large listing, and never when stderr is not one', async () => {
+    const tty = await runCli(['--workspace', 'beta'], env(), { isTTY: true })
+    expect(tty.stderr).toContain('beta: page 5 of 5')
+    expect(tty.stderr.endsWith('\r\u001b[2K')).toBe(true)
+    const plain = await runCli(['--workspace', 'beta'], env())
+    expect(plain.stderr).toBe('')
+  })
+
+  it('colours only when allowed', async () => {
+    expect((await runCli(['--workspace', 'acme'], env(), { color: true })).stdout).toContain('\u001b[31m')
+    expect((await runCli(['--workspace', 'acme'], env(), { color: false })).stdout).not.toContain('\u001b[')
+  })
+
+  it('prints help and version', async () => {
+    const help = await runCli(['--help'], {})
+    expect(help.exitCode).toBe(0)
+    expect(help.stdout).toContain('Exit code: 0 compliant, 1 not compliant, 2 no verdict')
+    expect((await runCli(['--version'], {})).stdout).toBe('9.9.9\n')
+    expect(existsSync('never')).toBe(false)
+  })
+})

@@ -1,0 +1,100 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, compliantWorkspace, person } from '../simulator/fixtures.js'
+import { BitbucketSimulator } from '../simulator/server.js'
+import { spawnNode } from '../support/action.js'
+import { schemaErrors } from '../support/schema.js'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const CLI = resolve(ROOT, 'dist/cli.js')
+const packageJson = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string; name: string; bin: Record<string, string> }
+
+const acme = compliantWorkspace('acme', 150)
+acme.members[120] = person(121, false, { display_name: 'Vic Violator' })
+const sim = new BitbucketSimulator({ workspaces: [acme, compliantWorkspace('beta', 30, 1000)], credentials: [adminCredential] })
+const work = mkdtempSync(join(tmpdir(), 'bb2fa-e2e-cli-'))
+
+beforeAll(async () => {
+  await sim.start()
+})
+afterAll(async () => {
+  await sim.stop()
+  rmSync(work, { recursive: true, force: true })
+})
+
+/** A shell's run of the bundled CLI: only PATH, HOME and the variables given. */
+function cli(args: string[], env: Record<string, string> = {}, bin = CLI) {
+  return spawnNode([bin, ...args], {
+    PATH: process.env.PATH ?? '',
+    HOME: work,
+    BITBUCKET_EMAIL: ADMIN_EMAIL,
+    BITBUCKET_TOKEN: ADMIN_TOKEN,
+    BITBUCKET_API_URL: sim.apiUrl,
+    BITBUCKET_2FA_GATE_TEST_TIMING: JSON.stringify({ timeoutMs: 2000, delayScale: 0 }),
+    ...env
+  })
+}
+
+describe('the bundled CLI, run as a shell runs it', () => {
+  it('exits 0, 1 and 2 for compliant, not compliant and no verdict', async () => {
+    const ok = await cli(['--workspace', 'beta'])
+    expect([ok.exitCode, ok.stderr]).toEqual([0, ''])
+    expect(ok.stdout).toContain('COMPLIANT: all 30 people')
+    const bad = await cli(['--workspace', 'acme'])
+    expect(bad.exitCode).toBe(1)
+    expect(bad.stdout).toContain('Vic Violator')
+    const broken = await cli(['--workspace', 'acme'], { BITBUCKET_TOKEN: 'ATATT-wrong' })
+    expect(broken.exitCode).toBe(2)
+    expect(broken.stderr).toMatch(/^bitbucket-2fa-gate: Bitbucket answered 401 Unauthorized for workspace "acme"/)
+    expect(broken.stdout).toBe('')
+    const usage = await cli(['--nope'])
+    expect(usage.exitCode).toBe(2)
+  })
+
+  it('writes a report that validates against the schema, and prints it with --json', async () => {
+    const run = await cli(['--workspace', 'acme', '--json', '--report-file', join(work, 'reports/2fa.json')])
+    expect(run.exitCode).toBe(1)
+    const report: unknown = JSON.parse(run.stdout)
+    expect(schemaErrors(report)).toEqual([])
+    expect(readFileSync(join(work, 'reports/2fa.json'), 'utf8')).toBe(run.stdout)
+  })
+
+  it('never colours when stdout is not a terminal, and prints no secret', async () => {
+    const run = await cli(['--workspace', 'acme'], { FORCE_COLOR: '1' })
+    expect(run.stdout).not.toContain('\u001b[')
+    expect(run.stdout + run.stderr).not.toContain(ADMIN_TOKEN)
+  })
+
+  it('starts with --version and --help', async () => {
+    expect((await cli(['--version'])).stdout).toBe(`${packageJson.version}\n`)
+    expect((await cli(['--help'])).stdout).toContain('Usage: bitbucket-2fa-gate --workspace <slug> [options]')
+  })
+})
+
+describe('the npm package', () => {
+  it('installs from its tarball into an empty folder, offline, and its bin runs', async () => {
+    const packs = mkdtempSync(join(work, 'pack-'))
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', packs], { cwd: ROOT, encoding: 'utf8' })
+    const [{ filename, files }] = JSON.parse(out) as [{ filename: string; files: { path: string }[] }]
+    expect(files.map((f) => f.path).sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'dist/cli.js',
+      'dist/licenses.txt',
+      'dist/package.json',
+      'package.json',
+      'schema/report.schema.json'
+    ])
+    const project = mkdtempSync(join(work, 'project-'))
+    writeFileSync(join(project, 'package.json'), '{"name":"empty","private":true}')
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(packs, filename)], { cwd: project, encoding: 'utf8' })
+    const bin = join(project, 'node_modules/.bin/bitbucket-2fa-gate')
+    expect(execFileSync(bin, ['--version'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })).toBe(`${packageJson.version}\n`)
+    const run = await cli(['--workspace', 'acme'], {}, join(project, 'node_modules', packageJson.name, packageJson.bin['bitbucket-2fa-gate']!))
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('NOT COMPLIANT: 1 without two-factor authentication of 150 people')
+  }, 120_000)
+})

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { parseExemptions } from '../../src/config/exemptions.js'
+import { decideCompliance } from '../../src/gate/verdict.js'
+import { renderErrorReport, renderJsonReport } from '../../src/report/json.js'
+import { listing, member } from '../support/members.js'
+import { schemaErrors } from '../support/schema.js'
+
+const context = { generatedAt: new Date('2026-11-26T12:00:00Z'), apiOrigin: 'https://api.bitbucket.org', workspaces: ['acme'], redact: false }
+
+function sample() {
+  const off = member('disabled', { displayName: 'Bob \u2066Builder', nickname: 'bob', accountId: '557058:bob' })
+  const unknown = member('unknown', { displayName: 'Cy', accountId: '557058:cy' })
+  const exempt = member('disabled', { displayName: 'Eve', accountId: '557058:eve' })
+  const on = member('enabled', { accountId: '557058:on' })
+  const bot = member('unknown', { isAppUser: true, displayName: 'Bot', accountId: '712020:bot' })
+  const verdict = decideCompliance([listing('acme', [on, off, unknown, exempt, bot], 3)], {
+    exemptions: parseExemptions('557058:eve until 2027-01-31 # key on order\n557058:ghost\n557058:on until 2026-01-01'),
+    today: '2026-11-26',
+    failOnUnknown: true
+  })
+  return { verdict, off, unknown, exempt, on, bot }
+}
+
+describe('renderJsonReport', () => {
+  it('lists everyone with uuid and status, the rest in full, and validates against the schema', () => {
+    const { verdict, off, unknown, exempt, on, bot } = sample()
+    const report = JSON.parse(renderJsonReport(verdict, context)) as Record<string, unknown>
+    expect(schemaErrors(report)).toEqual([])
+    expect(report).toMatchObject({
+      schema: 1,
+      generated_at: '2026-11-26T12:00:00.000Z',
+      api_origin: 'https://api.bitbucket.org',
+      requested_workspaces: ['acme'],
+      redacted: false,
+      verdict: 'not_compliant',
+      compliant: false,
+      fail_on_unknown: true,
+      error: null,
+      counts: { members: 5, people: 4, enabled: 1, disabled: 1, unknown: 1, exempt: 1, app: 1, requests: 3 },
+      workspaces: [{ slug: 'acme', members: 5, enabled: 1, disabled: 1, unknown: 1, exempt: 1, app: 1, requests: 3 }]
+    })
+    expect(report.people).toEqual([
+      { uuid: off.uuid, status: 'disabled', account_id: '557058:bob', display_name: 'Bob \u2066Builder', nickname: 'bob', workspaces: ['acme'] },
+      { uuid: unknown.uuid, status: 'unknown', account_id: '557058:cy', display_name: 'Cy', nickname: unknown.nickname, workspaces: ['acme'] },
+      {
+        uuid: exempt.uuid,
+        status: 'exempt',
+        account_id: '557058:eve',
+        display_name: 'Eve',
+        nickname: exempt.nickname,
+        workspaces: ['acme'],
+        two_factor: 'disabled',
+        exempt_until: '2027-01-31',
+        exemption_lines: [1]
+      },
+      { uuid: bot.uuid, status: 'app', account_id: '712020:bot', display_name: 'Bot', nickname: bot.nickname, workspaces: ['acme'] },
+      { uuid: on.uuid, status: 'enabled' }
+    ])
+    expect(report.exemptions).toEqual([
+      { line: 1, id: '557058:eve', id_kind: 'account_id', until: '2027-01-31', reason: 'key on order', matched: true, expired: false, needed: true },
+      { line: 2, id: '557058:ghost', id_kind: 'account_id', until: null, reason: '', matched: false, expired: false, needed: false },
+      { line: 3, id: '557058:on', id_kind: 'account_id', until: '2026-01-01', reason: '', matched: true, expired: true, needed: false }
+    ])
+  })
+
+  it('writes invisible characters as \\u escapes', () => {
+    expect(renderJsonReport(sample().verdict, context)).toContain('"display_name": "Bob \\u2066Builder"')
+  })
+
+  it('keeps counts only when redacting', () => {
+    const text = renderJsonReport(sample().verdict, { ...context, redact: true })
+    const report = JSON.parse(text) as Record<string, unknown>
+    expect(schemaErrors(report)).toEqual([])
+    expect(report).toMatchObject({ redacted: true, people: [], exemptions: [], counts: { disabled: 1 } })
+    expect(text).not.toMatch(/557058|Bob|Eve|\{00000000/)
+  })
+
+  it('says compliant only for a compliant verdict', () => {
+    const verdict = decideCompliance([listing('acme', [member('enabled')])], { exemptions: [], today: '2026-11-26', failOnUnknown: true })
+    expect(JSON.parse(renderJsonReport(verdict, context))).toMatchObject({ verdict: 'compliant', compliant: true })
+  })
+})
+
+describe('renderErrorReport', () => {
+  it('says there is no verdict and why, and lists nobody', () => {
+    const report = JSON.parse(renderErrorReport('Bitbucket answered 401.', { ...context, apiOrigin: null, workspaces: [] })) as Record<string, unknown>
+    expect(schemaErrors(report)).toEqual([])
+    expect(report).toEqual({
+      schema: 1,
+      generated_at: '2026-11-26T12:00:00.000Z',
+      api_origin: null,
+      requested_workspaces: [],
+      redacted: false,
+      verdict: null,
+      compliant: false,
+      error: 'Bitbucket answered 401.'
+    })
+  })
+
+  it('is refused by the schema if it ever listed people or said compliant', () => {
+    const broken = JSON.parse(renderErrorReport('x', context)) as Record<string, unknown>
+    expect(schemaErrors({ ...broken, people: [] })).not.toEqual([])
+    expect(schemaErrors({ ...broken, compliant: true })).not.toEqual([])
+  })
+})
