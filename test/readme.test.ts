@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { HELP } from '../src/cli/help.js'
 
 const root = resolve(import.meta.dirname, '..')
 const readme = readFileSync(resolve(root, 'README.md'), 'utf8')
@@ -47,5 +48,27 @@ describe('README matches action.yml', () => {
     expect(readme).toContain('npm ci && npm run demo')
     expect(readme).toContain('npm test')
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+})
+
+describe('README matches the CLI', () => {
+  it('documents every flag of --help, and no other', () => {
+    const rows = tableUnder('The CLI: Bitbucket Pipelines, GitLab CI, a terminal').map((r) => r[0]!.replace(/`/g, ''))
+    const flags = [...new Set(HELP.match(/--[a-z][a-z-]+/g))].filter((flag) => !['--workspace <slug>'].includes(flag))
+    expect(rows.sort()).toEqual(flags.sort())
+  })
+
+  it('shows the Pipelines and GitLab examples exactly as examples/ holds them', () => {
+    for (const [heading, file] of [
+      ['### Bitbucket Pipelines', 'examples/bitbucket-pipelines.yml'],
+      ['### GitLab CI', 'examples/gitlab-ci.yml'],
+      ['### Release gate', 'examples/github/release-gate.yml'],
+      ['### Weekly audit that reports without failing', 'examples/github/weekly-audit.yml']
+    ] as const) {
+      const start = readme.indexOf('```yaml\n', readme.indexOf(heading)) + '```yaml\n'.length
+      const block = readme.slice(start, readme.indexOf('```', start))
+      expect(block, file).toBe(readFileSync(resolve(root, file), 'utf8'))
+      expect(() => parse(block) as unknown, file).not.toThrow()
+    }
   })
 })

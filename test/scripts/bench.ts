@@ -29,6 +29,7 @@ const startupReps = Number(values['startup-reps'])
 const here = import.meta.dirname
 const probe = resolve(here, 'rss-probe.mjs')
 const baselineScript = resolve(here, 'baseline.mjs')
+const cli = resolve(here, '../../dist/cli.js')
 const PATH = process.env.PATH ?? ''
 
 const median = (xs: number[]): number => {
@@ -80,8 +81,12 @@ try {
   }
   const startupMs = median(startup)
   console.log(
-    `start-up: bare \`node -e 0\` ${ms(bareMs)}; the action on 3 members, no latency ${ms(startupMs)}: +${ms(startupMs - bareMs)} (goal ≤ +100 ms), peak RSS ${mb(startupRss)}\n`
+    `start-up: bare \`node -e 0\` ${ms(bareMs)}; the action on 3 members, no latency ${ms(startupMs)}: +${ms(startupMs - bareMs)} (goal ≤ +100 ms), peak RSS ${mb(startupRss)}`
   )
+  const cliStartup: number[] = []
+  for (let i = 0; i < startupReps; i++) cliStartup.push((await spawnNode([cli, '--version'], { PATH })).wallMs)
+  const cliMs = median(cliStartup)
+  console.log(`start-up: the CLI (\`dist/cli.js --version\`) ${ms(cliMs)}: +${ms(cliMs - bareMs)} over bare node (goal ≤ +100 ms)\n`)
 
   const rows: string[] = []
   for (const members of sizes) {
