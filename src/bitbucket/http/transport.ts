@@ -23,11 +23,12 @@ export class NetworkError extends Error {
   }
 }
 
+/** Upper bound on a response body; a members page is a few tens of KiB. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024
+
 export interface TransportOptions {
   /** Whole-request deadline: connect, headers and body. */
   readonly timeoutMs: number
-  /** Upper bound on the response body; a members page is a few tens of KiB. */
-  readonly maxBodyBytes?: number
   readonly maxSockets?: number
 }
 
@@ -40,7 +41,7 @@ export function createTransport(options: TransportOptions): Transport {
     keepAlive: true,
     maxSockets: options.maxSockets ?? 8
   })
-  const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024
+  const maxBody = MAX_BODY_BYTES
   return (url, headers) =>
     new Promise<HttpResponse>((resolve, reject) => {
       const target = new URL(url)

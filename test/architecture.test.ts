@@ -1,0 +1,78 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+/**
+ * The house (../shared/DESIGN.md): each floor imports only floors below it, or its own folder, and no
+ * two modules import each other, however far round.
+ */
+const SRC = resolve(import.meta.dirname, '../src')
+const FLOORS: [RegExp, number][] = [
+  [/^(index|cli)\.ts$/, 5],
+  [/^(action|cli)\//, 4],
+  [/^(engine|report-file)\.ts$/, 3],
+  [/^(bitbucket|report)\//, 2],
+  // The domain types import nothing: every floor may use them.
+  [/^gate\/types\.ts$/, 0],
+  [/^(gate|config)\//, 1],
+  [/^(text|secrets|errors)\.ts$|^stubs\//, 0]
+]
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : []
+  })
+}
+
+function floorOf(file: string): number {
+  const path = relative(SRC, file)
+  const floor = FLOORS.find(([pattern]) => pattern.test(path))
+  if (floor === undefined) throw new Error(`${path} is on no floor: add it to FLOORS`)
+  return floor[1]
+}
+
+const imports = new Map(
+  files(SRC).map((file) => {
+    const text = readFileSync(file, 'utf8')
+    const targets = [...text.matchAll(/from '(\.[^']+)'/g)].map((m) => resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')))
+    return [file, targets.filter((target) => target.startsWith(SRC))] as const
+  })
+)
+
+describe('the house', () => {
+  it('imports only downward, or within one folder of a floor', () => {
+    const wrong: string[] = []
+    for (const [file, targets] of imports) {
+      for (const target of targets) {
+        const sameFolder = dirname(file) === dirname(target) || dirname(target).startsWith(`${dirname(file)}/`)
+        const sameFloorSibling = floorOf(file) === floorOf(target) && relative(SRC, file).split('/')[0] === relative(SRC, target).split('/')[0]
+        if (floorOf(target) < floorOf(file) || sameFolder || sameFloorSibling) continue
+        wrong.push(`${relative(SRC, file)} → ${relative(SRC, target)}`)
+      }
+    }
+    expect(wrong).toEqual([])
+  })
+
+  it('has no circle of imports', () => {
+    const circles: string[] = []
+    const state = new Map<string, 'open' | 'done'>()
+    const visit = (file: string, path: string[]): void => {
+      if (state.get(file) === 'done') return
+      if (state.get(file) === 'open') {
+        circles.push([...path.slice(path.indexOf(file)), file].map((f) => relative(SRC, f)).join(' → '))
+        return
+      }
+      state.set(file, 'open')
+      for (const target of imports.get(file) ?? []) visit(target, [...path, file])
+      state.set(file, 'done')
+    }
+    for (const file of imports.keys()) visit(file, [])
+    expect(circles).toEqual([])
+  })
+
+  it('lets only the action door use @actions/core', () => {
+    const users = [...imports.keys()].filter((file) => readFileSync(file, 'utf8').includes("from '@actions/core'")).map((file) => relative(SRC, file))
+    expect(users).toEqual(['action/io.ts'])
+  })
+})

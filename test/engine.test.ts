@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseExemptions } from '../src/config/exemptions.js'
+import { check, defaultDependencies, secretsFor } from '../src/engine.js'
+import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, compliantWorkspace, person } from './simulator/fixtures.js'
+import { BitbucketSimulator } from './simulator/server.js'
+import { fastDependencies } from './support/io.js'
+
+const acme = compliantWorkspace('acme', 250)
+acme.members[180] = person(181, false)
+const sim = new BitbucketSimulator({ workspaces: [acme, compliantWorkspace('beta', 120, 1000)], credentials: [adminCredential] })
+beforeAll(async () => {
+  await sim.start()
+})
+afterAll(async () => {
+  await sim.stop()
+})
+
+const options = () => ({
+  workspaces: ['acme', 'beta'],
+  credentials: { kind: 'api-token' as const, email: ADMIN_EMAIL, token: ADMIN_TOKEN },
+  apiUrl: new URL(sim.apiUrl),
+  exemptions: parseExemptions(''),
+  failOnUnknown: true,
+  redact: false
+})
+
+describe('check', () => {
+  it('lists every workspace and decides, telling its events', async () => {
+    const pages: string[] = []
+    const responses: number[] = []
+    const verdict = await check(options(), {
+      ...fastDependencies(),
+      events: {
+        page: ({ workspace, pageNo, pages: total }) => pages.push(`${workspace} ${pageNo}/${String(total)}`),
+        response: ({ status }) => responses.push(status)
+      }
+    })
+    expect(verdict.memberCount).toBe(370)
+    expect(verdict.nonCompliant.map((a) => a.uuid)).toEqual([person(181, false).uuid])
+    expect(pages.sort()).toEqual(['acme 1/3', 'acme 2/3', 'acme 3/3', 'beta 1/2', 'beta 2/2'])
+    expect(responses).toEqual([200, 200, 200, 200, 200])
+  })
+
+  it('decides the day from its clock (exemptions end by it)', async () => {
+    const exempt = parseExemptions(`${person(181, false).account_id!} until 2026-11-26`)
+    const deps = fastDependencies()
+    expect((await check({ ...options(), exemptions: exempt }, deps)).compliant).toBe(true)
+    expect((await check({ ...options(), exemptions: exempt }, { ...deps, now: () => new Date('2026-11-27T00:00:01Z') })).compliant).toBe(false)
+  })
+
+  it('names the secrets a door must mask: the token, the header, its base64', () => {
+    const base64 = Buffer.from(`${ADMIN_EMAIL}:${ADMIN_TOKEN}`).toString('base64')
+    expect(secretsFor(options())).toEqual(expect.arrayContaining([ADMIN_TOKEN, `Basic ${base64}`, base64]))
+  })
+})
+
+describe('defaultDependencies', () => {
+  it('reads the one test knob, and ignores a malformed one', async () => {
+    const slept: number[] = []
+    for (const [knob, factor] of [
+      ['{"delayScale":0}', 0],
+      ['not json', 1],
+      ['', 1]
+    ] as const) {
+      const deps = defaultDependencies({ BITBUCKET_2FA_GATE_TEST_TIMING: knob })
+      const started = performance.now()
+      await deps.clock.sleep(factor === 0 ? 10_000 : 5)
+      slept.push(performance.now() - started)
+    }
+    expect(slept[0]!).toBeLessThan(1000)
+  })
+})
