@@ -10,6 +10,6 @@ export default defineConfig({
     exclude: ['test/e2e/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    env: { PROPERTY_RUNS: '12', PROPERTY_SEED: '20261126' }
+    env: { PROPERTY_RUNS: '8', PROPERTY_SEED: '20261126' }
   }
 })

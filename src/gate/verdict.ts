@@ -174,23 +174,22 @@ function exemptionIndex(exemptions: readonly Exemption[]): (uuid: string, accoun
  * verdict, rather than an exemption that covers someone it was not written for.
  */
 function checkIdentities(merged: AccountSet, exemptions: readonly Exemption[]): void {
-  const named = new Map(exemptions.filter((e) => e.idKind === 'account_id').map((e) => [e.id, e]))
+  const named = new Set(exemptions.filter((e) => e.idKind === 'account_id').map((e) => e.id))
   if (named.size === 0) return
   const uuidsOf = new Map<string, Set<string>>()
   const note = (accountId: string | null, uuid: string): void => {
     if (accountId === null || !named.has(accountId)) return
-    const uuids = uuidsOf.get(accountId) ?? new Set<string>()
-    uuidsOf.set(accountId, uuids.add(uuid))
+    uuidsOf.set(accountId, (uuidsOf.get(accountId) ?? new Set<string>()).add(uuid))
   }
   for (const [uuid, accountId] of merged.enabledAccounts()) note(accountId, uuid)
   for (const member of merged.otherAccounts()) note(member.accountId, member.uuid)
-  for (const [uuid, accountIds] of merged.accountIdConflicts()) for (const accountId of accountIds) note(accountId, uuid)
-  const conflicts = [...uuidsOf].flatMap(([accountId, uuids]) => {
-    const exemption = named.get(accountId)
-    const conflicting = [...merged.accountIdConflicts()].some(([uuid, ids]) => uuids.has(uuid) && ids.size > 1)
-    return exemption !== undefined && (uuids.size > 1 || conflicting) ? [{ exemption, uuids: [...uuids].sort() }] : []
-  })
-  const [first] = conflicts.sort((a, b) => a.exemption.line - b.exemption.line)
+  const conflicted = merged.accountIdConflicts()
+  for (const [uuid, accountIds] of conflicted) for (const accountId of accountIds) note(accountId, uuid)
+  // Exemptions come in line order: the first inconsistent line is the one named.
+  const first = exemptions
+    .filter((e) => e.idKind === 'account_id')
+    .map((exemption) => ({ exemption, uuids: [...(uuidsOf.get(exemption.id) ?? [])].sort() }))
+    .find(({ uuids }) => uuids.length > 1 || uuids.some((uuid) => conflicted.has(uuid)))
   if (first === undefined) return
   const { exemption, uuids } = first
   const intro = `Exemption on \`exempt\` line ${exemption.line} names account_id ${exemption.id}, which Bitbucket gives to`

@@ -55,3 +55,31 @@ describe('AccountSet', () => {
     expect([...merged.otherAccounts()].map((m) => m.twoFactor).sort()).toEqual(['disabled', 'unknown'])
   })
 })
+
+describe('AccountSet.accountIdConflicts', () => {
+  const seen = (accountId: string | null) => ({ uuid: '{u}', accountId, displayName: 'N', nickname: 'n', isAppUser: false, twoFactor: 'disabled' as const })
+  const conflicts = (set: AccountSet) => [...set.accountIdConflicts()].map(([uuid, ids]) => [uuid, [...ids].sort()])
+
+  it('records a uuid seen with different account ids, and every id it was seen with', () => {
+    expect(conflicts(AccountSet.of([seen('a'), seen('a'), seen(null)]))).toEqual([])
+    expect(conflicts(AccountSet.of([seen('a'), seen('b')]))).toEqual([['{u}', ['a', 'b']]])
+    expect(conflicts(AccountSet.of([seen('a'), seen('b'), seen('c'), seen(null), seen('a')]))).toEqual([['{u}', ['a', 'b', 'c']]])
+    expect(conflicts(AccountSet.of([seen(null), seen('a'), seen('b')]))).toEqual([['{u}', ['a', 'b']]])
+  })
+
+  it('records it for a person with 2FA on whose id is kept', () => {
+    const on = (accountId: string) => ({ ...seen(accountId), twoFactor: 'enabled' as const })
+    expect(conflicts(AccountSet.of([on('a'), on('b')]))).toEqual([['{u}', ['a', 'b']]])
+  })
+
+  it('carries the conflicts of each set into the merge, and adds to them', () => {
+    const merged = new AccountSet()
+    merged.addAll(AccountSet.of([seen('a'), seen('b')]))
+    expect(conflicts(merged)).toEqual([['{u}', ['a', 'b']]])
+    merged.addAll(AccountSet.of([seen('c'), seen('d')]))
+    expect(conflicts(merged)).toEqual([['{u}', ['a', 'b', 'c', 'd']]])
+    const clean = new AccountSet()
+    clean.addAll(AccountSet.of([seen('a')]))
+    expect(conflicts(clean)).toEqual([])
+  })
+})
