@@ -1,13 +1,24 @@
 import { defineConfig } from 'vitest/config'
 
 /**
- * The in-process tests, for Stryker (`npm run mutate`): the end-to-end tests run the committed
- * dist/ bundle and so cannot kill a mutant of src/; the property test runs few cases here.
+ * The tests Stryker runs for each mutant (`npm run mutate`): the in-process tests of the modules that
+ * decide, and the property test with few runs and a fixed seed. Left out: the end-to-end tests (they
+ * run dist/, so they cannot kill a mutant of src/) and the doors' whole-run suites (action faults,
+ * action and CLI main, engine), which cover the same decisions again at many times the cost per mutant.
  */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/e2e/**', 'node_modules/**'],
+    include: [
+      'test/config/**/*.test.ts',
+      'test/gate/**/*.test.ts',
+      'test/bitbucket/**/*.test.ts',
+      'test/report/**/*.test.ts',
+      'test/action/inputs.test.ts',
+      'test/action/visibility.test.ts',
+      'test/secrets.test.ts',
+      'test/text.test.ts',
+      'test/property/**/*.test.ts'
+    ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     env: { PROPERTY_RUNS: '8', PROPERTY_SEED: '20261126' }
