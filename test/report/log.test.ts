@@ -1,31 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { parseExemptions } from '../../src/config/exemptions.js'
-import type { Member } from '../../src/gate/types.js'
 import { annotationText, verdictLogLines } from '../../src/report/log.js'
 import { decideCompliance } from '../../src/gate/verdict.js'
-import { listing, member } from '../support/members.js'
-
-const verdictOf = (members: Member[], exempt = '') =>
-  decideCompliance([listing('acme', members)], { exemptions: parseExemptions(exempt), today: '2026-11-26', failOnUnknown: true })
-
-const HOSTILE = [
-  'Eve\n::error::pwned',
-  '::add-mask::x',
-  '%0A::warning::encoded',
-  '<img src=x onerror=alert(1)>',
-  '<script>alert(1)</script>',
-  'a | b | c',
-  '[click](javascript:alert(1))',
-  '**bold** _x_ `code` ~~s~~',
-  'www.evil.example https://evil.example',
-  '\u202eevil\u202c',
-  'zero\u200bwidth\u200d',
-  '&lt;b&gt; &amp;',
-  '\\| escaped pipe',
-  '# heading',
-  '> quote',
-  '- list'
-]
+import { HOSTILE_NAMES as HOSTILE, listing, member, verdictOf } from '../support/members.js'
 
 describe('log lines and annotation', () => {
   it('never lets member text start a line or a workflow command', () => {

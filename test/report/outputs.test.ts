@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseExemptions } from '../../src/config/exemptions.js'
-import type { Member } from '../../src/gate/types.js'
 import { BROKEN_RUN_OUTPUTS, buildOutputs } from '../../src/report/outputs.js'
-import { decideCompliance } from '../../src/gate/verdict.js'
-import { listing, member } from '../support/members.js'
-
-const verdictOf = (members: Member[], exempt = '') =>
-  decideCompliance([listing('acme', members)], { exemptions: parseExemptions(exempt), today: '2026-11-26', failOnUnknown: true })
+import { member, verdictOf } from '../support/members.js'
 
 describe('buildOutputs', () => {
   it('gives counts and JSON lists with full data', () => {

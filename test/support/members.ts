@@ -1,4 +1,6 @@
 import { AccountSet, type WorkspaceListing } from '../../src/gate/accounts.js'
+import { parseExemptions } from '../../src/config/exemptions.js'
+import { decideCompliance, type Verdict } from '../../src/gate/verdict.js'
 import type { Member } from '../../src/gate/types.js'
 
 let counter = 0
@@ -30,3 +32,28 @@ export function thrown(run: () => unknown): unknown {
   }
   throw new Error('expected an error, but nothing was thrown')
 }
+
+/** The verdict on one workspace `acme` of these members, on 2026-11-26, unknown flags failing. */
+export function verdictOf(members: Member[], exempt = ''): Verdict {
+  return decideCompliance([listing('acme', members)], { exemptions: parseExemptions(exempt), today: '2026-11-26', failOnUnknown: true })
+}
+
+/** Display names that try to break a log, a workflow command, Markdown or HTML. */
+export const HOSTILE_NAMES = [
+  'Eve\n::error::pwned',
+  '::add-mask::x',
+  '%0A::warning::encoded',
+  '<img src=x onerror=alert(1)>',
+  '<script>alert(1)</script>',
+  'a | b | c',
+  '[click](javascript:alert(1))',
+  '**bold** _x_ `code` ~~s~~',
+  'www.evil.example https://evil.example',
+  '\u202eevil\u202c',
+  'zero\u200bwidth\u200d',
+  '&lt;b&gt; &amp;',
+  '\\| escaped pipe',
+  '# heading',
+  '> quote',
+  '- list'
+]
