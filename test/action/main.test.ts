@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -30,6 +30,17 @@ function mixedWorkspace(): SimWorkspace {
       bot(1, 'Deploy Bot')
     ]
   }
+}
+
+const folders: string[] = []
+afterAll(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
+})
+/** A GITHUB_WORKSPACE of its own, removed after the file. */
+function workspaceFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'bb2fa-ws-'))
+  folders.push(folder)
+  return folder
 }
 
 const base = () => ({ workspace: 'acme', email: ADMIN_EMAIL, token: ADMIN_TOKEN, 'api-url': sim.apiUrl })
@@ -247,7 +258,7 @@ describe('the action, run in process through its port', () => {
   })
 
   it('writes the JSON report to report-file, relative to GITHUB_WORKSPACE, and gives its absolute path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bb2fa-ws-'))
+    const dir = workspaceFolder()
     const run = await runInProcess({ ...base(), 'report-file': 'reports/2fa.json' }, { env: { GITHUB_WORKSPACE: dir } })
     expect(run.exitCode).toBe(1)
     expect(run.outputs['report-file']).toBe(join(dir, 'reports/2fa.json'))
@@ -258,7 +269,7 @@ describe('the action, run in process through its port', () => {
   })
 
   it('keeps counts only in the report of a public repository', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bb2fa-ws-'))
+    const dir = workspaceFolder()
     await runInProcess({ ...base(), 'report-file': 'r.json' }, { env: { GITHUB_WORKSPACE: dir }, event: PUBLIC_REPO_EVENT })
     const text = readFileSync(join(dir, 'r.json'), 'utf8')
     expect(JSON.parse(text)).toMatchObject({ redacted: true, people: [], counts: { disabled: 2 } })
@@ -266,7 +277,7 @@ describe('the action, run in process through its port', () => {
   })
 
   it('overwrites an old report when the run reaches no verdict, even on bad input', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bb2fa-ws-'))
+    const dir = workspaceFolder()
     writeFileSync(join(dir, 'r.json'), '{"verdict":"compliant"}')
     const run = await runInProcess({ ...base(), 'report-file': 'r.json', 'fail-on-unknown': 'maybe' }, { env: { GITHUB_WORKSPACE: dir } })
     expect(run.exitCode).toBe(1)

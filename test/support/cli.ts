@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll } from 'vitest'
 import { main, type CliIO } from '../../src/cli/main.js'
 import { fastDependencies } from './io.js'
 
@@ -11,6 +12,11 @@ export interface CliRun {
   readonly cwd: string
 }
 
+const folders: string[] = []
+afterAll(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true })
+})
+
 /** The CLI's main() in this process, with a fake terminal; `cwd` is a fresh folder unless given. */
 export async function runCli(
   argv: string[],
@@ -20,6 +26,7 @@ export async function runCli(
   let stdout = ''
   let stderr = ''
   const cwd = terminal.cwd ?? mkdtempSync(join(tmpdir(), 'bb2fa-cli-'))
+  if (terminal.cwd === undefined) folders.push(cwd)
   const io: CliIO = {
     stdout: (text) => {
       stdout += text
