@@ -23,6 +23,6 @@ export default defineConfig({
     isolate: false,
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    env: { PROPERTY_RUNS: '8', PROPERTY_SEED: '20261126' }
+    env: { PROPERTY_RUNS: '6', PROPERTY_SEED: '20261126', PROPERTY_TIMEOUT_MS: '200' }
   }
 })

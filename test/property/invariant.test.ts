@@ -259,7 +259,8 @@ describe("the gate's invariant under random worlds and faults", () => {
           .map((w, i) => ({ slug: w.slug, key: world.order[i]! }))
           .sort((a, b) => a.key - b.key)
           .map((w) => w.slug)
-        const { context } = clientContext(sim.apiUrl, { timeoutMs: 500, redact: world.redact })
+        // PROPERTY_TIMEOUT_MS: the mutation tests use a shorter one, so a scripted hang costs less per mutant.
+        const { context } = clientContext(sim.apiUrl, { timeoutMs: Number(process.env.PROPERTY_TIMEOUT_MS ?? 500), redact: world.redact })
         let verdict: Verdict
         try {
           const listings = await Promise.all(order.map((slug) => listMembers(slug, context)))
