@@ -7,7 +7,7 @@ import type { ClientContext } from './bitbucket/listing/types.js'
 import { utcDay } from './config/exemptions.js'
 import type { Options } from './config/options.js'
 import { decideCompliance, type Verdict } from './gate/verdict.js'
-import { scrubSecrets } from './secrets.js'
+import { scrubberFor } from './secrets.js'
 
 /** Requests in flight across the whole run. */
 export const MAX_IN_FLIGHT = 8
@@ -55,7 +55,7 @@ function clientContext(options: Options, deps: RunDependencies): ClientContext {
     apiUrl: options.apiUrl,
     authorization: authorizationFor(options.credentials),
     credentials: options.credentials,
-    scrub: (text) => scrubSecrets(text, secrets),
+    scrub: scrubberFor(secrets),
     redact: options.redact,
     limiter: new Limiter(MAX_IN_FLIGHT),
     // People with 2FA on are kept as a uuid; their account id only when an exemption names it.

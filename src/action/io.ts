@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { formsOf, scrubSecrets } from '../secrets.js'
+import { formsOf, scrubberFor } from '../secrets.js'
 
 /** What the action does to the runner: the one port through which it reads inputs and prints. */
 export interface ActionIO {
@@ -21,7 +21,7 @@ export interface ActionIO {
  */
 export function scrubbing(port: ActionIO): ActionIO {
   const secrets = new Set<string>()
-  const clean = (text: string): string => scrubSecrets(text, [...secrets])
+  let clean = scrubberFor([])
   return {
     getInput: (name) => port.getInput(name),
     setSecret: (value) => {
@@ -30,6 +30,7 @@ export function scrubbing(port: ActionIO): ActionIO {
         secrets.add(form)
         port.setSecret(form)
       }
+      clean = scrubberFor([...secrets])
     },
     info: (text) => {
       port.info(clean(text))

@@ -2,7 +2,7 @@ import { errorMessage, GateError } from '../errors.js'
 import { check, secretsFor, type EngineEvents, type RunDependencies } from '../engine.js'
 import { renderErrorReport, renderJsonReport } from '../report/json.js'
 import { writeReportFile } from '../report-file.js'
-import { scrubSecrets } from '../secrets.js'
+import { scrubberFor } from '../secrets.js'
 import { parseCommandLine, reportFileOf } from './args.js'
 import { HELP } from './help.js'
 import { respell } from './spelling.js'
@@ -30,8 +30,7 @@ export interface CliIO {
  * it prints is scrubbed of the credentials.
  */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIO, deps: RunDependencies): Promise<number> {
-  let secrets: string[] = []
-  const clean = (text: string): string => scrubSecrets(text, secrets)
+  let clean = scrubberFor([])
   const out = (text: string): void => {
     io.stdout(clean(text))
   }
@@ -52,7 +51,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       return EXIT.compliant
     }
     const { options } = request
-    secrets = secretsFor(options)
+    clean = scrubberFor(secretsFor(options))
     apiOrigin = options.apiUrl.origin
     workspaces = options.workspaces
     const progress = new Progress(io.isTTY && !request.json, err)

@@ -1,5 +1,5 @@
 import { authorizationFor, secretsOf } from '../../src/bitbucket/api/auth.js'
-import { scrubSecrets } from '../../src/secrets.js'
+import { scrubberFor } from '../../src/secrets.js'
 import { Limiter } from '../../src/bitbucket/http/limiter.js'
 import type { ClientContext } from '../../src/bitbucket/listing/types.js'
 import { DEFAULT_RETRY_POLICY, WaitBudget } from '../../src/bitbucket/http/retry.js'
@@ -20,7 +20,7 @@ export function clientContext(apiUrl: string, options: { credentials?: Credentia
     apiUrl: new URL(apiUrl),
     authorization: authorizationFor(credentials),
     credentials,
-    scrub: (text) => scrubSecrets(text, secretsOf(credentials)),
+    scrub: scrubberFor(secretsOf(credentials)),
     redact: options.redact ?? false,
     limiter,
     retry: {
