@@ -1,4 +1,5 @@
-import { authorizationFor, secretsOf } from './bitbucket/api/auth.js'
+import { obtainedTokenSecrets, secretsOf } from './bitbucket/api/auth.js'
+import { sessionFor } from './bitbucket/auth/session.js'
 import { Limiter } from './bitbucket/http/limiter.js'
 import { DEFAULT_RETRY_POLICY, systemClock, WaitBudget, type Clock, type RetryPolicy } from './bitbucket/http/retry.js'
 import { createTransport, type Transport } from './bitbucket/http/transport.js'
@@ -7,7 +8,7 @@ import type { ClientContext } from './bitbucket/listing/types.js'
 import { utcDay } from './config/exemptions.js'
 import type { Options } from './config/options.js'
 import { decideCompliance, type Verdict } from './gate/verdict.js'
-import { scrubberFor } from './secrets.js'
+import { SecretSet } from './secrets.js'
 
 /** Requests in flight across the whole run. */
 export const MAX_IN_FLIGHT = 8
@@ -21,6 +22,8 @@ export interface EngineEvents {
   readonly response?: (info: { readonly url: string; readonly status: number; readonly attempts: number }) => void
   /** A page of a workspace was read; `pages` is the total when known. */
   readonly page?: (info: { readonly workspace: string; readonly pageNo: number; readonly pages: number | null }) => void
+  /** A secret came into being during the run (an OAuth access token): mask it before anything else. */
+  readonly secret?: (value: string) => void
 }
 
 /** Everything outside the engine that it uses, passed in so that tests replace it. */
@@ -40,7 +43,19 @@ export interface RunDependencies {
 export async function check(options: Options, deps: RunDependencies): Promise<Verdict> {
   const context = clientContext(options, deps)
   const listings = await Promise.all(options.workspaces.map((workspace) => listMembers(workspace, context)))
-  return decideCompliance(listings, { exemptions: options.exemptions, today: utcDay(deps.now()), failOnUnknown: options.failOnUnknown })
+  return decideCompliance(listings, {
+    exemptions: options.exemptions,
+    today: utcDay(deps.now()),
+    failOnUnknown: options.failOnUnknown,
+    ...(options.credentials.kind === 'oauth' ? { adminAdvice: consumerAdvice } : {})
+  })
+}
+
+function consumerAdvice(ws: string): string {
+  return (
+    `An OAuth consumer's token acts as the consumer's owner: the owner must be an admin of ${ws}. ` +
+    `Create the consumer in ${ws}'s settings as one of its admins, or use an Atlassian API token (with \`email\`) of an admin.`
+  )
 }
 
 /** The secrets a door must mask and scrub for these options. */
@@ -49,28 +64,37 @@ export function secretsFor(options: Pick<Options, 'credentials'>): string[] {
 }
 
 function clientContext(options: Options, deps: RunDependencies): ClientContext {
-  const secrets = secretsFor(options)
+  const secrets = new SecretSet(secretsFor(options))
   const events = deps.events ?? {}
+  const retry = {
+    transport: deps.transport,
+    clock: deps.clock,
+    random: deps.random,
+    now: () => deps.now().getTime(),
+    policy: deps.retryPolicy,
+    budget: new WaitBudget(deps.retryPolicy.totalWaitMs),
+    ...(events.retry ? { onRetry: events.retry } : {})
+  }
   return {
     apiUrl: options.apiUrl,
-    authorization: authorizationFor(options.credentials),
+    session: sessionFor(options.credentials, {
+      retry,
+      scrub: secrets.scrub,
+      redact: options.redact,
+      onToken: ({ accessToken }) => {
+        secrets.add(obtainedTokenSecrets(accessToken))
+        events.secret?.(accessToken)
+      }
+    }),
     credentials: options.credentials,
-    scrub: scrubberFor(secrets),
+    scrub: secrets.scrub,
     redact: options.redact,
     limiter: new Limiter(MAX_IN_FLIGHT),
     // People with 2FA on are kept as a uuid; their account id only when an exemption names it.
     keepAccountIds: new Set(options.exemptions.filter((e) => e.idKind === 'account_id').map((e) => e.id)),
     ...(events.response ? { onResponse: events.response } : {}),
     ...(events.page ? { onPage: events.page } : {}),
-    retry: {
-      transport: deps.transport,
-      clock: deps.clock,
-      random: deps.random,
-      now: () => deps.now().getTime(),
-      policy: deps.retryPolicy,
-      budget: new WaitBudget(deps.retryPolicy.totalWaitMs),
-      ...(events.retry ? { onRetry: events.retry } : {})
-    }
+    retry
   }
 }
 

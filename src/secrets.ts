@@ -43,3 +43,24 @@ export function formsOf(secrets: readonly string[]): string[] {
   }
   return [...forms].sort((a, b) => b.length - a.length)
 }
+
+/**
+ * The secrets of a run, which can grow while it runs (an OAuth access token obtained mid-run): `scrub`
+ * always removes every secret added so far, with the forms worked out once per addition.
+ */
+export class SecretSet {
+  private readonly secrets: string[]
+  private scrubber: (text: string) => string
+
+  constructor(initial: readonly string[] = []) {
+    this.secrets = [...initial]
+    this.scrubber = scrubberFor(this.secrets)
+  }
+
+  add(values: readonly string[]): void {
+    this.secrets.push(...values)
+    this.scrubber = scrubberFor(this.secrets)
+  }
+
+  readonly scrub = (text: string): string => this.scrubber(text)
+}

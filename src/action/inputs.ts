@@ -1,4 +1,4 @@
-import { parseCredentials } from '../config/credentials.js'
+import { parseCredentialInputs } from '../config/credentials.js'
 import { parseExemptions } from '../config/exemptions.js'
 import { parseApiUrl, parseBoolean, parseRedact, parseWorkspaces, type RedactMode } from '../config/inputs.js'
 import type { Options } from '../config/options.js'
@@ -17,19 +17,27 @@ export interface ActionSettings {
 
 /**
  * Reads every input once, by its action.yml name, and checks it before any request is made. The
- * token is masked the moment it is read, before anything could print it.
+ * token and the OAuth secret are masked the moment they are read, before anything could print it.
  */
 export function readActionSettings(getInput: (name: string) => string, mask: (secret: string) => void): ActionSettings {
   const workspaces = parseWorkspaces(getInput('workspace'))
   const token = getInput('token')
-  if (token.trim() !== '') {
-    mask(token)
-    mask(token.trim())
+  const clientSecret = getInput('oauth-client-secret')
+  for (const secret of [token, clientSecret]) {
+    if (secret.trim() === '') continue
+    mask(secret)
+    mask(secret.trim())
   }
   return {
     options: {
       workspaces,
-      credentials: parseCredentials(getInput('email'), token),
+      credentials: parseCredentialInputs({
+        email: getInput('email'),
+        token,
+        oauthClientId: getInput('oauth-client-id'),
+        oauthClientSecret: clientSecret,
+        oauthTokenUrl: getInput('oauth-token-url')
+      }),
       apiUrl: parseApiUrl(getInput('api-url')),
       exemptions: parseExemptions(getInput('exempt')),
       failOnUnknown: parseBoolean('fail-on-unknown', getInput('fail-on-unknown'), true)

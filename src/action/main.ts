@@ -58,6 +58,9 @@ export async function run(io: ActionIO, env: NodeJS.ProcessEnv, deps: RunDepende
 /** The engine's progress, in the step log. */
 function events(io: ActionIO): EngineEvents {
   return {
+    secret: (value) => {
+      io.setSecret(value)
+    },
     response: ({ url, status, attempts }) => {
       io.debug(`GET ${url} → ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}`)
     },

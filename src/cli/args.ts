@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { parseCredentials } from '../config/credentials.js'
+import { parseCredentialInputs } from '../config/credentials.js'
 import { parseExemptions } from '../config/exemptions.js'
 import { parseApiUrl, parseWorkspaces } from '../config/inputs.js'
 import type { Options } from '../config/options.js'
@@ -47,6 +47,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         email: { type: 'string' },
         token: { type: 'string' },
         'api-url': { type: 'string' },
+        'oauth-client-id': { type: 'string' },
+        'oauth-token-url': { type: 'string' },
         exempt: { type: 'string', multiple: true },
         'exempt-file': { type: 'string' },
         'fail-on-unknown': { type: 'boolean' },
@@ -72,7 +74,14 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     kind: 'check',
     options: {
       workspaces: parseWorkspaces(workspaceText),
-      credentials: parseCredentials(values.email ?? env.BITBUCKET_EMAIL ?? '', values.token ?? env.BITBUCKET_TOKEN ?? ''),
+      credentials: parseCredentialInputs({
+        email: values.email ?? env.BITBUCKET_EMAIL ?? '',
+        token: values.token ?? env.BITBUCKET_TOKEN ?? '',
+        oauthClientId: values['oauth-client-id'] ?? env.BITBUCKET_OAUTH_CLIENT_ID ?? '',
+        // The secret comes only from the environment: a flag would land in shell history and the process list.
+        oauthClientSecret: env.BITBUCKET_OAUTH_CLIENT_SECRET ?? '',
+        oauthTokenUrl: values['oauth-token-url'] ?? env.BITBUCKET_OAUTH_TOKEN_URL ?? ''
+      }),
       apiUrl: parseApiUrl(values['api-url'] ?? env.BITBUCKET_API_URL ?? ''),
       exemptions: parseExemptions(exemptText),
       failOnUnknown: pair(values['fail-on-unknown'], values['no-fail-on-unknown'], 'fail-on-unknown'),

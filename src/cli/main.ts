@@ -2,7 +2,7 @@ import { errorMessage, GateError } from '../errors.js'
 import { check, secretsFor, type EngineEvents, type RunDependencies } from '../engine.js'
 import { renderErrorReport, renderJsonReport } from '../report/json.js'
 import { writeReportFile } from '../report-file.js'
-import { scrubberFor } from '../secrets.js'
+import { SecretSet } from '../secrets.js'
 import { parseCommandLine, reportFileOf } from './args.js'
 import { HELP } from './help.js'
 import { respell } from './spelling.js'
@@ -30,12 +30,12 @@ export interface CliIO {
  * it prints is scrubbed of the credentials.
  */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIO, deps: RunDependencies): Promise<number> {
-  let clean = scrubberFor([])
+  const secrets = new SecretSet()
   const out = (text: string): void => {
-    io.stdout(clean(text))
+    io.stdout(secrets.scrub(text))
   }
   const err = (text: string): void => {
-    io.stderr(clean(text))
+    io.stderr(secrets.scrub(text))
   }
   const reportFile = reportFileOf(argv)
   let apiOrigin: string | null = null
@@ -51,11 +51,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       return EXIT.compliant
     }
     const { options } = request
-    clean = scrubberFor(secretsFor(options))
+    secrets.add(secretsFor(options))
     apiOrigin = options.apiUrl.origin
     workspaces = options.workspaces
     const progress = new Progress(io.isTTY && !request.json, err)
-    const verdict = await check(options, { ...deps, events: events(progress, err) }).finally(() => {
+    const verdict = await check(options, { ...deps, events: events(progress, err, secrets) }).finally(() => {
       progress.done()
     })
     const report = renderJsonReport(verdict, { generatedAt: deps.now(), apiOrigin, workspaces, redact: options.redact })
@@ -77,8 +77,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   }
 }
 
-function events(progress: Progress, err: (text: string) => void): EngineEvents {
+function events(progress: Progress, err: (text: string) => void, secrets: SecretSet): EngineEvents {
   return {
+    secret: (value) => {
+      secrets.add([value])
+    },
     page: (info) => {
       progress.page(info)
     },

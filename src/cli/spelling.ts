@@ -7,6 +7,9 @@ const FLAGS: Readonly<Record<string, string>> = {
   email: '--email',
   token: '--token',
   'api-url': '--api-url',
+  'oauth-client-id': '--oauth-client-id',
+  'oauth-client-secret': 'BITBUCKET_OAUTH_CLIENT_SECRET',
+  'oauth-token-url': '--oauth-token-url',
   exempt: '--exempt',
   'fail-on-unknown': '--fail-on-unknown',
   'fail-on-violation': '--fail-on-violation',
@@ -18,7 +21,9 @@ const ENVIRONMENT: Readonly<Record<string, string>> = {
   workspace: 'BITBUCKET_WORKSPACE',
   email: 'BITBUCKET_EMAIL',
   token: 'BITBUCKET_TOKEN',
-  'api-url': 'BITBUCKET_API_URL'
+  'api-url': 'BITBUCKET_API_URL',
+  'oauth-client-id': 'BITBUCKET_OAUTH_CLIENT_ID',
+  'oauth-token-url': 'BITBUCKET_OAUTH_TOKEN_URL'
 }
 
 export function respell(message: string): string {

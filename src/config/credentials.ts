@@ -1,8 +1,54 @@
 import { InputError } from '../errors.js'
+import { parseOAuthTokenUrl } from './inputs.js'
 
 /** The Bitbucket credentials of a run: one kind, checked before any request. */
 export type Credentials =
-  { readonly kind: 'api-token'; readonly email: string; readonly token: string } | { readonly kind: 'access-token'; readonly token: string }
+  | { readonly kind: 'api-token'; readonly email: string; readonly token: string }
+  | { readonly kind: 'access-token'; readonly token: string }
+  /** An OAuth consumer: its id and secret buy an access token at `tokenUrl` (client credentials grant). */
+  | { readonly kind: 'oauth'; readonly clientId: string; readonly clientSecret: string; readonly tokenUrl: URL }
+
+/** The raw credential inputs, as either door reads them. */
+export interface CredentialInputs {
+  readonly email: string
+  readonly token: string
+  readonly oauthClientId: string
+  readonly oauthClientSecret: string
+  readonly oauthTokenUrl: string
+}
+
+/**
+ * Exactly one kind of credential per run: `email` + `token` (or an access token in `token`), or
+ * `oauth-client-id` + `oauth-client-secret`. A mix is a mistake worth naming, not a guess.
+ */
+export function parseCredentialInputs(inputs: CredentialInputs): Credentials {
+  const clientId = inputs.oauthClientId.trim()
+  const clientSecret = inputs.oauthClientSecret.trim()
+  if (clientId === '' && clientSecret === '') return parseCredentials(inputs.email, inputs.token)
+  const oauthName = clientId === '' ? 'oauth-client-secret' : 'oauth-client-id'
+  const tokenName = inputs.token.trim() !== '' ? 'token' : inputs.email.trim() !== '' ? 'email' : null
+  if (tokenName !== null) {
+    throw new InputError(
+      `Input \`${tokenName}\` and input \`${oauthName}\` were both given: a run uses exactly one kind of credential. ` +
+        'Keep `email` and `token` (an Atlassian API token) or `oauth-client-id` and `oauth-client-secret` (an OAuth consumer), and remove the other.'
+    )
+  }
+  if (clientId === '') {
+    throw new InputError(
+      "Input `oauth-client-secret` was given without `oauth-client-id`: pass the OAuth consumer's Key as `oauth-client-id` (Workspace settings → OAuth consumers)."
+    )
+  }
+  if (clientSecret === '') {
+    throw new InputError("Input `oauth-client-id` needs `oauth-client-secret`: pass the OAuth consumer's Secret from a secret (never written into a file).")
+  }
+  for (const [name, value] of [
+    ['oauth-client-id', clientId],
+    ['oauth-client-secret', clientSecret]
+  ] as const) {
+    if (/\s/.test(value)) throw new InputError(`Input \`${name}\` contains white space; copy it again without spaces or line breaks.`)
+  }
+  return { kind: 'oauth', clientId, clientSecret, tokenUrl: parseOAuthTokenUrl(inputs.oauthTokenUrl) }
+}
 
 const EMAIL = /^[^\s@:]+@[^\s@:]+$/
 
@@ -11,7 +57,8 @@ export function parseCredentials(emailInput: string, tokenInput: string): Creden
   const token = tokenInput.trim()
   if (token === '') {
     throw new InputError(
-      "Input `token` is required: pass a workspace admin's Atlassian API token (with `email`) or an access token, from a secret (never written into a file)."
+      "Input `token` is required: pass a workspace admin's Atlassian API token (with `email`) or an access token, from a secret (never written into a file); " +
+        'or, instead, an OAuth consumer with `oauth-client-id` and `oauth-client-secret`.'
     )
   }
   if (/\s/.test(token)) {

@@ -44,29 +44,45 @@ export function parseWorkspaces(text: string): string[] {
 }
 
 export function parseApiUrl(text: string): URL {
-  const raw = text.trim() === '' ? DEFAULT_API_URL : text.trim()
+  const url = parseServiceUrl('api-url', text, DEFAULT_API_URL, 'with `email` and `token`')
+  url.pathname = url.pathname.replace(/\/+$/, '')
+  return url
+}
+
+export const DEFAULT_OAUTH_TOKEN_URL = 'https://bitbucket.org/site/oauth2/access_token'
+
+/** Where the OAuth consumer's id and secret go, locked like `api-url`: https:// only, loopback excepted. */
+export function parseOAuthTokenUrl(text: string): URL {
+  return parseServiceUrl('oauth-token-url', text, DEFAULT_OAUTH_TOKEN_URL, 'with `oauth-client-id` and `oauth-client-secret`')
+}
+
+/**
+ * A URL that credentials are sent to: https:// (plain http:// only to a loopback address, for a local
+ * simulator), no credentials inside, no query or fragment. Empty text is the default.
+ */
+function parseServiceUrl(name: string, text: string, fallback: string, passCredentials: string): URL {
+  const raw = text.trim() === '' ? fallback : text.trim()
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    throw new InputError(`Input \`api-url\` is not a URL; use ${DEFAULT_API_URL} (the default) or your proxy's base URL.`)
+    throw new InputError(`Input \`${name}\` is not a URL; use ${fallback} (the default) or your proxy's URL.`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`Input \`api-url\` must start with https:// (got ${printable(url.protocol)}); the default is ${DEFAULT_API_URL}.`)
+    throw new InputError(`Input \`${name}\` must start with https:// (got ${printable(url.protocol)}); the default is ${fallback}.`)
   }
   if (url.protocol === 'http:' && !isLoopback(url)) {
     throw new InputError(
-      `Input \`api-url\` uses plain http:// to ${printable(url.host)}: the credentials would cross the network in clear text. ` +
-        `Use https:// (the default is ${DEFAULT_API_URL}); plain http:// is accepted only for a loopback address (127.0.0.0/8, ::1, localhost).`
+      `Input \`${name}\` uses plain http:// to ${printable(url.host)}: the credentials would cross the network in clear text. ` +
+        `Use https:// (the default is ${fallback}); plain http:// is accepted only for a loopback address (127.0.0.0/8, ::1, localhost).`
     )
   }
   if (url.username !== '' || url.password !== '') {
-    throw new InputError('Input `api-url` must not contain credentials; pass them with `email` and `token`.')
+    throw new InputError(`Input \`${name}\` must not contain credentials; pass them ${passCredentials}.`)
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new InputError(`Input \`api-url\` must be a base URL without ? or #, like ${DEFAULT_API_URL}.`)
+    throw new InputError(`Input \`${name}\` must be a URL without ? or #, like ${fallback}.`)
   }
-  url.pathname = url.pathname.replace(/\/+$/, '')
   return url
 }
 

@@ -8,6 +8,8 @@ export interface VerdictOptions {
   /** YYYY-MM-DD, UTC. */
   readonly today: string
   readonly failOnUnknown: boolean
+  /** Who must hold the credentials, for the message when no flag is visible; default an API token's owner. */
+  readonly adminAdvice?: (workspace: string) => string
 }
 
 /** Exemptions in force that end within this many days are named, so the admin acts before the gate turns red. */
@@ -82,7 +84,7 @@ export function mergeListings(listings: readonly WorkspaceListing[]): AccountSet
  * listings give to two different uuids.
  */
 export function decideCompliance(listings: readonly WorkspaceListing[], options: VerdictOptions): Verdict {
-  for (const listing of listings) checkProvable(listing)
+  for (const listing of listings) checkProvable(listing, options.adminAdvice ?? apiTokenAdvice)
   const merged = mergeListings(listings)
   const exemptionsFor = exemptionIndex(options.exemptions)
   checkIdentities(merged, options.exemptions)
@@ -224,7 +226,11 @@ function workspaceIndex(listings: readonly WorkspaceListing[], merged: AccountSe
   return (uuid) => index.get(uuid) ?? []
 }
 
-function checkProvable(listing: WorkspaceListing): void {
+function apiTokenAdvice(ws: string): string {
+  return `Use an Atlassian API token (with \`email\`) of an admin of ${ws}; access tokens may not see the flag.`
+}
+
+function checkProvable(listing: WorkspaceListing, adminAdvice: (workspace: string) => string): void {
   const ws = `workspace "${listing.workspace}"`
   const { accounts } = listing
   if (accounts.size === 0) {
@@ -242,7 +248,7 @@ function checkProvable(listing: WorkspaceListing): void {
   if (accounts.enabledCount === 0 && others.every((m) => m.twoFactor === 'unknown')) {
     throw new UnprovableError(
       `Bitbucket gave no 2FA flag for any of the ${people} people in ${ws}: the credentials are not a workspace admin's (only admins see has_2fa_enabled), ` +
-        `or the flag was not requested. Use an Atlassian API token (with \`email\`) of an admin of ${ws}; access tokens may not see the flag.`
+        `or the flag was not requested. ${adminAdvice(ws)}`
     )
   }
 }

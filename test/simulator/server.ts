@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -26,7 +27,27 @@ export interface SimWorkspace {
   members: SimUser[]
 }
 
-export type SimCredential = SimApiToken | SimAccessToken
+export type SimCredential = SimApiToken | SimAccessToken | SimOAuthConsumer
+
+/** An OAuth consumer: its key and secret buy access tokens at POST /site/oauth2/access_token. */
+export interface SimOAuthConsumer {
+  readonly kind: 'oauth-consumer'
+  readonly key: string
+  readonly secret: string
+  /** Only private consumers may use client credentials. Default true. */
+  readonly private?: boolean
+  /** Default ['account']. */
+  readonly scopes?: readonly string[]
+  /** Workspaces where the consumer's owner is an admin (sees 2FA flags). Default: all. */
+  readonly adminOf?: readonly string[]
+  /** Workspaces the owner can see. Default: all. */
+  readonly memberOf?: readonly string[]
+  /** Leave `scopes` out of the grant's answer. */
+  readonly omitScopes?: boolean
+}
+
+/** The path of the token endpoint, as on bitbucket.org. */
+export const TOKEN_PATH = '/site/oauth2/access_token'
 
 export interface SimApiToken {
   readonly kind: 'api-token'
@@ -82,6 +103,8 @@ export type FaultAction =
   | { readonly delayMs: number }
 
 export interface FaultRule {
+  /** Which endpoint the rule is for; default the members listing. */
+  readonly endpoint?: 'members' | 'token'
   readonly when?: (request: SimRequest) => boolean
   /** How many matching requests the rule takes; default 1. */
   times?: number
@@ -125,6 +148,10 @@ export class BitbucketSimulator {
   private inFlight = 0
   private peakInFlight = 0
   private memberRequests = 0
+  /** Access tokens handed out by the token endpoint, and whether each has expired. */
+  private readonly issued = new Map<string, { consumer: SimOAuthConsumer; expired: boolean }>()
+  /** Requests to the token endpoint. */
+  tokenRequests = 0
 
   constructor(options: SimOptions) {
     this.workspaces = options.workspaces
@@ -199,6 +226,16 @@ export class BitbucketSimulator {
     })
   }
 
+  /** Every access token handed out so far expires now (as after an hour). */
+  expireAccessTokens(): void {
+    for (const entry of this.issued.values()) entry.expired = true
+  }
+
+  /** Base URL of the token endpoint, for `oauth-token-url`. */
+  get tokenUrl(): string {
+    return this.apiUrl.replace(/\/2\.0$/, TOKEN_PATH)
+  }
+
   findWorkspace(id: string): SimWorkspace | undefined {
     const key = id.toLowerCase()
     return this.workspaces.find((w) => w.slug.toLowerCase() === key || w.uuid.toLowerCase() === key)
@@ -207,6 +244,10 @@ export class BitbucketSimulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `${this.tls ? 'https' : 'http'}://${req.headers.host ?? '127.0.0.1'}`)
     const authorization = req.headers.authorization ?? ''
+    if (url.pathname === TOKEN_PATH) {
+      await this.grant(req, res, url, authorization)
+      return
+    }
     const match = /^\/2\.0\/workspaces\/([^/]+)\/members\/?$/.exec(url.pathname)
     if (req.method !== 'GET' || !match?.[1]) {
       this.log.push({ path: url.pathname + url.search, status: 404, authorization })
@@ -224,9 +265,8 @@ export class BitbucketSimulator {
     let rewrite: ((body: PageBody, request: SimRequest) => unknown) | null = null
     let truncate = false
     let cut = false
-    const rule = this.faults.find((f) => (f.times ?? 1) > 0 && (f.when?.(request) ?? true))
+    const rule = this.takeFault(request, 'members')
     if (rule) {
-      rule.times = (rule.times ?? 1) - 1
       const action = rule.action
       if ('reset' in action) {
         record('reset')
@@ -268,6 +308,68 @@ export class BitbucketSimulator {
     send(res, 200, 'application/json; charset=utf-8', text)
   }
 
+  private takeFault(request: SimRequest, endpoint: 'members' | 'token'): FaultRule | undefined {
+    const rule = this.faults.find((f) => (f.endpoint ?? 'members') === endpoint && (f.times ?? 1) > 0 && (f.when?.(request) ?? true))
+    if (rule) rule.times = (rule.times ?? 1) - 1
+    return rule
+  }
+
+  /**
+   * The OAuth 2.0 client credentials grant (../shared/bitbucket-api/REFERENCE.md): Basic key:secret, a
+   * form body `grant_type=client_credentials`; RFC 6749 error bodies. Faults with `endpoint: 'token'`
+   * answer with their status instead.
+   */
+  private async grant(req: IncomingMessage, res: ServerResponse, url: URL, authorization: string): Promise<void> {
+    const body = await readBody(req)
+    this.tokenRequests++
+    const record = (status: number): void => {
+      this.log.push({ path: url.pathname + url.search, status, authorization })
+    }
+    const oauthError = (status: number, error: string, description: string): void => {
+      record(status)
+      send(res, status, 'application/json', JSON.stringify({ error_description: description, error }))
+    }
+    const rule = this.takeFault({ n: this.tokenRequests, workspace: '', page: 0, url, headers: req.headers }, 'token')
+    if (rule && 'status' in rule.action) {
+      record(rule.action.status)
+      send(res, rule.action.status, rule.action.contentType ?? 'application/json', rule.action.body ?? '', rule.action.headers)
+      return
+    }
+    if (rule && 'reset' in rule.action) {
+      record(0)
+      req.socket.destroy()
+      return
+    }
+    if (req.method !== 'POST') return oauthError(405, 'invalid_request', 'Method not allowed')
+    const form = new URLSearchParams(body)
+    if (!/^application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) return oauthError(400, 'invalid_request', 'Expected a form body')
+    if (form.get('grant_type') !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'Unsupported grant type')
+    const decoded = authorization.startsWith('Basic ') ? Buffer.from(authorization.slice(6), 'base64').toString('utf8') : ''
+    const colon = decoded.indexOf(':')
+    const consumer = this.credentials.find(
+      (c): c is SimOAuthConsumer => c.kind === 'oauth-consumer' && colon > 0 && c.key === decoded.slice(0, colon) && c.secret === decoded.slice(colon + 1)
+    )
+    if (!consumer) return oauthError(400, 'invalid_client', 'Invalid OAuth client credentials')
+    if (consumer.private === false) return oauthError(400, 'unauthorized_client', 'Client credentials grant is only available to private consumers')
+    const accessToken = `sim-oauth-${this.issued.size + 1}-${randomBytes(12).toString('base64url')}`
+    this.issued.set(accessToken, { consumer, expired: false })
+    record(200)
+    const scopes = consumer.omitScopes === true ? {} : { scopes: (consumer.scopes ?? ['account']).join(' ') }
+    send(
+      res,
+      200,
+      'application/json',
+      JSON.stringify({
+        access_token: accessToken,
+        ...scopes,
+        expires_in: 7200,
+        refresh_token: randomBytes(8).toString('hex'),
+        token_type: 'bearer',
+        state: 'client_credentials'
+      })
+    )
+  }
+
   private answer(
     url: URL,
     workspaceId: string,
@@ -282,10 +384,14 @@ export class BitbucketSimulator {
     const auth = this.authenticate(authorization)
     if (auth.kind === 'fail') return error(401, auth.message)
     const credential = auth.credential
-    const identity = credential.token
+    if (url.searchParams.has('access_token')) return error(401, 'Access tokens are accepted only in the Authorization header.')
+    const identity = credential.kind === 'oauth-consumer' ? credential.key : credential.token
     const count = (this.used.get(identity) ?? 0) + 1
     this.used.set(identity, count)
     if (count > this.rateLimit) return { kind: 'error', status: 429, contentType: 'text/plain', body: RATE_LIMIT_TEXT }
+    if (credential.kind === 'oauth-consumer' && !(credential.scopes ?? ['account']).includes('account')) {
+      return error(403, 'Your credentials lack one or more required privilege scopes.', { required: ['account'], granted: credential.scopes })
+    }
     if (credential.kind === 'api-token') {
       const scopes = credential.scopes ?? ['read:workspace:bitbucket']
       if (!scopes.includes('read:workspace:bitbucket') && !scopes.includes('admin:workspace:bitbucket')) {
@@ -334,6 +440,8 @@ export class BitbucketSimulator {
     }
     if (header.startsWith('Bearer ')) {
       const token = header.slice(7)
+      const issued = this.issued.get(token)
+      if (issued?.expired === false) return { kind: 'ok', credential: issued.consumer }
       const credential = this.credentials.find((c) => c.kind === 'access-token' && c.token === token)
       if (credential) return { kind: 'ok', credential }
       if (token.startsWith('ATAT')) return { kind: 'fail', message: API_TOKEN_BEARER_TEXT }
@@ -381,6 +489,17 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 
 function sendError(res: ServerResponse, status: number, message: string): void {
   send(res, status, 'application/json', JSON.stringify({ type: 'error', error: { message } }))
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      resolve(Buffer.concat(chunks).toString('utf8'))
+    })
+    req.on('error', reject)
+  })
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,5 +1,6 @@
-import { authorizationFor, secretsOf } from '../../src/bitbucket/api/auth.js'
-import { scrubberFor } from '../../src/secrets.js'
+import { secretsOf } from '../../src/bitbucket/api/auth.js'
+import { sessionFor } from '../../src/bitbucket/auth/session.js'
+import { SecretSet } from '../../src/secrets.js'
 import { Limiter } from '../../src/bitbucket/http/limiter.js'
 import type { ClientContext } from '../../src/bitbucket/listing/types.js'
 import { DEFAULT_RETRY_POLICY, WaitBudget } from '../../src/bitbucket/http/retry.js'
@@ -16,28 +17,40 @@ export function clientContext(apiUrl: string, options: { credentials?: Credentia
   const waits: number[] = []
   const credentials = options.credentials ?? adminCredentials
   const limiter = new Limiter(options.maxInFlight ?? 8)
+  const secrets = new SecretSet(secretsOf(credentials))
+  const tokens: string[] = []
+  const retry: ClientContext['retry'] = {
+    transport: createTransport({ timeoutMs: options.timeoutMs ?? 2000 }),
+    clock: {
+      sleep: (ms) => {
+        waits.push(ms)
+        return Promise.resolve()
+      }
+    },
+    random: () => 0.5,
+    now: () => Date.now(),
+    policy: DEFAULT_RETRY_POLICY,
+    budget: new WaitBudget(DEFAULT_RETRY_POLICY.totalWaitMs)
+  }
+  const redact = options.redact ?? false
   const context: ClientContext = {
     apiUrl: new URL(apiUrl),
-    authorization: authorizationFor(credentials),
+    session: sessionFor(credentials, {
+      retry,
+      scrub: secrets.scrub,
+      redact,
+      onToken: ({ accessToken }) => {
+        tokens.push(accessToken)
+        secrets.add([accessToken])
+      }
+    }),
     credentials,
-    scrub: scrubberFor(secretsOf(credentials)),
-    redact: options.redact ?? false,
+    scrub: secrets.scrub,
+    redact,
     limiter,
-    retry: {
-      transport: createTransport({ timeoutMs: options.timeoutMs ?? 2000 }),
-      clock: {
-        sleep: (ms) => {
-          waits.push(ms)
-          return Promise.resolve()
-        }
-      },
-      random: () => 0.5,
-      now: () => Date.now(),
-      policy: DEFAULT_RETRY_POLICY,
-      budget: new WaitBudget(DEFAULT_RETRY_POLICY.totalWaitMs)
-    }
+    retry
   }
-  return { context, waits, limiter }
+  return { context, waits, limiter, tokens }
 }
 
 /** Every account of a listing as Members (people with 2FA on come back without names). */

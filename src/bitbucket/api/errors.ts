@@ -37,19 +37,16 @@ export function describeHttpFailure(response: HttpResponse, context: FailureCont
     case status === 401:
       return new BitbucketHttpError(
         401,
-        `Bitbucket answered 401 Unauthorized for ${ws} with ${describeCredentials(context.credentials)}.${says} ` +
-          (context.credentials.kind === 'api-token'
-            ? "Check that `email` is the Atlassian account email of the token's owner and that the API token is not expired or revoked (API tokens expire within a year). " +
-              'App passwords were removed on 28 Jul 2026: create an API token with scope `read:workspace:bitbucket`.'
-            : 'Check that the access token is valid and not revoked. An Atlassian API token is not a Bearer token: pass it with `email` (HTTP Basic). ' +
-              'App passwords were removed on 28 Jul 2026.')
+        `Bitbucket answered 401 Unauthorized for ${ws} with ${describeCredentials(context.credentials)}.${says} ` + unauthorizedAdvice(context.credentials.kind)
       )
     case status === 403: {
       const required = parsed.required.length > 0 ? parsed.required.join(', ') : REQUIRED_SCOPE
       return new BitbucketHttpError(
         403,
         `Bitbucket answered 403 Forbidden for ${ws}: the credentials lack a required permission or scope (required: ${required}).${says} ` +
-          `Create the token with scope \`${REQUIRED_SCOPE}\`, as an admin of the workspace.`
+          (context.credentials.kind === 'oauth'
+            ? 'In Workspace settings → OAuth consumers → Edit, give the consumer the permission Account: Read; its owner must be an admin of the workspace.'
+            : `Create the token with scope \`${REQUIRED_SCOPE}\`, as an admin of the workspace.`)
       )
     }
     case status === 404:
@@ -90,6 +87,26 @@ export function describeHttpFailure(response: HttpResponse, context: FailureCont
         `Bitbucket answered ${status} on ${where}.${says}` +
           (parsed.detail ? ` Detail: ${parsed.detail}.` : '') +
           ' Check the inputs `workspace` and `api-url`; if they are right, report this status at the issue tracker.'
+      )
+  }
+}
+
+function unauthorizedAdvice(kind: Credentials['kind']): string {
+  switch (kind) {
+    case 'api-token':
+      return (
+        "Check that `email` is the Atlassian account email of the token's owner and that the API token is not expired or revoked (API tokens expire within a year). " +
+        'App passwords were removed on 28 Jul 2026: create an API token with scope `read:workspace:bitbucket`.'
+      )
+    case 'access-token':
+      return (
+        'Check that the access token is valid and not revoked. An Atlassian API token is not a Bearer token: pass it with `email` (HTTP Basic). ' +
+        'App passwords were removed on 28 Jul 2026.'
+      )
+    case 'oauth':
+      return (
+        'The token endpoint gave a token but Bitbucket refused it, also after one renewal: check that the OAuth consumer still exists and that its owner ' +
+        'can still sign in and see the workspace, then re-run.'
       )
   }
 }

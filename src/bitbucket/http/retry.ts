@@ -87,15 +87,15 @@ export interface RetriedResponse {
 }
 
 /**
- * GETs `url`, retrying 429, 5xx and network failures while attempts and the run's wait budget last.
+ * GETs `url` (or POSTs `form` to it), retrying 429, 5xx and network failures while attempts and the run's wait budget last.
  * Returns the last HTTP answer (the caller judges its status); throws the NetworkError when the last
  * attempt got none. `attempts` counts requests, for the cost report.
  */
-export async function getWithRetry(url: string, headers: Readonly<Record<string, string>>, context: RetryContext): Promise<RetriedResponse> {
+export async function requestWithRetry(url: string, headers: Readonly<Record<string, string>>, context: RetryContext, form?: string): Promise<RetriedResponse> {
   for (let attempt = 1; ; attempt++) {
     let outcome: HttpResponse | NetworkError
     try {
-      outcome = await context.transport(url, headers)
+      outcome = await context.transport(url, headers, form)
     } catch (error) {
       if (!(error instanceof NetworkError)) throw error
       outcome = error

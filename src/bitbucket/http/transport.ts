@@ -9,8 +9,11 @@ export interface HttpResponse {
   readonly body: string
 }
 
-/** One GET; rejects with a NetworkError when no HTTP answer arrives. */
-export type Transport = (url: string, headers: Readonly<Record<string, string>>) => Promise<HttpResponse>
+/**
+ * One request: a GET, or a POST of `form` (an OAuth grant, `application/x-www-form-urlencoded`).
+ * Rejects with a NetworkError when no HTTP answer arrives.
+ */
+export type Transport = (url: string, headers: Readonly<Record<string, string>>, form?: string) => Promise<HttpResponse>
 
 /** No HTTP answer: refused, reset, timed out, DNS, TLS. Safe to retry. */
 export class NetworkError extends Error {
@@ -33,7 +36,7 @@ export interface TransportOptions {
 }
 
 /**
- * GET over node:http(s) with the runner's own proxy rules (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) through
+ * GET or POST over node:http(s) with the runner's own proxy rules (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) through
  * @actions/http-client's agent. Redirects are not followed: a redirect must not carry our credentials.
  */
 export function createTransport(options: TransportOptions): Transport {
@@ -42,11 +45,14 @@ export function createTransport(options: TransportOptions): Transport {
     maxSockets: options.maxSockets ?? 8
   })
   const maxBody = MAX_BODY_BYTES
-  return (url, headers) =>
+  return (url, headers, form) =>
     new Promise<HttpResponse>((resolve, reject) => {
       const target = new URL(url)
       const send = target.protocol === 'https:' ? https.request : http.request
-      const request = send(target, { method: 'GET', headers, agent: agents.getAgent(url) }, (response) => {
+      const method = form === undefined ? 'GET' : 'POST'
+      const sent =
+        form === undefined ? headers : { ...headers, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(form)) }
+      const request = send(target, { method, headers: sent, agent: agents.getAgent(url) }, (response) => {
         const chunks: Buffer[] = []
         let size = 0
         response.on('data', (chunk: Buffer) => {
@@ -81,7 +87,7 @@ export function createTransport(options: TransportOptions): Transport {
         request.destroy(new NetworkError('ETIMEDOUT', `no complete answer within ${options.timeoutMs} ms`))
       }, options.timeoutMs)
       request.on('error', fail)
-      request.end()
+      request.end(form)
 
       function fail(error: unknown): void {
         clearTimeout(timer)

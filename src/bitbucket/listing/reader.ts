@@ -3,7 +3,7 @@ import { AccountSet } from '../../gate/accounts.js'
 import { quoteOutside } from '../../text.js'
 import { describeHttpFailure } from '../api/errors.js'
 import { parseMembersPage, type MembersPage } from '../api/page.js'
-import { getWithRetry, RetriesExhaustedError } from '../http/retry.js'
+import { requestWithRetry, RetriesExhaustedError, type RetriedResponse } from '../http/retry.js'
 import { checkNextLink } from './next-link.js'
 import type { ClientContext } from './types.js'
 
@@ -30,7 +30,7 @@ export class PageReader {
   ) {
     this.firstUrl = membersUrl(context.apiUrl, workspace)
     this.first = new URL(this.firstUrl)
-    this.headers = { Authorization: context.authorization, Accept: 'application/json', 'User-Agent': 'bitbucket-2fa-gate' }
+    this.headers = { Accept: 'application/json', 'User-Agent': 'bitbucket-2fa-gate' }
   }
 
   newSet(): AccountSet {
@@ -42,27 +42,24 @@ export class PageReader {
     this.context.onPage?.({ workspace: this.workspace, pageNo, pages })
   }
 
-  /** GETs one page; with `skip`, returns null instead when `skip()` is true once a slot is free. */
+  /**
+   * GETs one page; with `skip`, returns null instead when `skip()` is true once a slot is free. A 401
+   * gets one retry when the session has a new token (an OAuth token that expired mid-run).
+   */
   async fetch(url: string, pageNo: number): Promise<MembersPage>
   async fetch(url: string, pageNo: number, skip: () => boolean): Promise<MembersPage | null>
   async fetch(url: string, pageNo: number, skip?: () => boolean): Promise<MembersPage | null> {
     const where = `page ${pageNo} of workspace "${this.workspace}"`
     const answer = await this.context.limiter.run(async () => {
       if (skip?.()) return null
-      try {
-        return await getWithRetry(url, this.headers, this.context.retry)
-      } catch (error) {
-        if (!(error instanceof RetriesExhaustedError)) throw error
-        this.requests += error.attempts
-        throw new GateError(
-          `Could not get an answer from ${this.context.apiUrl.origin} for ${where}: ${error.networkError.code}, after ${error.attempts} attempts. ` +
-            "Check `api-url`, the runner's network and its proxy settings (HTTPS_PROXY, NO_PROXY); if Bitbucket is down, re-run the job later."
-        )
-      }
+      const header = await this.context.session.header()
+      const first = await this.send(url, header, where)
+      if (first.response.status !== 401) return first
+      const renewed = await this.context.session.renewAfter401(header)
+      return renewed === null ? first : await this.send(url, renewed, where)
     })
     if (answer === null) return null
     const { response, attempts } = answer
-    this.requests += attempts
     this.context.onResponse?.({ url, status: response.status, attempts })
     if (response.status !== 200) {
       throw describeHttpFailure(response, {
@@ -76,6 +73,23 @@ export class PageReader {
       })
     }
     return parseMembersPage(response, where, this.context.scrub)
+  }
+
+  /** One request with its retries, counted. */
+  private async send(url: string, authorization: string, where: string): Promise<RetriedResponse> {
+    const headers = { ...this.headers, Authorization: authorization }
+    try {
+      const answer = await requestWithRetry(url, headers, this.context.retry)
+      this.requests += answer.attempts
+      return answer
+    } catch (error) {
+      if (!(error instanceof RetriesExhaustedError)) throw error
+      this.requests += error.attempts
+      throw new GateError(
+        `Could not get an answer from ${this.context.apiUrl.origin} for ${where}: ${error.networkError.code}, after ${error.attempts} attempts. ` +
+          "Check `api-url`, the runner's network and its proxy settings (HTTPS_PROXY, NO_PROXY); if Bitbucket is down, re-run the job later."
+      )
+    }
   }
 
   /** Resolves a `next` link, or fails closed when it does not lead to the next page of this listing. */

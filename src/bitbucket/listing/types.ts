@@ -1,4 +1,5 @@
 import type { Credentials } from '../../config/credentials.js'
+import type { AuthSession } from '../auth/session.js'
 import type { AccountSet, KeepAccountIds } from '../../gate/accounts.js'
 import type { MembersPage } from '../api/page.js'
 import type { Limiter } from '../http/limiter.js'
@@ -8,8 +9,8 @@ import type { RetryContext } from '../http/retry.js'
 export interface ClientContext {
   /** Base URL from `api-url`; credentials go to its origin and nowhere else. */
   readonly apiUrl: URL
-  /** The `Authorization` header value. */
-  readonly authorization: string
+  /** Where the `Authorization` header comes from (renewed once after a 401 for an OAuth consumer). */
+  readonly session: AuthSession
   readonly credentials: Credentials
   readonly retry: RetryContext
   /** Shared by all workspaces: the cap on requests in flight. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   DEFAULT_RETRY_POLICY,
-  getWithRetry,
+  requestWithRetry,
   parseRetryAfter,
   RetriesExhaustedError,
   retryDelay,
@@ -64,10 +64,10 @@ describe('parseRetryAfter', () => {
   })
 })
 
-describe('getWithRetry', () => {
+describe('requestWithRetry', () => {
   it('retries 429 without Retry-After with backoff, then returns the answer', async () => {
     const { context, waits, calls } = scripted([status(429), status(429), ok])
-    const result = await getWithRetry('http://x/', {}, context())
+    const result = await requestWithRetry('http://x/', {}, context())
     expect(result).toEqual({ response: ok, attempts: 3 })
     expect(waits).toEqual([750, 1500])
     expect(calls()).toBe(3)
@@ -75,23 +75,23 @@ describe('getWithRetry', () => {
 
   it('honours Retry-After on 429 and 503', async () => {
     const { context, waits } = scripted([status(429, '2'), status(503, '4'), ok])
-    await getWithRetry('http://x/', {}, context())
+    await requestWithRetry('http://x/', {}, context())
     expect(waits).toEqual([2000, 4000])
   })
 
   it('retries network errors and 5xx, not other 4xx', async () => {
     const reset = scripted([new NetworkError('ECONNRESET', 'reset'), status(502), ok])
-    expect((await getWithRetry('http://x/', {}, reset.context())).attempts).toBe(3)
+    expect((await requestWithRetry('http://x/', {}, reset.context())).attempts).toBe(3)
     for (const code of [400, 401, 403, 404, 410]) {
       const once = scripted([status(code), ok])
-      expect(await getWithRetry('http://x/', {}, once.context())).toEqual({ response: status(code), attempts: 1 })
+      expect(await requestWithRetry('http://x/', {}, once.context())).toEqual({ response: status(code), attempts: 1 })
       expect(once.waits).toEqual([])
     }
   })
 
   it('gives up after maxAttempts and returns the last answer', async () => {
     const { context, calls } = scripted([status(500)])
-    const result = await getWithRetry('http://x/', {}, context())
+    const result = await requestWithRetry('http://x/', {}, context())
     expect(result.response.status).toBe(500)
     expect(result.attempts).toBe(DEFAULT_RETRY_POLICY.maxAttempts)
     expect(calls()).toBe(DEFAULT_RETRY_POLICY.maxAttempts)
@@ -99,22 +99,22 @@ describe('getWithRetry', () => {
 
   it('throws RetriesExhaustedError when the network never answers', async () => {
     const { context } = scripted([new NetworkError('ETIMEDOUT', 'timeout')])
-    await expect(getWithRetry('http://x/', {}, context())).rejects.toBeInstanceOf(RetriesExhaustedError)
+    await expect(requestWithRetry('http://x/', {}, context())).rejects.toBeInstanceOf(RetriesExhaustedError)
   })
 
   it("stops waiting when the run's wait budget is spent, however many attempts are left", async () => {
     const { context, waits } = scripted([status(429, '30')])
     const budget = new WaitBudget(DEFAULT_RETRY_POLICY.totalWaitMs)
-    const first = await getWithRetry('http://x/', {}, context({ budget }))
+    const first = await requestWithRetry('http://x/', {}, context({ budget }))
     expect(first.response.status).toBe(429)
     expect(waits).toEqual([30_000, 30_000])
     expect(budget.spentMs).toBe(60_000)
-    const second = await getWithRetry('http://x/', {}, context({ budget }))
+    const second = await requestWithRetry('http://x/', {}, context({ budget }))
     expect(second.attempts).toBe(1)
   })
 
   it('passes other errors through untouched', async () => {
     const context = scripted([ok]).context({ transport: () => Promise.reject(new TypeError('bug')) })
-    await expect(getWithRetry('http://x/', {}, context)).rejects.toBeInstanceOf(TypeError)
+    await expect(requestWithRetry('http://x/', {}, context)).rejects.toBeInstanceOf(TypeError)
   })
 })

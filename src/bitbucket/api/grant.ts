@@ -1,0 +1,151 @@
+import { BitbucketHttpError, GateError } from '../../errors.js'
+import { quoteOutside } from '../../text.js'
+import type { HttpResponse } from '../http/transport.js'
+import { bodySnippet } from './errors.js'
+
+/** The OAuth 2.0 client credentials grant, as a form body. */
+export const GRANT_FORM = 'grant_type=client_credentials'
+
+/** The scope that lets a consumer's token read workspace members (Bitbucket: "Account: Read"). */
+export const ACCOUNT_SCOPE = 'account'
+
+export interface GrantedToken {
+  readonly accessToken: string
+  /** Seconds the token lives, when Bitbucket said. */
+  readonly expiresInSeconds: number | null
+}
+
+export interface GrantContext {
+  readonly tokenUrl: URL
+  readonly clientId: string
+  readonly attempts: number
+  /** Removes secrets from body text; applied before any text is cut short. */
+  readonly scrub: (text: string) => string
+  readonly redact: boolean
+}
+
+const CONSUMERS = 'Workspace settings → OAuth consumers'
+
+/**
+ * The token endpoint's answer → the access token, or an error in the admin's words: a wrong id or
+ * secret, a consumer that may not use client credentials, a missing `account` scope. Anything else
+ * that is not a usable token fails closed, naming `oauth-token-url`.
+ */
+export function readGrant(response: HttpResponse, context: GrantContext): GrantedToken {
+  const { status } = response
+  const consumer = `the OAuth consumer \`${quoteOutside(context.clientId, context.scrub, 80)}\``
+  if (status === 200) return readToken(response, context, consumer)
+  const body = readErrorBody(response, context.scrub)
+  const says = body.description ? ` Bitbucket says: \`${body.description}\`.` : ''
+  const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : ''
+  switch (true) {
+    case body.code === 'invalid_client':
+      return fail(
+        status,
+        `Bitbucket refused ${consumer} (HTTP ${status}, invalid_client): \`oauth-client-id\` (the consumer's Key) or \`oauth-client-secret\` (its Secret) is wrong, ` +
+          `or the consumer was deleted.${says} Copy both again from ${CONSUMERS}.`
+      )
+    case body.code === 'unauthorized_client':
+      return fail(
+        status,
+        `Bitbucket will not give ${consumer} a token by client credentials (HTTP ${status}, unauthorized_client): only a private consumer may use them.${says} ` +
+          `In ${CONSUMERS} → Edit, tick "This is a private consumer" and give it the permission Account: Read.`
+      )
+    case body.code === 'invalid_scope':
+      return missingScope(consumer, says)
+    case body.code !== null:
+      return fail(
+        status,
+        `Bitbucket refused the token request for ${consumer} (HTTP ${status}, ${body.code}).${says} ` +
+          'Check `oauth-token-url` (the default is https://bitbucket.org/site/oauth2/access_token) and the consumer in ' +
+          `${CONSUMERS}; if both are right, report this at the issue tracker.`
+      )
+    case status === 429:
+      return fail(status, `Bitbucket's token endpoint kept answering 429 (rate limit)${tries}. Wait a few minutes and re-run the job.`)
+    case status >= 500:
+      return fail(
+        status,
+        `Bitbucket's token endpoint answered ${status}${tries}.${bodySnippet(response, context)} This is an outage at Bitbucket or a proxy in between: re-run the job later.`
+      )
+    case status >= 300 && status < 400:
+      return fail(
+        status,
+        `Bitbucket's token endpoint answered ${status} (a redirect); the gate does not follow redirects with credentials. ` +
+          'Check `oauth-token-url` (the default is https://bitbucket.org/site/oauth2/access_token).'
+      )
+    default:
+      return fail(
+        status,
+        `The token endpoint ${context.tokenUrl.origin}${context.tokenUrl.pathname} answered ${status}.${bodySnippet(response, context)} ` +
+          'Check `oauth-token-url` (the default is https://bitbucket.org/site/oauth2/access_token).'
+      )
+  }
+}
+
+function readToken(response: HttpResponse, context: GrantContext, consumer: string): GrantedToken {
+  const malformed = (what: string): never => {
+    throw new GateError(
+      `Bitbucket's token endpoint answered 200 for ${consumer} but ${what}, so there is no token to trust. ` +
+        'Check `oauth-token-url` (the default is https://bitbucket.org/site/oauth2/access_token) and any proxy in between.'
+    )
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(response.body)
+  } catch {
+    return malformed('the body is not JSON')
+  }
+  const accessToken = field(parsed, 'access_token')
+  if (typeof accessToken !== 'string' || !/^[\x21-\x7e]{8,}$/.test(accessToken)) return malformed('without a usable `access_token`')
+  const tokenType = field(parsed, 'token_type')
+  if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
+    return malformed('with a token type other than bearer')
+  }
+  const scopes = field(parsed, 'scopes')
+  if (scopes !== undefined) {
+    if (typeof scopes !== 'string') return malformed('with `scopes` that are not text')
+    if (!scopes.split(/[\s,]+/).includes(ACCOUNT_SCOPE)) return missingScope(consumer, '')
+  }
+  const expiresIn = field(parsed, 'expires_in')
+  return {
+    accessToken,
+    expiresInSeconds: typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : null
+  }
+}
+
+function missingScope(consumer: string, says: string): never {
+  throw new GateError(
+    `${capitalize(consumer)} has no \`${ACCOUNT_SCOPE}\` scope, which reading workspace members needs.${says} ` +
+      `In ${CONSUMERS} → Edit, tick the permission Account: Read, save, and re-run.`
+  )
+}
+
+function fail(status: number, message: string): never {
+  throw new BitbucketHttpError(status, message)
+}
+
+/** RFC 6749's `{"error": code, "error_description": text}`, read only when it is JSON. */
+function readErrorBody(response: HttpResponse, scrub: (text: string) => string): { code: string | null; description: string | null } {
+  if (!/json/i.test(response.contentType)) return { code: null, description: null }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(response.body)
+  } catch {
+    return { code: null, description: null }
+  }
+  const code = field(parsed, 'error')
+  const description = field(parsed, 'error_description')
+  return {
+    code: typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) ? code : null,
+    description: typeof description === 'string' ? quoteOutside(description, scrub, 200) : null
+  }
+}
+
+function field(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+  return (value as Record<string, unknown>)[key]
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
