@@ -340,17 +340,32 @@ export class BitbucketSimulator {
       req.socket.destroy()
       return
     }
-    if (req.method !== 'POST') return oauthError(405, 'invalid_request', 'Method not allowed')
+    if (req.method !== 'POST') {
+      oauthError(405, 'invalid_request', 'Method not allowed')
+      return
+    }
     const form = new URLSearchParams(body)
-    if (!/^application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) return oauthError(400, 'invalid_request', 'Expected a form body')
-    if (form.get('grant_type') !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'Unsupported grant type')
+    if (!/^application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) {
+      oauthError(400, 'invalid_request', 'Expected a form body')
+      return
+    }
+    if (form.get('grant_type') !== 'client_credentials') {
+      oauthError(400, 'unsupported_grant_type', 'Unsupported grant type')
+      return
+    }
     const decoded = authorization.startsWith('Basic ') ? Buffer.from(authorization.slice(6), 'base64').toString('utf8') : ''
     const colon = decoded.indexOf(':')
     const consumer = this.credentials.find(
       (c): c is SimOAuthConsumer => c.kind === 'oauth-consumer' && colon > 0 && c.key === decoded.slice(0, colon) && c.secret === decoded.slice(colon + 1)
     )
-    if (!consumer) return oauthError(400, 'invalid_client', 'Invalid OAuth client credentials')
-    if (consumer.private === false) return oauthError(400, 'unauthorized_client', 'Client credentials grant is only available to private consumers')
+    if (!consumer) {
+      oauthError(400, 'invalid_client', 'Invalid OAuth client credentials')
+      return
+    }
+    if (consumer.private === false) {
+      oauthError(400, 'unauthorized_client', 'Client credentials grant is only available to private consumers')
+      return
+    }
     const accessToken = `sim-oauth-${this.issued.size + 1}-${randomBytes(12).toString('base64url')}`
     this.issued.set(accessToken, { consumer, expired: false })
     record(200)
