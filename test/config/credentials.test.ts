@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseCredentials } from '../../src/config/credentials.js'
+import { parseCredentialInputs, parseCredentials } from '../../src/config/credentials.js'
 
 describe('parseCredentials', () => {
   it('sends an API token with email as Basic and anything else without email as Bearer', () => {
@@ -35,5 +35,64 @@ describe('parseCredentials', () => {
   ])('refuses email %j with a bad token, and never echoes the token', (email, token, message) => {
     expect(() => parseCredentials(email, token)).toThrow(message)
     expect(() => parseCredentials(email, token)).not.toThrow(/supersecret|secret/)
+  })
+})
+
+describe('parseCredentialInputs', () => {
+  const none = { email: '', token: '', oauthClientId: '', oauthClientSecret: '', oauthTokenUrl: '' }
+
+  it('takes an OAuth consumer with the default token URL, or the one given', () => {
+    const consumer = parseCredentialInputs({ ...none, oauthClientId: ' Key123 ', oauthClientSecret: ' s3cretValue ' })
+    expect(consumer).toEqual({
+      kind: 'oauth',
+      clientId: 'Key123',
+      clientSecret: 's3cretValue',
+      tokenUrl: new URL('https://bitbucket.org/site/oauth2/access_token')
+    })
+    const local = parseCredentialInputs({
+      ...none,
+      oauthClientId: 'k',
+      oauthClientSecret: 'secret',
+      oauthTokenUrl: 'http://127.0.0.1:9/site/oauth2/access_token'
+    })
+    expect(local.kind === 'oauth' && local.tokenUrl.href).toBe('http://127.0.0.1:9/site/oauth2/access_token')
+  })
+
+  it('still reads email and token when no consumer is given', () => {
+    expect(parseCredentialInputs({ ...none, email: 'a@b.co', token: 'ATATT-x' })).toEqual({ kind: 'api-token', email: 'a@b.co', token: 'ATATT-x' })
+    expect(() => parseCredentialInputs(none)).toThrow(/`token` is required.*`oauth-client-id` and `oauth-client-secret`/)
+  })
+
+  it.each([
+    [{ token: 'ATATT-supersecret', oauthClientId: 'k', oauthClientSecret: 'oauthsupersecret' }, 'Input `token` and input `oauth-client-id`'],
+    [{ email: 'a@b.co', oauthClientId: 'k', oauthClientSecret: 'oauthsupersecret' }, 'Input `email` and input `oauth-client-id`'],
+    [{ token: 'ATATT-supersecret', oauthClientSecret: 'oauthsupersecret' }, 'Input `token` and input `oauth-client-secret`']
+  ])('refuses a mix of credential kinds, naming both: %j', (given, names) => {
+    const attempt = () => parseCredentialInputs({ ...none, ...given })
+    expect(attempt).toThrow(names)
+    expect(attempt).toThrow(/exactly one kind of credential/)
+    expect(attempt).not.toThrow(/supersecret/)
+  })
+
+  it('names the half of a consumer that is missing', () => {
+    expect(() => parseCredentialInputs({ ...none, oauthClientSecret: 'oauthsupersecret' })).toThrow(/`oauth-client-secret` was given without `oauth-client-id`/)
+    expect(() => parseCredentialInputs({ ...none, oauthClientId: 'k' })).toThrow(/`oauth-client-id` needs `oauth-client-secret`/)
+  })
+
+  it('refuses white space inside the id or the secret, without echoing them', () => {
+    expect(() => parseCredentialInputs({ ...none, oauthClientId: 'a b', oauthClientSecret: 'secret' })).toThrow(/`oauth-client-id` contains white space/)
+    const attempt = () => parseCredentialInputs({ ...none, oauthClientId: 'k', oauthClientSecret: 'super\nsecret' })
+    expect(attempt).toThrow(/`oauth-client-secret` contains white space/)
+    expect(attempt).not.toThrow(/super/)
+  })
+
+  it.each([
+    ['http://bitbucket.example/site/oauth2/access_token', /`oauth-token-url` uses plain http:\/\/ to bitbucket.example/],
+    ['ftp://x/y', /`oauth-token-url` must start with https:\/\//],
+    ['https://u:p@bitbucket.org/site/oauth2/access_token', /`oauth-token-url` must not contain credentials/],
+    ['https://bitbucket.org/site/oauth2/access_token?x=1', /`oauth-token-url` must be a URL without \? or #/],
+    ['not a url', /`oauth-token-url` is not a URL/]
+  ])('locks the token URL like api-url: %s', (url, message) => {
+    expect(() => parseCredentialInputs({ ...none, oauthClientId: 'k', oauthClientSecret: 'secret', oauthTokenUrl: url })).toThrow(message)
   })
 })

@@ -1,4 +1,4 @@
-import type { SimApiToken, SimUser, SimWorkspace } from './server.js'
+import type { SimApiToken, SimOAuthConsumer, SimUser, SimWorkspace } from './server.js'
 
 export const ADMIN_EMAIL = 'admin@example.com'
 export const ADMIN_TOKEN = 'ATATT3xFfGF0-simulated-admin-token-7f3a9c'
@@ -40,3 +40,8 @@ export function compliantWorkspace(slug: string, count: number, offset = 0): Sim
     members: Array.from({ length: count }, (_, i) => person(offset + i + 1, true))
   }
 }
+
+export const CONSUMER_KEY = 'SimConsumerKey7a2b'
+export const CONSUMER_SECRET = 'sim-consumer-secret-4d9e1f2a8b'
+
+export const consumerCredential: SimOAuthConsumer = { kind: 'oauth-consumer', key: CONSUMER_KEY, secret: CONSUMER_SECRET }

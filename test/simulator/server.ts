@@ -88,7 +88,13 @@ export interface PageBody {
 }
 
 export type FaultAction =
-  | { readonly status: number; readonly body?: string; readonly contentType?: string; readonly headers?: Record<string, string> }
+  | {
+      readonly status: number
+      /** The body, or a function of the request (to echo what it was sent, as a careless proxy might). */
+      readonly body?: string | ((request: SimRequest) => string)
+      readonly contentType?: string
+      readonly headers?: Record<string, string>
+    }
   | { readonly reset: true }
   | { readonly hang: true }
   /** Serve the right page cut short, as a complete response. */
@@ -188,6 +194,7 @@ export class BitbucketSimulator {
     this.peakInFlight = 0
     this.log.length = 0
     this.used.clear()
+    this.tokenRequests = 0
   }
 
   async start(): Promise<this> {
@@ -279,7 +286,8 @@ export class BitbucketSimulator {
       }
       if ('status' in action) {
         record(action.status)
-        send(res, action.status, action.contentType ?? 'application/json', action.body ?? '', action.headers)
+        const body = typeof action.body === 'function' ? action.body(request) : (action.body ?? '')
+        send(res, action.status, action.contentType ?? 'application/json', body, action.headers)
         return
       }
       if ('mutate' in action) action.mutate(this)
@@ -329,10 +337,12 @@ export class BitbucketSimulator {
       record(status)
       send(res, status, 'application/json', JSON.stringify({ error_description: description, error }))
     }
-    const rule = this.takeFault({ n: this.tokenRequests, workspace: '', page: 0, url, headers: req.headers }, 'token')
+    const request: SimRequest = { n: this.tokenRequests, workspace: '', page: 0, url, headers: req.headers }
+    const rule = this.takeFault(request, 'token')
     if (rule && 'status' in rule.action) {
       record(rule.action.status)
-      send(res, rule.action.status, rule.action.contentType ?? 'application/json', rule.action.body ?? '', rule.action.headers)
+      const text = typeof rule.action.body === 'function' ? rule.action.body(request) : (rule.action.body ?? '')
+      send(res, rule.action.status, rule.action.contentType ?? 'application/json', text, rule.action.headers)
       return
     }
     if (rule && 'reset' in rule.action) {
