@@ -2,6 +2,8 @@ import { parseCredentialInputs } from '../config/credentials.js'
 import { parseExemptions } from '../config/exemptions.js'
 import { parseApiUrl, parseBoolean, parseRedact, parseWorkspaces, type RedactMode } from '../config/inputs.js'
 import type { Options } from '../config/options.js'
+import { InputError } from '../errors.js'
+import { printable } from '../text.js'
 
 /** The action's inputs: the engine's options (less `redact`, which the event decides) and the door's own. */
 export interface ActionSettings {
@@ -13,7 +15,16 @@ export interface ActionSettings {
   readonly summary: boolean
   /** Where to write the JSON report, as given (relative to GITHUB_WORKSPACE); '' for none. */
   readonly reportFile: string
+  /** The tracking issue (`tracking-issue`, `github-token`, `tracking-label`); null when off. */
+  readonly tracking: TrackingSettings | null
 }
+
+export interface TrackingSettings {
+  readonly token: string
+  readonly label: string
+}
+
+export const DEFAULT_TRACKING_LABEL = '2fa-compliance'
 
 /**
  * Reads every input once, by its action.yml name, and checks it before any request is made. The
@@ -45,6 +56,24 @@ export function readActionSettings(getInput: (name: string) => string, mask: (se
     failOnViolation: parseBoolean('fail-on-violation', getInput('fail-on-violation'), true),
     summary: parseBoolean('summary', getInput('summary'), true),
     redact: parseRedact(getInput('redact')),
-    reportFile: getInput('report-file').trim()
+    reportFile: getInput('report-file').trim(),
+    tracking: readTracking(getInput, mask)
   }
+}
+
+function readTracking(getInput: (name: string) => string, mask: (secret: string) => void): TrackingSettings | null {
+  if (!parseBoolean('tracking-issue', getInput('tracking-issue'), false)) return null
+  const token = getInput('github-token').trim()
+  if (token === '') {
+    throw new InputError(
+      'Input `github-token` is empty, and `tracking-issue: true` needs it: leave it at its default (`${{ github.token }}`) and give the job `permissions: issues: write`.'
+    )
+  }
+  mask(token)
+  const label = getInput('tracking-label').trim() || DEFAULT_TRACKING_LABEL
+  // The issues API filters by a comma-separated list of labels, so a comma would split this one.
+  if (label.length > 50 || /[,\p{Cc}]/u.test(label)) {
+    throw new InputError(`Input \`tracking-label\` must be one label of at most 50 characters without commas (got "${printable(label.slice(0, 60))}").`)
+  }
+  return { token, label }
 }

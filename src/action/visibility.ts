@@ -1,24 +1,43 @@
 import type { RedactMode } from '../config/inputs.js'
 
+/** What is known of the repository's visibility: private (names may be shown), not private, or not said. */
+export type Visibility = 'private' | 'not-private' | 'unknown'
+
 /**
- * Whether to withhold names. With `auto`, names are shown only for a repository that the event payload
- * calls private and not internal (`private: true` and `visibility: "private"`): public, internal
- * (visible to every member of the enterprise), or not said, withholds (in doubt, do not publish a
- * target list).
+ * Whether to withhold names. With `auto`, names are shown only for a repository known to be private and
+ * not internal (`private: true` and `visibility: "private"`): public, internal (visible to every
+ * member of the enterprise), or not said, withholds (in doubt, do not publish a target list).
  */
 export function shouldRedact(mode: RedactMode, eventPayload: string | null): boolean {
+  return redactFor(mode, visibilityFromEvent(eventPayload))
+}
+
+export function redactFor(mode: RedactMode, visibility: Visibility): boolean {
   if (mode === 'true') return true
   if (mode === 'false') return false
-  if (eventPayload === null) return true
+  return visibility !== 'private'
+}
+
+/**
+ * The visibility the event payload states. `unknown` when it has no repository (a scheduled run's may
+ * not) or does not say enough; then, with a GitHub token at hand, it is worth asking GitHub.
+ */
+export function visibilityFromEvent(eventPayload: string | null): Visibility {
+  if (eventPayload === null) return 'unknown'
   let event: unknown
   try {
     event = JSON.parse(eventPayload)
   } catch {
-    return true
+    return 'unknown'
   }
   const repository = typeof event === 'object' && event !== null && 'repository' in event ? event.repository : null
-  if (typeof repository !== 'object' || repository === null) return true
-  const isPrivate = 'private' in repository ? repository.private : undefined
-  const visibility = 'visibility' in repository ? repository.visibility : undefined
-  return !(isPrivate === true && visibility === 'private')
+  if (typeof repository !== 'object' || repository === null) return 'unknown'
+  return visibilityOf('private' in repository ? repository.private : undefined, 'visibility' in repository ? repository.visibility : undefined)
+}
+
+/** From a repository's `private` and `visibility` fields, as the event or the REST API give them. */
+export function visibilityOf(isPrivate: unknown, visibility: unknown): Visibility {
+  if (isPrivate === true && visibility === 'private') return 'private'
+  if (isPrivate === false || visibility === 'public' || visibility === 'internal') return 'not-private'
+  return 'unknown'
 }

@@ -13,6 +13,8 @@ export interface ReportOptions {
   readonly workspaces: readonly string[]
   /** Rows a table shows before it points to the outputs instead; default MAX_ROWS. */
   readonly maxRows?: number
+  /** Size the text must fit in; default MAX_SUMMARY_BYTES (an issue body allows far less). */
+  readonly maxBytes?: number
 }
 
 export const MAX_ROWS = 500
@@ -41,7 +43,8 @@ export function redactedNote(workspaces: readonly string[]): string {
 export function renderSummary(verdict: Verdict, options: ReportOptions): string {
   let maxRows = options.maxRows ?? MAX_ROWS
   let text = renderWith(verdict, { ...options, maxRows })
-  while (Buffer.byteLength(text, 'utf8') > MAX_SUMMARY_BYTES && maxRows > 1) {
+  const maxBytes = options.maxBytes ?? MAX_SUMMARY_BYTES
+  while (Buffer.byteLength(text, 'utf8') > maxBytes && maxRows > 1) {
     maxRows = Math.floor(maxRows / 2)
     text = renderWith(verdict, { ...options, maxRows })
   }
@@ -86,6 +89,11 @@ export function renderErrorSummary(message: string): string {
     'Nothing was proven, so the gate fails closed (`compliant` is `false`). Fix the cause above and re-run the job.',
     ''
   ].join('\n')
+}
+
+/** A message of ours as a Markdown paragraph (prose escaped, `code spans` kept), e.g. a later step's failure. */
+export function renderNote(message: string): string {
+  return `${proseWithCode(message)}\n`
 }
 
 /** A message of ours for Markdown: prose escaped, `code spans` kept as code spans. */

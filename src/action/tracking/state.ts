@@ -1,0 +1,91 @@
+import { isBracedUuid } from '../../config/exemptions.js'
+
+/**
+ * What the tracking issue remembers between runs, hidden in its body. Read back only as information
+ * (first-seen dates, whether the set of people changed): it never reaches the verdict, and anything
+ * malformed or edited is ignored rather than trusted.
+ */
+export interface TrackingState {
+  /** What the last run came to. */
+  readonly outcome: 'not-compliant' | 'no-verdict'
+  /** The day the issue was opened, or first saw a problem. */
+  readonly since: string
+  /** uuid → the day the person was first seen without 2FA (or unknown). Empty when names are withheld. */
+  readonly people: ReadonlyMap<string, string>
+  /** Counts for a body written with names withheld, where the people themselves are not stored. */
+  readonly counts: { readonly nonCompliant: number; readonly unknown: number } | null
+}
+
+const MARKER_PREFIX = '<!-- bitbucket-2fa-gate:tracking '
+const STATE_PREFIX = '<!-- bitbucket-2fa-gate:state '
+const SUFFIX = ' -->'
+const DAY = /^\d{4}-\d{2}-\d{2}$/
+
+/**
+ * The hidden line that says "this issue tracks these workspaces": one issue per set of workspaces, so two
+ * workflows auditing different workspaces never touch each other's issue.
+ */
+export function markerFor(workspaces: readonly string[]): string {
+  const names = [...new Set(workspaces.map((w) => w.toLowerCase()))].sort()
+  return `${MARKER_PREFIX}workspaces=${names.map(encodeURIComponent).join(',')}${SUFFIX}`
+}
+
+/** Whether a body is this set of workspaces' tracking issue: the marker on a line of its own. */
+export function hasMarker(body: string | null | undefined, marker: string): boolean {
+  return typeof body === 'string' && body.split(/\r?\n/).some((line) => line.trim() === marker)
+}
+
+export function renderState(state: TrackingState): string {
+  const json = JSON.stringify({
+    v: 1,
+    outcome: state.outcome,
+    since: state.since,
+    people: Object.fromEntries([...state.people].sort(([a], [b]) => a.localeCompare(b))),
+    counts: state.counts
+  })
+  // JSON of uuids, dates and counts holds no `--`, so it cannot end the HTML comment early.
+  return `${STATE_PREFIX}${json}${SUFFIX}`
+}
+
+/**
+ * The state hidden in a body, or null when there is none or it does not read cleanly. Entries that are
+ * not a braced uuid with a past-or-present day are dropped one by one; `today` bounds the dates.
+ */
+export function readState(body: string | null | undefined, today: string): TrackingState | null {
+  if (typeof body !== 'string') return null
+  const line = body.split(/\r?\n/).find((l) => l.startsWith(STATE_PREFIX) && l.trimEnd().endsWith(SUFFIX))
+  if (line === undefined) return null
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(line.trimEnd().slice(STATE_PREFIX.length, -SUFFIX.length))
+  } catch {
+    return null
+  }
+  if (!isRecord(parsed) || parsed.v !== 1) return null
+  const { outcome, since, people, counts } = parsed
+  if (outcome !== 'not-compliant' && outcome !== 'no-verdict') return null
+  if (!isDay(since, today)) return null
+  const kept = new Map<string, string>()
+  if (isRecord(people)) {
+    for (const [uuid, day] of Object.entries(people)) if (isBracedUuid(uuid) && isDay(day, today)) kept.set(uuid.toLowerCase(), day)
+  }
+  return { outcome, since, people: kept, counts: readCounts(counts) }
+}
+
+function readCounts(value: unknown): TrackingState['counts'] {
+  if (!isRecord(value)) return null
+  const { nonCompliant, unknown } = value
+  return isCount(nonCompliant) && isCount(unknown) ? { nonCompliant, unknown } : null
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+}
+
+function isDay(value: unknown, today: string): value is string {
+  return typeof value === 'string' && DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && value <= today
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

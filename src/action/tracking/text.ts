@@ -1,0 +1,129 @@
+import type { Verdict } from '../../gate/verdict.js'
+import type { AccountRecord } from '../../gate/types.js'
+import { renderErrorSummary, renderSummary } from '../../report/summary.js'
+import { plural } from '../../report/words.js'
+import { codeSpan } from '../../text.js'
+import { renderState, type TrackingState } from './state.js'
+
+/** GitHub refuses an issue body over 65,536 characters; the summary part stays well inside. */
+const MAX_SUMMARY_PART_BYTES = 40_000
+/** Rows of the first-seen table; beyond them the count is given. */
+const MAX_FIRST_SEEN_ROWS = 300
+
+export interface IssueContext {
+  readonly workspaces: readonly string[]
+  readonly redact: boolean
+  readonly failOnViolation: boolean
+  readonly today: string
+  /** Link to the run that wrote this, when the runner says where it is. */
+  readonly runUrl: string | null
+}
+
+/** The people a tracking issue follows: not proven and not exempt. */
+export function trackedPeople(verdict: Verdict): AccountRecord[] {
+  return verdict.failOnUnknown ? [...verdict.nonCompliant, ...verdict.unknown] : [...verdict.nonCompliant]
+}
+
+export function issueTitle(verdict: Verdict | null, workspaces: readonly string[]): string {
+  const where = workspaces.join(', ')
+  if (verdict === null) return `Bitbucket 2FA: the audit of ${where} could not decide`
+  return `Bitbucket 2FA: ${plural(trackedPeople(verdict).length, 'person', 'people')} without proven two-factor authentication in ${where}`
+}
+
+/** The body for a run that reached a non-compliant verdict: the summary's tables, first-seen dates, hidden state. */
+export function verdictBody(marker: string, verdict: Verdict, state: TrackingState, context: IssueContext): string {
+  const summary = renderSummary(verdict, {
+    redact: context.redact,
+    failOnViolation: context.failOnViolation,
+    workspaces: context.workspaces,
+    maxBytes: MAX_SUMMARY_PART_BYTES
+  })
+  return [
+    marker,
+    intro(state, context),
+    '',
+    summary.trimEnd(),
+    '',
+    ...firstSeenTable(trackedPeople(verdict), state, context.redact),
+    renderState(state),
+    ''
+  ].join('\n')
+}
+
+/** The body for a run without a verdict: the error, and a plain statement that nothing is proven. */
+export function noVerdictBody(marker: string, message: string, state: TrackingState, context: IssueContext): string {
+  return [
+    marker,
+    intro(state, context),
+    '',
+    renderErrorSummary(message).trimEnd(),
+    '',
+    'This issue stays open until a run decides: an audit that silently stops working is the failure it exists to catch.',
+    '',
+    renderState(state),
+    ''
+  ].join('\n')
+}
+
+function intro(state: TrackingState, context: IssueContext): string {
+  const run = context.runUrl === null ? 'the last run' : `[the last run](${context.runUrl})`
+  return (
+    `Kept by the bitbucket-2fa-gate workflow for ${context.workspaces.map((w) => codeSpan(w)).join(', ')}: updated in place by each run ` +
+    `(last checked ${context.today} by ${run}), closed by the first run that finds everyone compliant. Open since ${state.since}. ` +
+    'The hidden lines are the gate\u2019s own notes: editing them changes nothing but the first-seen dates.'
+  )
+}
+
+function firstSeenTable(people: readonly AccountRecord[], state: TrackingState, redact: boolean): string[] {
+  if (redact || people.length === 0) return []
+  const rows = [...people]
+    .map((p) => ({ person: p, day: state.people.get(p.uuid) ?? state.since }))
+    .sort((a, b) => a.day.localeCompare(b.day) || a.person.uuid.localeCompare(b.person.uuid))
+  const shown = rows.slice(0, MAX_FIRST_SEEN_ROWS)
+  return [
+    '### First seen without proven 2FA',
+    '',
+    '| Name | UUID | First seen |',
+    '| --- | --- | --- |',
+    ...shown.map(({ person, day }) => `| ${codeSpan(person.displayName, { inTable: true })} | ${codeSpan(person.uuid, { inTable: true })} | ${day} |`),
+    ...(rows.length > shown.length ? ['', `… and ${rows.length - shown.length} more.`] : []),
+    ''
+  ]
+}
+
+/** A comment when the set of people changed: names when they may be shown, counts when withheld. */
+export function changeComment(verdict: Verdict, previous: TrackingState | null, redact: boolean, runUrl: string | null): string {
+  const people = trackedPeople(verdict)
+  const run = runUrl === null ? '' : ` ([run](${runUrl}))`
+  const now = `Now ${plural(people.length, 'person', 'people')} without proven two-factor authentication${run}.`
+  if (previous === null || previous.outcome === 'no-verdict') return `The audit reached a verdict again. ${now}`
+  if (redact || previous.people.size === 0) {
+    const before = previous.counts === null ? '' : ` Before: ${previous.counts.nonCompliant} without 2FA, ${previous.counts.unknown} unknown.`
+    return `The set of people changed. ${now}${before} Names are withheld in this repository.`
+  }
+  const added = people.filter((p) => !previous.people.has(p.uuid))
+  const current = new Set(people.map((p) => p.uuid))
+  const gone = [...previous.people.keys()].filter((uuid) => !current.has(uuid)).length
+  const lines = [`The set of people changed. ${now}`]
+  if (added.length > 0)
+    lines.push(
+      '',
+      `Newly listed: ${added
+        .slice(0, 50)
+        .map((p) => codeSpan(p.displayName))
+        .join(', ')}${added.length > 50 ? ', …' : ''}.`
+    )
+  if (gone > 0) lines.push('', `${plural(gone, 'person', 'people')} no longer listed (2FA turned on, exempted, or left the workspace).`)
+  return lines.join('\n')
+}
+
+export function brokenComment(runUrl: string | null): string {
+  const run = runUrl === null ? 'The last run' : `[The last run](${runUrl})`
+  return `${run} could not reach a verdict, so nobody's 2FA is proven. The body says why; this issue stays open until a run decides.`
+}
+
+export function closingComment(verdict: Verdict, runUrl: string | null): string {
+  const run = runUrl === null ? 'the last run' : `[the last run](${runUrl})`
+  const people = verdict.memberCount - verdict.appUsers.length
+  return `Every one of the ${plural(people, 'person', 'people')} now has two-factor authentication or an exemption in force, checked by ${run}. Closing.`
+}
