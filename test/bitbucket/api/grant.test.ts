@@ -13,7 +13,7 @@ const context: GrantContext = {
   redact: false
 }
 const json = (status: number, body: unknown): HttpResponse => ({ status, contentType: 'application/json', retryAfter: null, body: JSON.stringify(body) })
-const failure = (response: HttpResponse, ctx: GrantContext = context): Error => thrown(() => readGrant(response, ctx))
+const failure = (response: HttpResponse, ctx: GrantContext = context): Error => thrown(() => readGrant(response, ctx)) as Error
 
 describe('readGrant', () => {
   it('returns the access token and its lifetime', () => {
