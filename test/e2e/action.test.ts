@@ -1,5 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { ACCESS_TOKEN, ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, bot, compliantWorkspace, person } from '../simulator/fixtures.js'
+import {
+  ACCESS_TOKEN,
+  ADMIN_EMAIL,
+  ADMIN_TOKEN,
+  CONSUMER_KEY,
+  CONSUMER_SECRET,
+  adminCredential,
+  bot,
+  compliantWorkspace,
+  consumerCredential,
+  person
+} from '../simulator/fixtures.js'
+import { GitHubFake } from '../simulator/github.js'
 import { BitbucketSimulator, type SimWorkspace } from '../simulator/server.js'
 import { BROKEN_RUN_OUTPUTS } from '../../src/report/outputs.js'
 import { PUBLIC_REPO_EVENT, runAction, spawnNode, workflowCommands } from '../support/action.js'
@@ -9,7 +21,8 @@ const sim = new BitbucketSimulator({
   credentials: [
     adminCredential,
     { kind: 'api-token', email: 'member@example.com', token: 'ATATT-member-token', adminOf: [] },
-    { kind: 'access-token', token: ACCESS_TOKEN, workspace: 'acme' }
+    { kind: 'access-token', token: ACCESS_TOKEN, workspace: 'acme' },
+    consumerCredential
   ]
 })
 
@@ -26,6 +39,12 @@ function mixedWorkspace(): SimWorkspace {
     ]
   }
 }
+
+/** The values a log asked the runner to mask. */
+const masksIn = (log: string) =>
+  workflowCommands(log)
+    .filter((line) => line.startsWith('::add-mask::'))
+    .map((line) => line.slice('::add-mask::'.length))
 
 const base = () => ({ workspace: 'acme', email: ADMIN_EMAIL, token: ADMIN_TOKEN, 'api-url': sim.apiUrl })
 
@@ -163,5 +182,39 @@ describe('the bundled action, run as a runner does', () => {
     for (const secret of ['Bob NoTwoFactor', 'bob', 'Cy Unknown', person(2, false).account_id!]) expect(shown).not.toContain(secret)
     expect(run.summary).toContain('**Names withheld.** Names, nicknames and account ids are not shown')
     expect(run.outputs['non-compliant']).toContain('Bob NoTwoFactor')
+  })
+
+  it('signs in with an OAuth consumer and masks the token it obtained before printing anything with it', async () => {
+    const run = await runAction({
+      workspace: 'beta',
+      'oauth-client-id': CONSUMER_KEY,
+      'oauth-client-secret': CONSUMER_SECRET,
+      'oauth-token-url': sim.tokenUrl,
+      'api-url': sim.apiUrl
+    })
+    expect(run.stderr).toBe('')
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['member-count']).toBe('120')
+    const masks = masksIn(run.stdout)
+    expect(masks).toContain(CONSUMER_SECRET)
+    expect(masks.some((mask) => mask.startsWith('sim-oauth-'))).toBe(true)
+  })
+
+  it('loads the GitHub client only for the tracking issue, and opens it', async () => {
+    const github = await new GitHubFake({ owner: 'acme', name: 'app', private: true, visibility: 'private', issuesEnabled: true }).start()
+    try {
+      github.tokens.set('ghs_e2eToken0000000000000000000', 'write')
+      const env = { GITHUB_API_URL: github.apiUrl, GITHUB_REPOSITORY: 'acme/app' }
+      const off = await runAction(base(), { env })
+      expect(off.exitCode).toBe(1)
+      expect(github.log).toEqual([])
+      const on = await runAction({ ...base(), 'tracking-issue': 'true', 'github-token': 'ghs_e2eToken0000000000000000000' }, { env })
+      expect(on.stderr).toBe('')
+      expect(on.stdout).toContain('Tracking issue: opened #1.')
+      expect(github.issues[0]!.body).toContain('Bob NoTwoFactor')
+      expect(masksIn(on.stdout)).toContain('ghs_e2eToken0000000000000000000')
+    } finally {
+      await github.stop()
+    }
   })
 })

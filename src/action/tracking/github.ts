@@ -1,3 +1,4 @@
+import { agentFetch } from './fetch.js'
 import type { OpenIssue } from './plan.js'
 
 /** The few GitHub REST calls the tracking issue needs, in the current repository. */
@@ -30,7 +31,7 @@ export class GitHubCallError extends Error {
  */
 export async function octokitIssues(token: string, apiUrl: string, repository: { owner: string; repo: string }): Promise<IssuesApi> {
   const { getOctokit } = await import('@actions/github')
-  const octokit = getOctokit(token, { baseUrl: apiUrl.replace(/\/+$/, '') })
+  const octokit = getOctokit(token, { baseUrl: apiUrl.replace(/\/+$/, ''), request: { fetch: agentFetch() } })
   const { owner, repo } = repository
   const call = async <T>(name: string, request: () => Promise<T>): Promise<T> => {
     try {
