@@ -63,7 +63,9 @@ describe('README matches the CLI', () => {
       ['### Bitbucket Pipelines', 'examples/bitbucket-pipelines.yml'],
       ['### GitLab CI', 'examples/gitlab-ci.yml'],
       ['### Release gate', 'examples/github/release-gate.yml'],
-      ['### Weekly audit that reports without failing', 'examples/github/weekly-audit.yml']
+      ['### Weekly audit with a tracking issue', 'examples/github/weekly-audit.yml'],
+      ['### Keep a JSON report of every run', 'examples/github/report-artifact.yml'],
+      ['### An OAuth consumer instead of a personal token', 'examples/github/oauth.yml']
     ] as const) {
       const start = readme.indexOf('```yaml\n', readme.indexOf(heading)) + '```yaml\n'.length
       const block = readme.slice(start, readme.indexOf('```', start))

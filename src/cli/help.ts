@@ -13,6 +13,12 @@ Options:
   --token <token>           Atlassian API token (with --email) or access token (without).
                             Default: $BITBUCKET_TOKEN. Prefer the variable: flags land in
                             your shell history and in the process list.
+  --oauth-client-id <key>   The Key of a private OAuth consumer (Account: Read), instead of
+                            --email/--token; its Secret only from $BITBUCKET_OAUTH_CLIENT_SECRET.
+                            Default: $BITBUCKET_OAUTH_CLIENT_ID.
+  --oauth-token-url <url>   Where the consumer's token is bought, https:// only. Default:
+                            $BITBUCKET_OAUTH_TOKEN_URL, else
+                            https://bitbucket.org/site/oauth2/access_token.
   --api-url <url>           Bitbucket Cloud API base URL, https:// only.
                             Default: $BITBUCKET_API_URL, else https://api.bitbucket.org/2.0.
   --exempt <line>           One exemption: "<account_id or {uuid}> [until YYYY-MM-DD] [# reason]".
@@ -32,11 +38,15 @@ Options:
   -V, --version             Show the version.
 
 Environment:
-  BITBUCKET_WORKSPACE, BITBUCKET_EMAIL, BITBUCKET_TOKEN, BITBUCKET_API_URL
+  BITBUCKET_WORKSPACE, BITBUCKET_EMAIL, BITBUCKET_TOKEN, BITBUCKET_API_URL,
+  BITBUCKET_OAUTH_CLIENT_ID, BITBUCKET_OAUTH_TOKEN_URL
                             Used when the matching flag is not given; flags win.
+  BITBUCKET_OAUTH_CLIENT_SECRET
+                            The OAuth consumer's Secret (no flag: flags land in shell history).
   NO_COLOR                  No colour, even on a terminal.
   HTTPS_PROXY, NO_PROXY     The proxy rules, as for the GitHub Action.
 
-Example:
+Examples:
   BITBUCKET_EMAIL=admin@example.com BITBUCKET_TOKEN=... npx bitbucket-2fa-gate@1 --workspace acme
+  BITBUCKET_OAUTH_CLIENT_ID=... BITBUCKET_OAUTH_CLIENT_SECRET=... npx bitbucket-2fa-gate@1 --workspace acme
 `

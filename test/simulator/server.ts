@@ -129,6 +129,8 @@ export interface SimOptions {
   readonly faults?: FaultRule[]
   /** Serve https with this key and certificate (PEM) instead of plain http. */
   readonly tls?: { readonly key: string; readonly cert: string }
+  /** Port to listen on; default any free one. */
+  readonly port?: number
 }
 
 export interface SimLogEntry {
@@ -148,6 +150,7 @@ export class BitbucketSimulator {
   latencyMs: number
   private readonly credentials: readonly SimCredential[]
   private readonly tls: SimOptions['tls']
+  private readonly listenPort: number
   private readonly rateLimit: number
   private readonly used = new Map<string, number>()
   private server: Server | null = null
@@ -167,6 +170,7 @@ export class BitbucketSimulator {
     this.rateLimit = options.rateLimit ?? 1000
     this.faults = options.faults ?? []
     this.tls = options.tls
+    this.listenPort = options.port ?? 0
   }
 
   /** Base URL to use as `api-url`, e.g. http://127.0.0.1:43567/2.0 */
@@ -216,7 +220,7 @@ export class BitbucketSimulator {
     }
     const server: Server = this.tls ? createTlsServer({ key: this.tls.key, cert: this.tls.cert }, handler) : createServer(handler)
     server.keepAliveTimeout = 5000
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    await new Promise<void>((resolve) => server.listen(this.listenPort, '127.0.0.1', resolve))
     this.server = server
     return this
   }
