@@ -15,6 +15,7 @@ export default defineConfig({
       'test/report/**/*.test.ts',
       'test/action/inputs.test.ts',
       'test/action/visibility.test.ts',
+      'test/action/tracking/**/*.test.ts',
       'test/secrets.test.ts',
       'test/text.test.ts',
       'test/property/**/*.test.ts'

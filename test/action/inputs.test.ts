@@ -35,3 +35,46 @@ describe('readActionSettings', () => {
     expect(() => readActionSettings(inputs({ token: 'x' }), () => undefined)).toThrow(/Input `workspace` is required/)
   })
 })
+
+describe('the tracking inputs', () => {
+  const base = { workspace: 'acme', email: 'a@b.co', token: 'ATATT-x' }
+
+  it('are off by default, and then read nothing more', () => {
+    expect(readActionSettings(inputs({ ...base, 'github-token': 'ghs_x', 'tracking-label': 'a,b' }), () => undefined).tracking).toBeNull()
+    expect(readActionSettings(inputs({ ...base, 'tracking-issue': 'false' }), () => undefined).tracking).toBeNull()
+  })
+
+  it('read the token (masked) and the label, default 2fa-compliance', () => {
+    const masked: string[] = []
+    const on = readActionSettings(inputs({ ...base, 'tracking-issue': 'true', 'github-token': ' ghs_abc123 ' }), (s) => masked.push(s))
+    expect(on.tracking).toEqual({ token: 'ghs_abc123', label: '2fa-compliance' })
+    expect(masked).toContain('ghs_abc123')
+    const labelled = readActionSettings(
+      inputs({ ...base, 'tracking-issue': 'true', 'github-token': 'ghs_abc123', 'tracking-label': ' security ' }),
+      () => undefined
+    )
+    expect(labelled.tracking?.label).toBe('security')
+  })
+
+  it.each([
+    [{ 'github-token': '' }, /Input `github-token` is empty, and `tracking-issue: true` needs it/],
+    [{ 'github-token': 'ghs_x', 'tracking-label': 'a,b' }, /Input `tracking-label` must be one label of at most 50 characters without commas \(got "a,b"\)/],
+    [{ 'github-token': 'ghs_x', 'tracking-label': 'x'.repeat(51) }, /Input `tracking-label` must be one label/],
+    [{ 'github-token': 'ghs_x', 'tracking-label': 'a\u0007b' }, /Input `tracking-label` must be one label/],
+    [{ 'tracking-issue': 'yes', 'github-token': 'ghs_x' }, /Input `tracking-issue` must be `true` or `false`/]
+  ])('refuse %j', (given, message) => {
+    expect(() => readActionSettings(inputs({ ...base, 'tracking-issue': 'true', ...given }), () => undefined)).toThrow(message)
+  })
+
+  it('take a label of exactly 50 characters', () => {
+    expect(
+      readActionSettings(inputs({ ...base, 'tracking-issue': 'true', 'github-token': 'g', 'tracking-label': 'x'.repeat(50) }), () => undefined).tracking?.label
+    ).toHaveLength(50)
+  })
+
+  it('mask the OAuth secret the moment it is read', () => {
+    const masked: string[] = []
+    readActionSettings(inputs({ workspace: 'acme', 'oauth-client-id': 'key', 'oauth-client-secret': ' oauth-secret ' }), (s) => masked.push(s))
+    expect(masked).toEqual([' oauth-secret ', 'oauth-secret'])
+  })
+})

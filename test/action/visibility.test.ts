@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { shouldRedact } from '../../src/action/visibility.js'
+import { redactFor, shouldRedact, visibilityFromEvent, visibilityOf } from '../../src/action/visibility.js'
 
 describe('shouldRedact', () => {
   it('shows names only when the payload says the repository is private and not internal', () => {
@@ -32,5 +32,29 @@ describe('shouldRedact', () => {
   it('obeys an explicit choice', () => {
     expect(shouldRedact('true', JSON.stringify({ repository: { private: true, visibility: 'private' } }))).toBe(true)
     expect(shouldRedact('false', null)).toBe(false)
+  })
+})
+
+describe('visibilityFromEvent and visibilityOf', () => {
+  it('tells private, not private and not said apart', () => {
+    expect(visibilityFromEvent(JSON.stringify({ repository: { private: true, visibility: 'private' } }))).toBe('private')
+    expect(visibilityFromEvent(JSON.stringify({ repository: { private: false } }))).toBe('not-private')
+    expect(visibilityFromEvent(JSON.stringify({ repository: { private: true, visibility: 'internal' } }))).toBe('not-private')
+    expect(visibilityFromEvent(JSON.stringify({ repository: { visibility: 'public' } }))).toBe('not-private')
+    expect(visibilityFromEvent(JSON.stringify({ repository: { private: true } }))).toBe('unknown')
+    expect(visibilityFromEvent(JSON.stringify({ schedule: '0 7 * * 1' }))).toBe('unknown')
+    expect(visibilityFromEvent(null)).toBe('unknown')
+    expect(visibilityFromEvent('not json')).toBe('unknown')
+    expect(visibilityOf(true, 'private')).toBe('private')
+    expect(visibilityOf('true', 'private')).toBe('unknown')
+    expect(visibilityOf(true, null)).toBe('unknown')
+  })
+
+  it('lets redact: true and false win over any visibility', () => {
+    for (const visibility of ['private', 'not-private', 'unknown'] as const) {
+      expect(redactFor('true', visibility)).toBe(true)
+      expect(redactFor('false', visibility)).toBe(false)
+      expect(redactFor('auto', visibility)).toBe(visibility !== 'private')
+    }
   })
 })

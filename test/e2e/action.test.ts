@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   ACCESS_TOKEN,
@@ -14,7 +17,7 @@ import {
 import { GitHubFake } from '../simulator/github.js'
 import { BitbucketSimulator, type SimWorkspace } from '../simulator/server.js'
 import { BROKEN_RUN_OUTPUTS } from '../../src/report/outputs.js'
-import { PUBLIC_REPO_EVENT, runAction, spawnNode, workflowCommands } from '../support/action.js'
+import { DIST, PUBLIC_REPO_EVENT, runAction, spawnNode, workflowCommands } from '../support/action.js'
 
 const sim = new BitbucketSimulator({
   workspaces: [],
@@ -215,6 +218,26 @@ describe('the bundled action, run as a runner does', () => {
       expect(masksIn(on.stdout)).toContain('ghs_e2eToken0000000000000000000')
     } finally {
       await github.stop()
+    }
+  })
+
+  it('runs without its GitHub chunk unless the tracking issue is on: the chunk is loaded only then', async () => {
+    const alone = mkdtempSync(join(tmpdir(), 'bb2fa-alone-'))
+    try {
+      copyFileSync(DIST, join(alone, 'index.js'))
+      copyFileSync(join(dirname(DIST), 'package.json'), join(alone, 'package.json'))
+      expect(readdirSync(dirname(DIST)).some((name) => /^\d+\.index\.js$/.test(name))).toBe(true)
+      const run = await runAction(base(), { entry: join(alone, 'index.js') })
+      expect(run.stderr).toBe('')
+      expect(run.exitCode).toBe(1)
+      expect(run.outputs['non-compliant-count']).toBe('2')
+      const tracking = await runAction(
+        { ...base(), 'tracking-issue': 'true', 'github-token': 'ghs_x1234567' },
+        { entry: join(alone, 'index.js'), env: { GITHUB_REPOSITORY: 'acme/app' } }
+      )
+      expect(tracking.stdout).toMatch(/::error::Unexpected error: Cannot find module/)
+    } finally {
+      rmSync(alone, { recursive: true, force: true })
     }
   })
 })

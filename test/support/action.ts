@@ -20,6 +20,8 @@ export interface ActionRun {
 }
 
 export interface RunOptions {
+  /** The bundle to run; default dist/index.js. */
+  readonly entry?: string
   /** Event payload for GITHUB_EVENT_PATH; default a private repository. null = no file. */
   readonly event?: unknown
   readonly env?: Record<string, string>
@@ -58,7 +60,7 @@ export async function runAction(inputs: Record<string, string>, options: RunOpti
       await writeFile(env.GITHUB_EVENT_PATH, JSON.stringify(event))
     }
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-    const { exitCode, stdout, stderr, wallMs } = await spawnNode([DIST], env)
+    const { exitCode, stdout, stderr, wallMs } = await spawnNode([options.entry ?? DIST], env)
     const outputText = await readFile(outputFile, 'utf8')
     const summary = await readFile(summaryFile, 'utf8')
     const lines = stdout.split('\n')
