@@ -1,5 +1,5 @@
 import type { Verdict } from '../../gate/verdict.js'
-import { readState, type TrackingState } from './state.js'
+import { keepEarliest, readState, type TrackingState } from './state.js'
 import { brokenComment, changeComment, closingComment, issueTitle, noVerdictBody, trackedPeople, verdictBody, type IssueContext } from './text.js'
 
 /** An open issue that carries this run's marker. */
@@ -45,7 +45,7 @@ export function planTracking(result: RunResult, issue: OpenIssue | null, marker:
   const state: TrackingState = {
     outcome: 'not-compliant',
     since,
-    people: dates,
+    people: keepEarliest(dates),
     counts: { nonCompliant: verdict.nonCompliant.length, unknown: verdict.failOnUnknown ? verdict.unknown.length : 0 }
   }
   const body = verdictBody(marker, verdict, state, context)
@@ -55,11 +55,17 @@ export function planTracking(result: RunResult, issue: OpenIssue | null, marker:
   return { kind: 'update', number: issue.number, title, body, comment }
 }
 
-/** Whether the people (by uuid, when both sides know them) or their counts differ from the last run's. */
+/**
+ * Whether the people differ from the last run's: by uuid when both states hold everyone, else (names
+ * withheld, or more people than the state keeps) by the counts.
+ */
 function changed(previous: TrackingState | null, now: TrackingState): boolean {
   if (previous === null || previous.outcome !== now.outcome) return true
-  if (previous.people.size > 0 && now.people.size > 0) {
-    return previous.people.size !== now.people.size || [...now.people.keys()].some((uuid) => !previous.people.has(uuid))
-  }
-  return previous.counts?.nonCompliant !== now.counts?.nonCompliant || previous.counts?.unknown !== now.counts?.unknown
+  if (previous.counts?.nonCompliant !== now.counts?.nonCompliant || previous.counts?.unknown !== now.counts?.unknown) return true
+  if (!holdsEveryone(previous) || !holdsEveryone(now)) return false
+  return [...now.people.keys()].some((uuid) => !previous.people.has(uuid))
+}
+
+function holdsEveryone(state: TrackingState): boolean {
+  return state.counts !== null && state.people.size > 0 && state.people.size === state.counts.nonCompliant + state.counts.unknown
 }

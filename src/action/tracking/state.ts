@@ -16,6 +16,18 @@ export interface TrackingState {
   readonly counts: { readonly nonCompliant: number; readonly unknown: number } | null
 }
 
+/**
+ * People whose first-seen dates are kept, earliest first: the hidden state must leave room in an issue
+ * body (GitHub takes 65,536 characters). Beyond them, changes are noticed by the counts.
+ */
+export const MAX_STATE_PEOPLE = 400
+
+/** The `MAX_STATE_PEOPLE` earliest dates (ties by uuid), so the people waiting longest keep theirs. */
+export function keepEarliest(people: ReadonlyMap<string, string>): Map<string, string> {
+  if (people.size <= MAX_STATE_PEOPLE) return new Map(people)
+  return new Map([...people].sort(([ua, a], [ub, b]) => a.localeCompare(b) || ua.localeCompare(ub)).slice(0, MAX_STATE_PEOPLE))
+}
+
 const MARKER_PREFIX = '<!-- bitbucket-2fa-gate:tracking '
 const STATE_PREFIX = '<!-- bitbucket-2fa-gate:state '
 const SUFFIX = ' -->'

@@ -6,7 +6,8 @@ import { codeSpan } from '../../text.js'
 import { renderState, type TrackingState } from './state.js'
 
 /** GitHub refuses an issue body over 65,536 characters; the summary part stays well inside. */
-const MAX_SUMMARY_PART_BYTES = 40_000
+const MAX_SUMMARY_PART_BYTES = 25_000
+export const MAX_BODY_CHARACTERS = 60_000
 /** Rows of the first-seen table; beyond them the count is given. */
 const MAX_FIRST_SEEN_ROWS = 300
 
@@ -38,16 +39,16 @@ export function verdictBody(marker: string, verdict: Verdict, state: TrackingSta
     workspaces: context.workspaces,
     maxBytes: MAX_SUMMARY_PART_BYTES
   })
-  return [
-    marker,
-    intro(state, context),
-    '',
-    summary.trimEnd(),
-    '',
-    ...firstSeenTable(trackedPeople(verdict), state, context.redact),
-    renderState(state),
-    ''
-  ].join('\n')
+  const people = trackedPeople(verdict)
+  const render = (rows: number): string =>
+    [marker, intro(state, context), '', summary.trimEnd(), '', ...firstSeenTable(people, state, context.redact, rows), renderState(state), ''].join('\n')
+  let rows = MAX_FIRST_SEEN_ROWS
+  let body = render(rows)
+  while (body.length > MAX_BODY_CHARACTERS && rows > 0) {
+    rows = Math.floor(rows / 2)
+    body = render(rows)
+  }
+  return body
 }
 
 /** The body for a run without a verdict: the error, and a plain statement that nothing is proven. */
@@ -74,12 +75,12 @@ function intro(state: TrackingState, context: IssueContext): string {
   )
 }
 
-function firstSeenTable(people: readonly AccountRecord[], state: TrackingState, redact: boolean): string[] {
+function firstSeenTable(people: readonly AccountRecord[], state: TrackingState, redact: boolean, maxRows: number): string[] {
   if (redact || people.length === 0) return []
   const rows = [...people]
     .map((p) => ({ person: p, day: state.people.get(p.uuid) ?? state.since }))
     .sort((a, b) => a.day.localeCompare(b.day) || a.person.uuid.localeCompare(b.person.uuid))
-  const shown = rows.slice(0, MAX_FIRST_SEEN_ROWS)
+  const shown = rows.slice(0, maxRows)
   return [
     '### First seen without proven 2FA',
     '',

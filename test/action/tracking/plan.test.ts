@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { planTracking, type TrackingStep } from '../../../src/action/tracking/plan.js'
-import { markerFor, readState, renderState } from '../../../src/action/tracking/state.js'
-import type { IssueContext } from '../../../src/action/tracking/text.js'
+import { keepEarliest, markerFor, MAX_STATE_PEOPLE, readState, renderState } from '../../../src/action/tracking/state.js'
+import { MAX_BODY_CHARACTERS, type IssueContext } from '../../../src/action/tracking/text.js'
 import type { Verdict } from '../../../src/gate/verdict.js'
 import { member, verdictOf } from '../../support/members.js'
 
@@ -77,24 +77,26 @@ describe('planTracking', () => {
   })
 
   it.each([
-    ['one person more', [[bob.uuid, '2026-10-05']]],
+    ['one person more', [[bob.uuid, '2026-10-05']], { nonCompliant: 1, unknown: 0 }],
     [
       'one person fewer',
       [
         [bob.uuid, '2026-10-05'],
         [cy.uuid, '2026-10-06'],
         [ada.uuid, '2026-10-07']
-      ]
+      ],
+      { nonCompliant: 2, unknown: 1 }
     ],
     [
-      'another person',
+      'another person, same counts',
       [
         [bob.uuid, '2026-10-05'],
         [ada.uuid, '2026-10-06']
-      ]
+      ],
+      { nonCompliant: 1, unknown: 1 }
     ]
-  ] as [string, [string, string][]][])('comments when the set changed: %s', (_, people) => {
-    const step = planTracking({ verdict: failing() }, issueWith(people), marker, context)
+  ] as [string, [string, string][], { nonCompliant: number; unknown: number }][])('comments when the set changed: %s', (_, people, counts) => {
+    const step = planTracking({ verdict: failing() }, issueWith(people, { counts }), marker, context)
     expect(step.kind === 'update' && step.comment).toMatch(/^The set of people changed\. Now 2 people/)
   })
 
@@ -168,5 +170,36 @@ describe('planTracking', () => {
   it('leaves the run link out when the runner gives none', () => {
     const step = planTracking({ verdict: passing() }, issueWith([]), marker, { ...context, runUrl: null })
     expect(step.kind === 'close' && step.comment).toContain('checked by the last run. Closing.')
+  })
+})
+
+describe('a large audit', () => {
+  it('keeps the body within what GitHub accepts (65,536 characters), hidden state whole', () => {
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      member(i % 3 === 0 ? 'unknown' : 'disabled', { displayName: `A rather long display name number ${i} ${'x'.repeat(40)}` })
+    )
+    const step = planTracking({ verdict: verdictOf([ada, ...many]) }, null, marker, context)
+    expect(bodyOf(step).length).toBeLessThanOrEqual(MAX_BODY_CHARACTERS)
+    expect(bodyOf(step)).toContain('… and ')
+    const state = readState(bodyOf(step), context.today)
+    expect(state?.people.size).toBe(MAX_STATE_PEOPLE)
+    expect(state?.counts).toEqual({ nonCompliant: 2000, unknown: 1000 })
+    // Too many to compare by uuid: the counts notice a change, and only a change.
+    const same = planTracking({ verdict: verdictOf([ada, ...many]) }, { number: 7, body: bodyOf(step) }, marker, context)
+    expect(same).toMatchObject({ kind: 'update', comment: null })
+    const fewer = planTracking({ verdict: verdictOf([ada, ...many.slice(1)]) }, { number: 7, body: bodyOf(step) }, marker, context)
+    expect(fewer.kind === 'update' && fewer.comment).toMatch(/^The set of people changed\. Now 2,999 people/)
+  })
+
+  it('keeps the earliest dates when there are more people than the state holds', () => {
+    const uuid = (i: number) => `{aaaaaaaa-0000-4000-8000-${String(i).padStart(12, '0')}}`
+    const dates = new Map(Array.from({ length: MAX_STATE_PEOPLE + 2 }, (_, i) => [uuid(i), i < 2 ? '2026-01-01' : '2026-11-26'] as const))
+    dates.set(uuid(MAX_STATE_PEOPLE + 5), '2026-11-26')
+    const kept = keepEarliest(dates)
+    expect(kept.size).toBe(MAX_STATE_PEOPLE)
+    expect(kept.get(uuid(0))).toBe('2026-01-01')
+    expect(kept.get(uuid(1))).toBe('2026-01-01')
+    expect(kept.has(uuid(MAX_STATE_PEOPLE + 5))).toBe(false)
+    expect(keepEarliest(new Map([['{x}', '2026-01-01']]))).toEqual(new Map([['{x}', '2026-01-01']]))
   })
 })
