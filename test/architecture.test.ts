@@ -14,7 +14,7 @@ const FLOORS: [RegExp, number][] = [
   [/^(bitbucket|report)\//, 2],
   // The domain types import nothing: every floor may use them.
   [/^gate\/types\.ts$/, 0],
-  [/^(gate|config)\//, 1],
+  [/^(gate|config|http)\//, 1],
   [/^(text|secrets|errors)\.ts$|^stubs\//, 0]
 ]
 

@@ -2,7 +2,7 @@ import { BitbucketHttpError } from '../../errors.js'
 import type { Credentials } from '../../config/credentials.js'
 import { quoteOutside } from '../../text.js'
 import { describeCredentials } from './auth.js'
-import type { HttpResponse } from '../http/transport.js'
+import type { HttpResponse } from '../../http/transport.js'
 
 export const REQUIRED_SCOPE = 'read:workspace:bitbucket'
 

@@ -1,6 +1,6 @@
 import { BitbucketHttpError, GateError } from '../../errors.js'
 import { quoteOutside } from '../../text.js'
-import type { HttpResponse } from '../http/transport.js'
+import type { HttpResponse } from '../../http/transport.js'
 import { bodySnippet } from './errors.js'
 
 /** The OAuth 2.0 client credentials grant, as a form body. */

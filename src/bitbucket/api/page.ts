@@ -1,6 +1,6 @@
 import { ListingError } from '../../errors.js'
 import type { Member, TwoFactorState } from '../../gate/types.js'
-import type { HttpResponse } from '../http/transport.js'
+import type { HttpResponse } from '../../http/transport.js'
 
 /** One page of `paginated_workspace_memberships`, checked. */
 export interface MembersPage {

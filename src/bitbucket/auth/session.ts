@@ -2,7 +2,7 @@ import type { Credentials } from '../../config/credentials.js'
 import { GateError } from '../../errors.js'
 import { authorizationFor, bearer, grantAuthorizationFor } from '../api/auth.js'
 import { GRANT_FORM, readGrant, type GrantedToken } from '../api/grant.js'
-import { RetriesExhaustedError, requestWithRetry, type RetryContext } from '../http/retry.js'
+import { RetriesExhaustedError, requestWithRetry, type RetryContext } from '../../http/retry.js'
 
 /**
  * Where the listing gets its `Authorization` header. A token the run was given never changes; an

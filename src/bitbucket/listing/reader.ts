@@ -3,7 +3,7 @@ import { AccountSet } from '../../gate/accounts.js'
 import { quoteOutside } from '../../text.js'
 import { describeHttpFailure } from '../api/errors.js'
 import { parseMembersPage, type MembersPage } from '../api/page.js'
-import { requestWithRetry, RetriesExhaustedError, type RetriedResponse } from '../http/retry.js'
+import { requestWithRetry, RetriesExhaustedError, type RetriedResponse } from '../../http/retry.js'
 import { checkNextLink } from './next-link.js'
 import type { ClientContext } from './types.js'
 

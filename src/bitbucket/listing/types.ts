@@ -2,8 +2,8 @@ import type { Credentials } from '../../config/credentials.js'
 import type { AuthSession } from '../auth/session.js'
 import type { AccountSet, KeepAccountIds } from '../../gate/accounts.js'
 import type { MembersPage } from '../api/page.js'
-import type { Limiter } from '../http/limiter.js'
-import type { RetryContext } from '../http/retry.js'
+import type { Limiter } from '../../http/limiter.js'
+import type { RetryContext } from '../../http/retry.js'
 
 /** The client's wiring for one run: every workspace shares the limiter and the retry budget. */
 export interface ClientContext {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { readGrant, type GrantContext } from '../../../src/bitbucket/api/grant.js'
-import type { HttpResponse } from '../../../src/bitbucket/http/transport.js'
+import type { HttpResponse } from '../../../src/http/transport.js'
 import { BitbucketHttpError } from '../../../src/errors.js'
 import { scrubberFor } from '../../../src/secrets.js'
 import { thrown } from '../../support/members.js'

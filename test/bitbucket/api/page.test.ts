@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseMembersPage } from '../../../src/bitbucket/api/page.js'
-import type { HttpResponse } from '../../../src/bitbucket/http/transport.js'
+import type { HttpResponse } from '../../../src/http/transport.js'
 
 const UUID = '{aaaaaaaa-0000-4000-8000-000000000001}'
 const answer = (body: unknown, contentType = 'application/json'): HttpResponse => ({

@@ -7,8 +7,8 @@ import {
   retryDelay,
   WaitBudget,
   type RetryContext
-} from '../../../src/bitbucket/http/retry.js'
-import { NetworkError, type HttpResponse, type Transport } from '../../../src/bitbucket/http/transport.js'
+} from '../../src/http/retry.js'
+import { NetworkError, type HttpResponse, type Transport } from '../../src/http/transport.js'
 
 const ok: HttpResponse = { status: 200, contentType: 'application/json', retryAfter: null, body: '{}' }
 const status = (code: number, retryAfter: string | null = null): HttpResponse => ({ ...ok, status: code, retryAfter, body: 'x' })

@@ -76,6 +76,8 @@ export interface RetryContext {
   readonly now: () => number
   readonly policy: RetryPolicy
   readonly budget: WaitBudget
+  /** Who answers, for the log's retry lines; default Bitbucket. */
+  readonly service?: string
   /** Called before each wait, for the log. */
   readonly onRetry?: (info: { url: string; attempt: number; delayMs: number; reason: string }) => void
 }
@@ -107,7 +109,8 @@ export async function requestWithRetry(url: string, headers: Readonly<Record<str
       if (outcome instanceof NetworkError) throw new RetriesExhaustedError(outcome, attempt)
       return { response: outcome, attempts: attempt }
     }
-    const reason = outcome instanceof NetworkError ? `no answer from Bitbucket (${outcome.code})` : `Bitbucket answered HTTP ${outcome.status}`
+    const service = context.service ?? 'Bitbucket'
+    const reason = outcome instanceof NetworkError ? `no answer from ${service} (${outcome.code})` : `${service} answered HTTP ${outcome.status}`
     context.onRetry?.({ url, attempt, delayMs, reason })
     await context.clock.sleep(delayMs)
   }
