@@ -1,4 +1,4 @@
-import { NetworkError, type HttpResponse, type Transport } from './transport.js'
+import { NetworkError, type HttpResponse, type RequestBody, type Transport } from './transport.js'
 
 /** All waiting goes through a Clock so tests never sleep. */
 export interface Clock {
@@ -89,15 +89,20 @@ export interface RetriedResponse {
 }
 
 /**
- * GETs `url` (or POSTs `form` to it), retrying 429, 5xx and network failures while attempts and the run's wait budget last.
+ * GETs `url` (or POSTs `body` to it), retrying 429, 5xx and network failures while attempts and the run's wait budget last.
  * Returns the last HTTP answer (the caller judges its status); throws the NetworkError when the last
  * attempt got none. `attempts` counts requests, for the cost report.
  */
-export async function requestWithRetry(url: string, headers: Readonly<Record<string, string>>, context: RetryContext, form?: string): Promise<RetriedResponse> {
+export async function requestWithRetry(
+  url: string,
+  headers: Readonly<Record<string, string>>,
+  context: RetryContext,
+  body?: RequestBody
+): Promise<RetriedResponse> {
   for (let attempt = 1; ; attempt++) {
     let outcome: HttpResponse | NetworkError
     try {
-      outcome = await context.transport(url, headers, form)
+      outcome = await context.transport(url, headers, body)
     } catch (error) {
       if (!(error instanceof NetworkError)) throw error
       outcome = error

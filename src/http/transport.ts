@@ -9,11 +9,14 @@ export interface HttpResponse {
   readonly body: string
 }
 
-/**
- * One request: a GET, or a POST of `form` (an OAuth grant, `application/x-www-form-urlencoded`).
- * Rejects with a NetworkError when no HTTP answer arrives.
- */
-export type Transport = (url: string, headers: Readonly<Record<string, string>>, form?: string) => Promise<HttpResponse>
+/** What a POST sends: an OAuth grant's form, a search's JSON. */
+export interface RequestBody {
+  readonly contentType: string
+  readonly text: string
+}
+
+/** One request: a GET, or a POST of `body`. Rejects with a NetworkError when no HTTP answer arrives. */
+export type Transport = (url: string, headers: Readonly<Record<string, string>>, body?: RequestBody) => Promise<HttpResponse>
 
 /** No HTTP answer: refused, reset, timed out, DNS, TLS. Safe to retry. */
 export class NetworkError extends Error {
@@ -45,13 +48,12 @@ export function createTransport(options: TransportOptions): Transport {
     maxSockets: options.maxSockets ?? 8
   })
   const maxBody = MAX_BODY_BYTES
-  return (url, headers, form) =>
+  return (url, headers, body) =>
     new Promise<HttpResponse>((resolve, reject) => {
       const target = new URL(url)
       const send = target.protocol === 'https:' ? https.request : http.request
-      const method = form === undefined ? 'GET' : 'POST'
-      const sent =
-        form === undefined ? headers : { ...headers, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(form)) }
+      const method = body === undefined ? 'GET' : 'POST'
+      const sent = body === undefined ? headers : { ...headers, 'Content-Type': body.contentType, 'Content-Length': String(Buffer.byteLength(body.text)) }
       const request = send(target, { method, headers: sent, agent: agents.getAgent(url) }, (response) => {
         const chunks: Buffer[] = []
         let size = 0
@@ -87,7 +89,7 @@ export function createTransport(options: TransportOptions): Transport {
         request.destroy(new NetworkError('ETIMEDOUT', `no complete answer within ${options.timeoutMs} ms`))
       }, options.timeoutMs)
       request.on('error', fail)
-      request.end(form)
+      request.end(body?.text)
 
       function fail(error: unknown): void {
         clearTimeout(timer)

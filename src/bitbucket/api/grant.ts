@@ -4,7 +4,7 @@ import type { HttpResponse } from '../../http/transport.js'
 import { bodySnippet } from './errors.js'
 
 /** The OAuth 2.0 client credentials grant, as a form body. */
-export const GRANT_FORM = 'grant_type=client_credentials'
+export const GRANT_FORM = { contentType: 'application/x-www-form-urlencoded', text: 'grant_type=client_credentials' } as const
 
 /** The scope that lets a consumer's token read workspace members (Bitbucket: "Account: Read"). */
 export const ACCOUNT_SCOPE = 'account'
