@@ -7,8 +7,13 @@ import { listMembers } from './bitbucket/listing/list.js'
 import type { ClientContext } from './bitbucket/listing/types.js'
 import { utcDay } from './config/exemptions.js'
 import type { Options } from './config/options.js'
-import { decideCompliance, type Verdict } from './gate/verdict.js'
-import { SecretSet } from './secrets.js'
+import { decideCompliance, mergeListings, type Verdict } from './gate/verdict.js'
+import { formsOf, SecretSet } from './secrets.js'
+import { lookUpSecondFactor } from './atlassian/lookup.js'
+import type { AtlassianOptions } from './config/atlassian.js'
+import { GateError } from './errors.js'
+import type { WorkspaceListing } from './gate/accounts.js'
+import type { SecondSource } from './gate/types.js'
 
 /** Requests in flight across the whole run. */
 export const MAX_IN_FLIGHT = 8
@@ -43,12 +48,41 @@ export interface RunDependencies {
 export async function check(options: Options, deps: RunDependencies): Promise<Verdict> {
   const context = clientContext(options, deps)
   const listings = await Promise.all(options.workspaces.map((workspace) => listMembers(workspace, context)))
+  const organization = options.atlassian ?? null
+  const secondSource = organization === null ? null : await askOrganization(organization, listings, context)
   return decideCompliance(listings, {
     exemptions: options.exemptions,
     today: utcDay(deps.now()),
     failOnUnknown: options.failOnUnknown,
-    ...(options.credentials.kind === 'oauth' ? { adminAdvice: consumerAdvice } : {})
+    ...(options.credentials.kind === 'oauth' ? { adminAdvice: consumerAdvice } : {}),
+    ...(secondSource === null ? {} : { secondSource })
   })
+}
+
+/**
+ * The organization's Atlassian 2SV for the people Bitbucket does not prove (2FA off or unknown), and
+ * nobody else. When it fails: with `accept-atlassian-2sv: true` there is no verdict (the gate cannot
+ * tell who is protected); otherwise a warning, and Bitbucket's verdict stands.
+ */
+async function askOrganization(organization: AtlassianOptions, listings: readonly WorkspaceListing[], context: ClientContext): Promise<SecondSource> {
+  const unproven = [...mergeListings(listings).otherAccounts()].filter((m) => !m.isAppUser && m.accountId !== null).map((m) => m.accountId ?? '')
+  try {
+    const { states, requests } = await lookUpSecondFactor(unproven, {
+      organization,
+      retry: context.retry,
+      limiter: context.limiter,
+      scrub: context.scrub,
+      ...(context.onResponse ? { onResponse: context.onResponse } : {})
+    })
+    return { accepted: organization.accept, states, requests, warning: null }
+  } catch (error) {
+    if (!(error instanceof GateError)) throw error
+    const { message } = error
+    if (organization.accept) {
+      throw new GateError(`${message} With \`accept-atlassian-2sv: true\` the gate cannot tell who is protected without it, so there is no verdict.`)
+    }
+    return { accepted: false, states: new Map(), requests: 0, warning: `${message} Bitbucket's flag alone decides this run.` }
+  }
 }
 
 function consumerAdvice(ws: string): string {
@@ -59,8 +93,9 @@ function consumerAdvice(ws: string): string {
 }
 
 /** The secrets a door must mask and scrub for these options. */
-export function secretsFor(options: Pick<Options, 'credentials'>): string[] {
-  return secretsOf(options.credentials)
+export function secretsFor(options: Pick<Options, 'credentials' | 'atlassian'>): string[] {
+  const apiKey = options.atlassian?.apiKey
+  return [...secretsOf(options.credentials), ...(apiKey === undefined ? [] : formsOf([apiKey, `Bearer ${apiKey}`]))]
 }
 
 function clientContext(options: Options, deps: RunDependencies): ClientContext {

@@ -11,7 +11,7 @@ const FLOORS: [RegExp, number][] = [
   [/^(index|cli)\.ts$/, 5],
   [/^(action|cli)\//, 4],
   [/^(engine|report-file)\.ts$/, 3],
-  [/^(bitbucket|report)\//, 2],
+  [/^(bitbucket|atlassian|report)\//, 2],
   // The domain types import nothing: every floor may use them.
   [/^gate\/types\.ts$/, 0],
   [/^(gate|config|http)\//, 1],

@@ -54,7 +54,7 @@ describe('README matches action.yml', () => {
 describe('README matches the CLI', () => {
   it('documents every flag of --help, and no other', () => {
     const rows = tableUnder('The CLI: Bitbucket Pipelines, GitLab CI, a terminal').map((r) => r[0]!.replace(/`/g, ''))
-    const flags = [...new Set(HELP.match(/--[a-z][a-z-]+/g))].filter((flag) => !['--workspace <slug>'].includes(flag))
+    const flags = [...new Set(HELP.match(/--[a-z][a-z0-9-]+/g))].filter((flag) => !['--workspace <slug>'].includes(flag))
     expect(rows.sort()).toEqual(flags.sort())
   })
 

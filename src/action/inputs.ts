@@ -1,3 +1,4 @@
+import { parseAtlassianInputs } from '../config/atlassian.js'
 import { parseCredentialInputs } from '../config/credentials.js'
 import { parseExemptions } from '../config/exemptions.js'
 import { parseApiUrl, parseBoolean, parseRedact, parseWorkspaces, type RedactMode } from '../config/inputs.js'
@@ -34,7 +35,8 @@ export function readActionSettings(getInput: (name: string) => string, mask: (se
   const workspaces = parseWorkspaces(getInput('workspace'))
   const token = getInput('token')
   const clientSecret = getInput('oauth-client-secret')
-  for (const secret of [token, clientSecret]) {
+  const atlassianKey = getInput('atlassian-api-key')
+  for (const secret of [token, clientSecret, atlassianKey]) {
     if (secret.trim() === '') continue
     mask(secret)
     mask(secret.trim())
@@ -51,7 +53,13 @@ export function readActionSettings(getInput: (name: string) => string, mask: (se
       }),
       apiUrl: parseApiUrl(getInput('api-url')),
       exemptions: parseExemptions(getInput('exempt')),
-      failOnUnknown: parseBoolean('fail-on-unknown', getInput('fail-on-unknown'), true)
+      failOnUnknown: parseBoolean('fail-on-unknown', getInput('fail-on-unknown'), true),
+      atlassian: parseAtlassianInputs({
+        orgId: getInput('atlassian-org-id'),
+        apiKey: atlassianKey,
+        apiUrl: getInput('atlassian-api-url'),
+        accept: parseBoolean('accept-atlassian-2sv', getInput('accept-atlassian-2sv'), false)
+      })
     },
     failOnViolation: parseBoolean('fail-on-violation', getInput('fail-on-violation'), true),
     summary: parseBoolean('summary', getInput('summary'), true),

@@ -154,6 +154,7 @@ function reportVerdict(io: ActionIO, verdict: Verdict, settings: ActionSettings,
   const { workspaces } = settings.options
   for (const line of verdictLogLines(verdict, { redact, workspaces })) io.info(line)
   for (const line of exemptionWarnings(verdict)) io.warning(line)
+  if (verdict.secondSource?.warning) io.warning(verdict.secondSource.warning)
   if (!verdict.failOnUnknown && verdict.unknown.length > 0) {
     const people = plural(verdict.unknown.length, 'person has', 'people have')
     io.warning(`${people} an unknown 2FA flag; \`fail-on-unknown: false\` lets them pass.`)

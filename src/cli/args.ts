@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { parseAtlassianInputs } from '../config/atlassian.js'
 import { parseCredentialInputs } from '../config/credentials.js'
 import { parseExemptions } from '../config/exemptions.js'
 import { parseApiUrl, parseWorkspaces } from '../config/inputs.js'
@@ -49,6 +50,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         'api-url': { type: 'string' },
         'oauth-client-id': { type: 'string' },
         'oauth-token-url': { type: 'string' },
+        'atlassian-org-id': { type: 'string' },
+        'atlassian-api-key': { type: 'string' },
+        'atlassian-api-url': { type: 'string' },
+        'accept-atlassian-2sv': { type: 'boolean' },
         exempt: { type: 'string', multiple: true },
         'exempt-file': { type: 'string' },
         'fail-on-unknown': { type: 'boolean' },
@@ -85,7 +90,13 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       apiUrl: parseApiUrl(values['api-url'] ?? env.BITBUCKET_API_URL ?? ''),
       exemptions: parseExemptions(exemptText),
       failOnUnknown: pair(values['fail-on-unknown'], values['no-fail-on-unknown'], 'fail-on-unknown'),
-      redact: values.redact === true
+      redact: values.redact === true,
+      atlassian: parseAtlassianInputs({
+        orgId: values['atlassian-org-id'] ?? env.ATLASSIAN_ORG_ID ?? '',
+        apiKey: values['atlassian-api-key'] ?? env.ATLASSIAN_API_KEY ?? '',
+        apiUrl: values['atlassian-api-url'] ?? env.ATLASSIAN_API_URL ?? '',
+        accept: values['accept-atlassian-2sv'] === true
+      })
     },
     failOnViolation: pair(values['fail-on-violation'], values['no-fail-on-violation'], 'fail-on-violation'),
     reportFile: values['report-file'] ?? '',

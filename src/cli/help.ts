@@ -21,6 +21,15 @@ Options:
                             https://bitbucket.org/site/oauth2/access_token.
   --api-url <url>           Bitbucket Cloud API base URL, https:// only.
                             Default: $BITBUCKET_API_URL, else https://api.bitbucket.org/2.0.
+  --atlassian-org-id <id>   An Atlassian organization to ask about Atlassian-account two-step
+                            verification of the people Bitbucket does not prove.
+                            Default: $ATLASSIAN_ORG_ID.
+  --atlassian-api-key <key> That organization's API key (sent as Bearer to --atlassian-api-url
+                            only). Default: $ATLASSIAN_API_KEY; prefer the variable.
+  --atlassian-api-url <url> The organization admin API, https:// only.
+                            Default: $ATLASSIAN_API_URL, else https://api.atlassian.com.
+  --accept-atlassian-2sv    Let people with Atlassian-account 2SV on pass (otherwise the
+                            organization's answer is information only).
   --exempt <line>           One exemption: "<account_id or {uuid}> [until YYYY-MM-DD] [# reason]".
                             Repeatable.
   --exempt-file <path>      A file with one exemption a line (the same format). Lines are
@@ -39,7 +48,8 @@ Options:
 
 Environment:
   BITBUCKET_WORKSPACE, BITBUCKET_EMAIL, BITBUCKET_TOKEN, BITBUCKET_API_URL,
-  BITBUCKET_OAUTH_CLIENT_ID, BITBUCKET_OAUTH_TOKEN_URL
+  BITBUCKET_OAUTH_CLIENT_ID, BITBUCKET_OAUTH_TOKEN_URL,
+  ATLASSIAN_ORG_ID, ATLASSIAN_API_KEY, ATLASSIAN_API_URL
                             Used when the matching flag is not given; flags win.
   BITBUCKET_OAUTH_CLIENT_SECRET
                             The OAuth consumer's Secret (no flag: flags land in shell history).

@@ -58,6 +58,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     const verdict = await check(options, { ...deps, events: events(progress, err, secrets) }).finally(() => {
       progress.done()
     })
+    if (verdict.secondSource?.warning) err(`bitbucket-2fa-gate: warning: ${respell(verdict.secondSource.warning)}\n`)
     const report = renderJsonReport(verdict, { generatedAt: deps.now(), apiOrigin, workspaces, redact: options.redact })
     if (reportFile !== '') await writeReport(reportFile, io.cwd, report)
     out(request.json ? report : renderTable(verdict, { redact: options.redact, color: io.color, failOnViolation: request.failOnViolation }))

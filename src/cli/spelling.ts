@@ -10,6 +10,10 @@ const FLAGS: Readonly<Record<string, string>> = {
   'oauth-client-id': '--oauth-client-id',
   'oauth-client-secret': 'BITBUCKET_OAUTH_CLIENT_SECRET',
   'oauth-token-url': '--oauth-token-url',
+  'atlassian-org-id': '--atlassian-org-id',
+  'atlassian-api-key': '--atlassian-api-key',
+  'atlassian-api-url': '--atlassian-api-url',
+  'accept-atlassian-2sv': '--accept-atlassian-2sv',
   exempt: '--exempt',
   'fail-on-unknown': '--fail-on-unknown',
   'fail-on-violation': '--fail-on-violation',
@@ -23,7 +27,10 @@ const ENVIRONMENT: Readonly<Record<string, string>> = {
   token: 'BITBUCKET_TOKEN',
   'api-url': 'BITBUCKET_API_URL',
   'oauth-client-id': 'BITBUCKET_OAUTH_CLIENT_ID',
-  'oauth-token-url': 'BITBUCKET_OAUTH_TOKEN_URL'
+  'oauth-token-url': 'BITBUCKET_OAUTH_TOKEN_URL',
+  'atlassian-org-id': 'ATLASSIAN_ORG_ID',
+  'atlassian-api-key': 'ATLASSIAN_API_KEY',
+  'atlassian-api-url': 'ATLASSIAN_API_URL'
 }
 
 export function respell(message: string): string {
@@ -35,6 +42,7 @@ export function respell(message: string): string {
       return variable === undefined ? `\`${flag}\`` : `\`${flag}\` (or \`${variable}\`)`
     })
     .replace(/`(fail-on-unknown|fail-on-violation): false`/g, '`--no-$1`')
+    .replace(/`accept-atlassian-2sv: true`/g, '`--accept-atlassian-2sv`')
     .replace(/`redact: false` on a private repository/g, 'the CLI without `--redact`')
     .replace(/`exempt` line/g, '`--exempt`/`--exempt-file` line')
     .replace(/`([a-z-]+)`/g, (whole, name: string) => {

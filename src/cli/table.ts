@@ -1,6 +1,6 @@
 import type { AccountRecord } from '../gate/types.js'
 import { requestsOf, type Verdict } from '../gate/verdict.js'
-import { exemptionWarnings } from '../report/log.js'
+import { exemptionWarnings, organizationCost } from '../report/log.js'
 import { HOURLY_BUDGET, plural } from '../report/words.js'
 import { cleanText } from '../text.js'
 
@@ -20,7 +20,13 @@ export function renderTable(verdict: Verdict, options: TableOptions): string {
   const lines: string[] = []
   if (verdict.compliant) {
     const unknown = verdict.unknown.length > 0 ? `; ${verdict.unknown.length} unknown, allowed by --no-fail-on-unknown` : ''
-    lines.push(paint('green', paint('bold', `COMPLIANT: all ${plural(people, 'person', 'people')} have two-factor authentication or an exemption${unknown}`)))
+    const viaAtlassian = verdict.atlassian2sv.length > 0 ? ` (${verdict.atlassian2sv.length} through Atlassian-account 2SV)` : ''
+    lines.push(
+      paint(
+        'green',
+        paint('bold', `COMPLIANT: all ${plural(people, 'person', 'people')} have two-factor authentication or an exemption${viaAtlassian}${unknown}`)
+      )
+    )
   } else {
     const parts: string[] = []
     if (verdict.nonCompliant.length > 0) parts.push(`${verdict.nonCompliant.length} without two-factor authentication`)
@@ -41,15 +47,19 @@ export function renderTable(verdict: Verdict, options: TableOptions): string {
     if (options.redact) lines.push(`  ${plural(accounts.length, 'account')}; names withheld (--redact).`)
     else lines.push(...grid(header, accounts.map(row)).map((line) => `  ${line}`))
   }
-  const person = (a: AccountRecord): string[] => [name(a.displayName), name(a.nickname), id(a), a.workspaces.join(', ')]
-  group('Without two-factor authentication', 'red', verdict.nonCompliant, ['Name', 'Nickname', 'Account ID', 'Workspaces'], person)
-  group(
-    `Unknown: Bitbucket did not say${verdict.failOnUnknown ? '' : ', allowed'}`,
-    'yellow',
-    verdict.unknown,
-    ['Name', 'Nickname', 'Account ID', 'Workspaces'],
-    person
-  )
+  // With an organization asked, its Atlassian 2SV answer is shown next to each person.
+  const asked = verdict.secondSource !== null && verdict.secondSource.warning === null
+  const columns = ['Name', 'Nickname', 'Account ID', 'Workspaces', ...(asked ? ['Atlassian 2SV'] : [])]
+  const person = (a: AccountRecord): string[] => [
+    name(a.displayName),
+    name(a.nickname),
+    id(a),
+    a.workspaces.join(', '),
+    ...(asked ? [a.secondFactor ?? 'unknown'] : [])
+  ]
+  group('Without two-factor authentication', 'red', verdict.nonCompliant, columns, person)
+  group(`Unknown: Bitbucket did not say${verdict.failOnUnknown ? '' : ', allowed'}`, 'yellow', verdict.unknown, columns, person)
+  group('Protected by Atlassian-account 2SV (accepted)', 'green', verdict.atlassian2sv, columns, person)
   const exempted = new Map(verdict.exempted.map((e) => [e.account, e]))
   group('Exempted', 'dim', [...exempted.keys()], ['Name', 'Account ID', '2FA', 'Until', 'Reason'], (a) => {
     const e = exempted.get(a)
@@ -77,7 +87,10 @@ export function renderTable(verdict: Verdict, options: TableOptions): string {
   if (verdict.nonCompliant.length + verdict.unknown.length > 0) {
     lines.push('', 'Each person listed turns on two-step verification in Bitbucket: avatar → Personal settings → Two-step verification.')
   }
-  lines.push('', `${plural(requestsOf(verdict), 'API request')} used (Bitbucket allows ${HOURLY_BUDGET.toLocaleString('en')} an hour per user).`)
+  lines.push(
+    '',
+    `${plural(requestsOf(verdict), 'API request')} used (Bitbucket allows ${HOURLY_BUDGET.toLocaleString('en')} an hour per user).${organizationCost(verdict)}`
+  )
   return `${lines.join('\n')}\n`
 }
 

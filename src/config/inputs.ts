@@ -56,6 +56,15 @@ export function parseOAuthTokenUrl(text: string): URL {
   return parseServiceUrl('oauth-token-url', text, DEFAULT_OAUTH_TOKEN_URL, 'with `oauth-client-id` and `oauth-client-secret`')
 }
 
+export const DEFAULT_ATLASSIAN_API_URL = 'https://api.atlassian.com'
+
+/** The organization admin API's base, locked like `api-url`: https:// only, loopback excepted. */
+export function parseAtlassianApiUrl(text: string): URL {
+  const url = parseServiceUrl('atlassian-api-url', text, DEFAULT_ATLASSIAN_API_URL, 'with `atlassian-api-key`')
+  url.pathname = url.pathname.replace(/\/+$/, '')
+  return url
+}
+
 /**
  * A URL that credentials are sent to: https:// (plain http:// only to a loopback address, for a local
  * simulator), no credentials inside, no query or fragment. Empty text is the default.

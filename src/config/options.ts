@@ -1,4 +1,5 @@
 import type { Exemption } from '../gate/types.js'
+import type { AtlassianOptions } from './atlassian.js'
 import type { Credentials } from './credentials.js'
 
 /** What the engine needs for one check, the same from either door. */
@@ -13,4 +14,6 @@ export interface Options {
   readonly failOnUnknown: boolean
   /** Withhold member data from error messages (the door decides: the action from the event payload). */
   readonly redact: boolean
+  /** The organization to ask about Atlassian-account 2SV; null (the default) sends it nothing. */
+  readonly atlassian?: AtlassianOptions | null
 }

@@ -14,9 +14,29 @@ export interface Member {
   readonly twoFactor: TwoFactorState
 }
 
+/**
+ * Atlassian-account two-step verification as the organization admin API reports it: `on` only for an
+ * account it returned with `mfaEnabled: true` (and, if given, `claimStatus: managed`).
+ */
+export type SecondFactor = 'on' | 'off' | 'unknown'
+
 /** A member as seen across all workspaces read in this run. */
 export interface AccountRecord extends Member {
   readonly workspaces: readonly string[]
+  /** Present when the organization was asked about this person. */
+  readonly secondFactor?: SecondFactor
+}
+
+/** What the organization said, for the verdict: accepted as proof, or information only. */
+export interface SecondSource {
+  /** `accept-atlassian-2sv`: people with Atlassian 2SV on pass. */
+  readonly accepted: boolean
+  /** account id → state, for the people Bitbucket does not prove. Empty when the organization was not asked or failed. */
+  readonly states: ReadonlyMap<string, SecondFactor>
+  /** Requests sent to the organization API, retries included. */
+  readonly requests: number
+  /** Why the organization could not be used (only when not accepted: then the Bitbucket verdict stands). */
+  readonly warning: string | null
 }
 
 /** One line of the `exempt` input, as parsed by config/exemptions. */

@@ -1,7 +1,7 @@
 import { UnprovableError } from '../errors.js'
 import { AccountSet } from './accounts.js'
 import type { WorkspaceListing } from './accounts.js'
-import type { AccountRecord, Exemption } from './types.js'
+import type { AccountRecord, Exemption, SecondSource } from './types.js'
 
 export interface VerdictOptions {
   readonly exemptions: readonly Exemption[]
@@ -10,6 +10,8 @@ export interface VerdictOptions {
   readonly failOnUnknown: boolean
   /** Who must hold the credentials, for the message when no flag is visible; default an API token's owner. */
   readonly adminAdvice?: (workspace: string) => string
+  /** The organization's Atlassian 2SV states, when it was asked. */
+  readonly secondSource?: SecondSource
 }
 
 /** Exemptions in force that end within this many days are named, so the admin acts before the gate turns red. */
@@ -37,6 +39,8 @@ export interface WorkspaceCounts {
   readonly nonCompliant: number
   readonly unknown: number
   readonly exempt: number
+  /** People who pass by accepted Atlassian 2SV. */
+  readonly atlassian2sv: number
   readonly requests: number
 }
 
@@ -48,6 +52,8 @@ export interface Verdict {
   /** The uuids of the people with 2FA on (→ account id when kept), for the JSON report. */
   readonly enabled: ReadonlyMap<string, string | null>
   readonly appUsers: readonly AccountRecord[]
+  /** People Bitbucket does not prove who pass by accepted Atlassian 2SV (`accept-atlassian-2sv`). */
+  readonly atlassian2sv: readonly AccountRecord[]
   /** People with 2FA off and no exemption in force. */
   readonly nonCompliant: readonly AccountRecord[]
   /** People whose flag Bitbucket did not give, and no exemption in force. */
@@ -65,6 +71,8 @@ export interface Verdict {
   readonly expiringExemptions: readonly Exemption[]
   readonly workspaces: readonly WorkspaceCounts[]
   readonly failOnUnknown: boolean
+  /** The organization's part: null when it was not asked. */
+  readonly secondSource: SecondSource | null
   readonly compliant: boolean
 }
 
@@ -104,6 +112,8 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
   const appUsers: AccountRecord[] = []
   const nonCompliant: AccountRecord[] = []
   const unknown: AccountRecord[] = []
+  const atlassian2sv: AccountRecord[] = []
+  const source = options.secondSource ?? null
   const exempted: ExemptedAccount[] = []
   const nicknames = new Set<string>()
   for (const member of merged.otherAccounts()) {
@@ -111,12 +121,18 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
     for (const e of lines) matched.add(e)
     const active = lines.filter(inForce)
     if (member.nickname !== '') nicknames.add(member.nickname.toLowerCase())
-    const account: AccountRecord = { ...member, workspaces: workspacesOf(member.uuid) }
-    let group: 'appUsers' | 'exempt' | 'nonCompliant' | 'unknown'
+    const secondFactor = member.accountId === null || member.isAppUser ? undefined : source?.states.get(member.accountId)
+    const account: AccountRecord = { ...member, workspaces: workspacesOf(member.uuid), ...(secondFactor === undefined ? {} : { secondFactor }) }
+    let group: 'appUsers' | 'atlassian2sv' | 'exempt' | 'nonCompliant' | 'unknown'
     if (account.isAppUser) {
       for (const e of active) unneeded.add(e)
       appUsers.push(account)
       group = 'appUsers'
+    } else if (source?.accepted === true && secondFactor === 'on') {
+      // Protected by the organization's 2SV: an exemption for them is no longer needed.
+      for (const e of active) unneeded.add(e)
+      atlassian2sv.push(account)
+      group = 'atlassian2sv'
     } else if (active.length > 0) {
       exempted.push({ account, exemptions: active, until: latestUntil(active) })
       group = 'exempt'
@@ -140,6 +156,7 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
     enabledCount: merged.enabledCount,
     enabled: merged.enabledAccounts(),
     appUsers: appUsers.sort(byName),
+    atlassian2sv: atlassian2sv.sort(byName),
     nonCompliant: nonCompliant.sort(byName),
     unknown: unknown.sort(byName),
     exempted: exempted.sort((a, b) => byName(a.account, b.account)),
@@ -152,6 +169,7 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
     expiringExemptions: options.exemptions.filter((e) => covering.has(e) && e.until !== null && e.until <= soon),
     workspaces: [...counts.values()],
     failOnUnknown: options.failOnUnknown,
+    secondSource: source,
     compliant
   }
 }
@@ -266,6 +284,7 @@ function emptyCounts(listing: WorkspaceListing, merged: AccountSet): MutableCoun
     nonCompliant: 0,
     unknown: 0,
     exempt: 0,
+    atlassian2sv: 0,
     requests: listing.requests
   }
 }

@@ -16,7 +16,7 @@ export interface ReportContext {
 }
 
 /** A person's status in the report. The list grows (a second source adds its own); readers should accept new values. */
-export type PersonStatus = 'enabled' | 'disabled' | 'unknown' | 'exempt' | 'app'
+export type PersonStatus = 'enabled' | 'disabled' | 'unknown' | 'exempt' | 'app' | 'atlassian-2sv'
 
 /**
  * The JSON report of a verdict, as text (one object, `snake_case` fields). People with 2FA on get
@@ -38,7 +38,9 @@ export function renderJsonReport(verdict: Verdict, context: ReportContext): stri
       unknown: verdict.unknown.length,
       exempt: verdict.exempted.length,
       app: verdict.appUsers.length,
-      requests: requestsOf(verdict)
+      atlassian_2sv: verdict.atlassian2sv.length,
+      requests: requestsOf(verdict),
+      organization_requests: verdict.secondSource?.requests ?? 0
     },
     workspaces: verdict.workspaces.map((w) => ({
       slug: w.workspace,
@@ -48,6 +50,7 @@ export function renderJsonReport(verdict: Verdict, context: ReportContext): stri
       unknown: w.unknown,
       exempt: w.exempt,
       app: w.appUsers,
+      atlassian_2sv: w.atlassian2sv,
       requests: w.requests
     })),
     people: context.redact ? [] : people(verdict),
@@ -79,11 +82,13 @@ function people(verdict: Verdict) {
     display_name: account.displayName,
     nickname: account.nickname,
     workspaces: [...account.workspaces],
+    ...(account.secondFactor === undefined ? {} : { second_factor: account.secondFactor }),
     ...extra
   })
   return [
     ...verdict.nonCompliant.map((a) => person(a, 'disabled')),
     ...verdict.unknown.map((a) => person(a, 'unknown')),
+    ...verdict.atlassian2sv.map((a) => person(a, 'atlassian-2sv', { two_factor: a.twoFactor })),
     ...verdict.exempted.map(({ account, exemptions, until }) =>
       person(account, 'exempt', { two_factor: account.twoFactor, exempt_until: until, exemption_lines: exemptions.map((e) => e.line) })
     ),

@@ -9,7 +9,8 @@ export const ANNOTATION_NAMES = 10
 /** One account for a log line or annotation: member text made safe, never at the start of a line. */
 export function personLabel(account: AccountRecord): string {
   const nickname = account.nickname === '' ? '' : ` (${logSafe(account.nickname)})`
-  return `${logSafe(account.displayName) || '(no name)'}${nickname} ${logSafe(account.accountId ?? account.uuid)}`
+  const secondFactor = account.secondFactor === undefined ? '' : `; Atlassian 2SV ${account.secondFactor}`
+  return `${logSafe(account.displayName) || '(no name)'}${nickname} ${logSafe(account.accountId ?? account.uuid)}${secondFactor}`
 }
 
 /** How the log and annotation show people: withheld (with the private way to see them) or named. */
@@ -23,11 +24,14 @@ export function verdictLogLines(verdict: Verdict, { redact, workspaces }: LogOpt
   const lines = verdict.workspaces.map(
     (w) =>
       `Workspace ${w.workspace}: ${plural(w.members, 'member')}, of them app users: ${w.appUsers}; people: ${w.enabled} with 2FA, ` +
-      `${w.nonCompliant} without, ${w.unknown} unknown, ${w.exempt} exempt; ${plural(w.requests, 'API request')}`
+      `${w.nonCompliant} without, ${w.unknown} unknown, ${w.exempt} exempt` +
+      (verdict.secondSource?.accepted === true ? `, ${w.atlassian2sv} by Atlassian 2SV` : '') +
+      `; ${plural(w.requests, 'API request')}`
   )
   const groups: [string, readonly AccountRecord[]][] = [
     ['Without two-factor authentication', verdict.nonCompliant],
     ['Unknown (Bitbucket did not say)', verdict.unknown],
+    ['Protected by Atlassian-account 2SV (accepted)', verdict.atlassian2sv],
     ['Exempted', verdict.exempted.map((e) => e.account)]
   ]
   for (const [title, people] of groups) {
@@ -35,9 +39,18 @@ export function verdictLogLines(verdict: Verdict, { redact, workspaces }: LogOpt
     lines.push(`${title}: ${people.length}${redact ? ' (names withheld)' : ''}`)
     if (!redact) lines.push(...people.map((p) => `- ${personLabel(p)}`))
   }
-  if (redact && verdict.nonCompliant.length + verdict.unknown.length + verdict.exempted.length > 0) lines.push(privateWay(workspaces))
-  lines.push(`${plural(requestsOf(verdict), 'API request')} used of Bitbucket's ${HOURLY_BUDGET.toLocaleString('en')} an hour per user.`)
+  const listed = verdict.nonCompliant.length + verdict.unknown.length + verdict.exempted.length + verdict.atlassian2sv.length
+  if (redact && listed > 0) lines.push(privateWay(workspaces))
+  lines.push(
+    `${plural(requestsOf(verdict), 'API request')} used of Bitbucket's ${HOURLY_BUDGET.toLocaleString('en')} an hour per user.${organizationCost(verdict)}`
+  )
   return lines
+}
+
+/** The organization API's share of the cost line, when it was asked. */
+export function organizationCost(verdict: Verdict): string {
+  const requests = verdict.secondSource?.requests ?? 0
+  return requests === 0 ? '' : ` Plus ${plural(requests, 'request')} to the Atlassian organization API.`
 }
 
 /** The one error annotation for a failing verdict: the counts that fail it and up to ten names. */

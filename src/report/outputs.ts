@@ -1,8 +1,9 @@
-import type { AccountRecord } from '../gate/types.js'
+import type { AccountRecord, SecondFactor } from '../gate/types.js'
 import { escapeHidden } from '../text.js'
 import type { Verdict } from '../gate/verdict.js'
 
-export type OutputName = 'compliant' | 'member-count' | 'non-compliant-count' | 'unknown-count' | 'exempt-count' | 'non-compliant' | 'unknown'
+export type OutputName =
+  'compliant' | 'member-count' | 'non-compliant-count' | 'unknown-count' | 'exempt-count' | 'atlassian-2sv-count' | 'non-compliant' | 'unknown'
 
 export type Outputs = Partial<Record<OutputName, string>>
 
@@ -13,6 +14,7 @@ export const BROKEN_RUN_OUTPUTS: Outputs = {
   'non-compliant-count': '',
   'unknown-count': '',
   'exempt-count': '',
+  'atlassian-2sv-count': '',
   'non-compliant': '',
   unknown: ''
 }
@@ -25,6 +27,8 @@ export function buildOutputs(verdict: Verdict): Outputs {
     'non-compliant-count': String(verdict.nonCompliant.length),
     'unknown-count': String(verdict.unknown.length),
     'exempt-count': String(verdict.exempted.length),
+    // Only people who passed by it: `0` unless the organization's 2SV is accepted.
+    'atlassian-2sv-count': String(verdict.atlassian2sv.length),
     'non-compliant': toJson(verdict.nonCompliant),
     unknown: toJson(verdict.unknown)
   }
@@ -36,6 +40,8 @@ interface PersonOutput {
   display_name: string
   nickname: string
   workspaces: string[]
+  /** Atlassian-account 2SV, where the organization was asked. */
+  second_factor?: SecondFactor
 }
 
 function toJson(accounts: readonly AccountRecord[]): string {
@@ -44,7 +50,8 @@ function toJson(accounts: readonly AccountRecord[]): string {
     account_id: a.accountId,
     display_name: a.displayName,
     nickname: a.nickname,
-    workspaces: [...a.workspaces]
+    workspaces: [...a.workspaces],
+    ...(a.secondFactor === undefined ? {} : { second_factor: a.secondFactor })
   }))
   return escapeHidden(JSON.stringify(people))
 }

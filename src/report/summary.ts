@@ -2,6 +2,7 @@ import type { Exemption } from '../gate/types.js'
 import type { AccountRecord } from '../gate/types.js'
 import { cleanText, codeSpan, escapeMarkdown, escapePunctuation } from '../text.js'
 import { requestsOf, type ExemptedAccount, type Verdict } from '../gate/verdict.js'
+import { organizationCost } from './log.js'
 import { HOURLY_BUDGET, plural, privateWay } from './words.js'
 
 export interface ReportOptions {
@@ -62,6 +63,14 @@ function renderWith(verdict: Verdict, options: RenderOptions): string {
     ? 'Bitbucket sent `null` or nothing for their flag; an unknown flag fails the gate.'
     : 'Bitbucket sent `null` or nothing for their flag; `fail-on-unknown: false` lets them pass.'
   lines.push(...peopleSection('Unknown: Bitbucket did not say', verdict.unknown, options, unknownNote))
+  lines.push(
+    ...peopleSection(
+      'Protected by Atlassian-account two-step verification',
+      verdict.atlassian2sv,
+      options,
+      'Bitbucket does not prove them, and the organization reports two-step verification on their managed Atlassian account; `accept-atlassian-2sv: true` lets them pass.'
+    )
+  )
   lines.push(...exemptedSection(verdict.exempted, options))
   lines.push(...exemptionNotes(verdict, options.redact))
   lines.push(...appUserSection(verdict.appUsers, options))
@@ -71,9 +80,26 @@ function renderWith(verdict: Verdict, options: RenderOptions): string {
       lines.push('If many flags are unknown, check that the token belongs to a workspace admin: only admins see the flag.', '')
     }
   }
+  lines.push(...secondSourceNote(verdict))
   const requests = requestsOf(verdict)
-  lines.push(`${plural(requests, 'API request')} used (Bitbucket allows ${HOURLY_BUDGET.toLocaleString('en')} an hour per user).`, '')
+  lines.push(
+    `${plural(requests, 'API request')} used (Bitbucket allows ${HOURLY_BUDGET.toLocaleString('en')} an hour per user).${organizationCost(verdict)}`,
+    ''
+  )
   return lines.join('\n')
+}
+
+/** What the organization's answer means here: information only, or not available (the Bitbucket verdict stands). */
+function secondSourceNote(verdict: Verdict): string[] {
+  const source = verdict.secondSource
+  if (source === null) return []
+  if (source.warning !== null)
+    return [
+      `**The Atlassian organization could not be asked:** ${escapePunctuation(cleanText(source.warning, 600))} The verdict above is Bitbucket's alone.`,
+      ''
+    ]
+  if (source.accepted) return []
+  return ["The *Atlassian 2SV* column is information from the organization: with `accept-atlassian-2sv: false` the verdict is Bitbucket's alone.", '']
 }
 
 /**
@@ -113,7 +139,8 @@ function headline(verdict: Verdict, options: ReportOptions): string {
   const people = verdict.memberCount - verdict.appUsers.length
   if (verdict.compliant) {
     const unknownNote = verdict.unknown.length > 0 ? `; ${verdict.unknown.length} unknown, allowed by \`fail-on-unknown: false\`` : ''
-    return `✅ Bitbucket 2FA gate: all ${plural(people, 'person', 'people')} have two-factor authentication or an exemption${unknownNote}`
+    const viaAtlassian = verdict.atlassian2sv.length > 0 ? ` (${verdict.atlassian2sv.length} through Atlassian-account 2SV)` : ''
+    return `✅ Bitbucket 2FA gate: all ${plural(people, 'person', 'people')} have two-factor authentication or an exemption${viaAtlassian}${unknownNote}`
   }
   const parts: string[] = []
   if (verdict.nonCompliant.length > 0) parts.push(`${verdict.nonCompliant.length} without two-factor authentication`)
@@ -123,13 +150,14 @@ function headline(verdict: Verdict, options: ReportOptions): string {
 }
 
 function workspaceTable(verdict: Verdict): string[] {
+  const accepted = verdict.secondSource?.accepted === true
   const rows = verdict.workspaces.map(
     (w) =>
-      `| ${codeSpan(w.workspace, { inTable: true })} | ${w.members} | ${w.enabled} | ${w.nonCompliant} | ${w.unknown} | ${w.exempt} | ${w.appUsers} | ${w.requests} |`
+      `| ${codeSpan(w.workspace, { inTable: true })} | ${w.members} | ${w.enabled} | ${accepted ? `${w.atlassian2sv} | ` : ''}${w.nonCompliant} | ${w.unknown} | ${w.exempt} | ${w.appUsers} | ${w.requests} |`
   )
   return [
-    '| Workspace | Members | 2FA on | Without 2FA | Unknown | Exempt | App users | API requests |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| Workspace | Members | 2FA on | ${accepted ? 'Atlassian 2SV | ' : ''}Without 2FA | Unknown | Exempt | App users | API requests |`,
+    `| --- | ---: | ---: | ${accepted ? '---: | ' : ''}---: | ---: | ---: | ---: | ---: |`,
     ...rows
   ]
 }
@@ -142,11 +170,15 @@ function peopleSection(title: string, people: readonly AccountRecord[], { redact
   if (people.length === 0) return []
   const heading = [`### ${title} (${people.length})`, '', ...(note === undefined ? [] : [note, ''])]
   if (redact) return [...heading, ...withheld(people.length, 'person', 'people')]
+  // With an organization asked, its answer is shown next to each person (information unless accepted).
+  const asked = people.some((p) => p.secondFactor !== undefined)
   return [
     ...heading,
-    '| Name | Nickname | Account ID | Workspaces |',
-    '| --- | --- | --- | --- |',
-    ...people.slice(0, maxRows).map((p) => `| ${cell(p.displayName)} | ${cell(p.nickname)} | ${idCell(p)} | ${workspacesCell(p)} |`),
+    `| Name | Nickname | Account ID | Workspaces |${asked ? ' Atlassian 2SV |' : ''}`,
+    `| --- | --- | --- | --- |${asked ? ' --- |' : ''}`,
+    ...people
+      .slice(0, maxRows)
+      .map((p) => `| ${cell(p.displayName)} | ${cell(p.nickname)} | ${idCell(p)} | ${workspacesCell(p)} |${asked ? ` ${p.secondFactor ?? 'unknown'} |` : ''}`),
     ...overflow(people.length, maxRows),
     ''
   ]
@@ -186,7 +218,9 @@ function exemptionNotes(verdict: Verdict, redact: boolean): string[] {
         `- ${describe(exemption)} matches no member` +
         (isNickname ? ': it is a nickname, and nicknames are not identities. Use the account_id or {uuid}.' : '.')
     ),
-    ...verdict.unneededExemptions.map((e) => `- ${describe(e)} is not needed: that account has 2FA on or is an app user.`)
+    ...verdict.unneededExemptions.map(
+      (e) => `- ${describe(e)} is not needed: that account has 2FA on, is an app user, or passes by accepted Atlassian-account 2SV.`
+    )
   ]
   return notes.length === 0 ? [] : ['### Exemptions to review', '', ...notes, '']
 }

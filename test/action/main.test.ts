@@ -69,6 +69,7 @@ describe('the action, run in process through its port', () => {
       'non-compliant-count': '0',
       'unknown-count': '0',
       'exempt-count': '0',
+      'atlassian-2sv-count': '0',
       'non-compliant': '[]',
       unknown: '[]'
     })

@@ -6,7 +6,14 @@ describe('buildOutputs', () => {
   it('gives counts and JSON lists with full data', () => {
     const bad = member('disabled', { displayName: 'Zoë\u2028<b>' })
     const outputs = buildOutputs(verdictOf([member('enabled'), bad, member('unknown')]))
-    expect(outputs).toMatchObject({ compliant: 'false', 'member-count': '3', 'non-compliant-count': '1', 'unknown-count': '1', 'exempt-count': '0' })
+    expect(outputs).toMatchObject({
+      compliant: 'false',
+      'member-count': '3',
+      'non-compliant-count': '1',
+      'unknown-count': '1',
+      'exempt-count': '0',
+      'atlassian-2sv-count': '0'
+    })
     expect(outputs['non-compliant']).not.toContain('\u2028')
     expect(outputs['non-compliant']).toContain('Zoë\\u2028<b>')
     expect(JSON.parse(outputs['non-compliant']!)).toEqual([
@@ -32,6 +39,7 @@ describe('BROKEN_RUN_OUTPUTS', () => {
       'non-compliant-count': '',
       'unknown-count': '',
       'exempt-count': '',
+      'atlassian-2sv-count': '',
       'non-compliant': '',
       unknown: ''
     })

@@ -1,0 +1,50 @@
+import { GateError } from '../errors.js'
+import type { HttpResponse } from '../http/transport.js'
+import { quoteOutside } from '../text.js'
+
+const KEYS = 'admin.atlassian.com → Settings → API keys'
+
+/**
+ * A users-search answer other than 200, in the admin's words: which input to check (`atlassian-api-key`
+ * or `atlassian-org-id`) and what to do. The organization's own message is quoted scrubbed, never the key.
+ */
+export function describeOrganizationFailure(response: HttpResponse, context: { orgId: string; attempts: number; scrub: (text: string) => string }): GateError {
+  const { status } = response
+  const message = errorMessageOf(response, context.scrub)
+  const says = message === null ? '' : ` It says: \`${message}\`.`
+  const head = `The Atlassian organization API answered ${status} for organization \`${context.orgId}\`${context.attempts > 1 ? ` after ${context.attempts} attempts` : ''}.${says}`
+  switch (true) {
+    case status === 401 || status === 403:
+      return new GateError(
+        `${head} Check \`atlassian-api-key\`: an organization API key (created in ${KEYS}) that is not revoked or expired; ` +
+          'a key with scopes needs read:directories:admin and read:accounts:admin. An API token of a person is not an organization key.'
+      )
+    case status === 404:
+      return new GateError(
+        `${head} Check \`atlassian-org-id\` (the id in admin.atlassian.com/o/<id>/…) and \`atlassian-api-url\` (the default is https://api.atlassian.com).`
+      )
+    case status === 429 || status >= 500:
+      return new GateError(`${head} The organization API is busy or down: re-run the job later.`)
+    default:
+      return new GateError(
+        `${head} Check \`atlassian-org-id\`, \`atlassian-api-key\` and \`atlassian-api-url\`; if they are right, report this status at the issue tracker.`
+      )
+  }
+}
+
+/** `{"code", "message"}` or `{"errors": [{"title", "detail"}]}`, read only when it is JSON. */
+function errorMessageOf(response: HttpResponse, scrub: (text: string) => string): string | null {
+  if (!/json/i.test(response.contentType)) return null
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(response.body)
+  } catch {
+    return null
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null
+  const record = parsed as Record<string, unknown>
+  const first = Array.isArray(record.errors) ? (record.errors[0] as unknown) : undefined
+  const nested = typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : {}
+  const text = [record.message, nested.detail, nested.title].find((value): value is string => typeof value === 'string' && value !== '')
+  return text === undefined ? null : quoteOutside(text, scrub, 200)
+}
