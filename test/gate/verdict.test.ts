@@ -299,3 +299,61 @@ describe('details an admin reads', () => {
     expect(() => decide([listing('acme', [a, b, ...clashes])], `${b.accountId!}\n${a.accountId!}`)).toThrow(/^Exemption on `exempt` line 1 names account_id/)
   })
 })
+
+describe('decideCompliance with the organization as a second source', () => {
+  const off = member('disabled', { displayName: 'Off' })
+  const unknown = member('unknown', { displayName: 'Unknown' })
+  const noId = member('disabled', { displayName: 'No id', accountId: null })
+  const on = member('enabled', { displayName: 'On' })
+  const bot = member('unknown', { displayName: 'Bot', isAppUser: true })
+  const states = new Map([
+    [off.accountId ?? '', 'on' as const],
+    [unknown.accountId ?? '', 'on' as const],
+    [on.accountId ?? '', 'off' as const],
+    [bot.accountId ?? '', 'on' as const]
+  ])
+  const decide = (accepted: boolean, exempt = '') =>
+    decideCompliance([listing('acme', [off, unknown, noId, on, bot])], {
+      exemptions: parseExemptions(exempt),
+      today: '2026-11-26',
+      failOnUnknown: true,
+      secondSource: { accepted, states, requests: 1, warning: null }
+    })
+
+  it('accepted: people Bitbucket does not prove pass when the organization says on; others stay', () => {
+    const verdict = decide(true)
+    expect(verdict.atlassian2sv.map((a) => a.displayName)).toEqual(['Off', 'Unknown'])
+    expect(verdict.nonCompliant.map((a) => a.displayName)).toEqual(['No id'])
+    expect(verdict.unknown).toEqual([])
+    expect(verdict.appUsers.map((a) => a.secondFactor)).toEqual([undefined])
+    expect(verdict.workspaces[0]).toMatchObject({ atlassian2sv: 2, nonCompliant: 1, unknown: 0 })
+    expect(verdict.secondSource).toMatchObject({ accepted: true, requests: 1 })
+    expect(verdict.compliant).toBe(false)
+  })
+
+  it('not accepted: the same states are information only', () => {
+    const verdict = decide(false)
+    expect(verdict.atlassian2sv).toEqual([])
+    expect(verdict.nonCompliant.map((a) => [a.displayName, a.secondFactor])).toEqual([
+      ['No id', undefined],
+      ['Off', 'on']
+    ])
+    expect(verdict.unknown.map((a) => a.secondFactor)).toEqual(['on'])
+  })
+
+  it('an exemption for someone who passes by accepted 2SV is no longer needed, and they are not listed as exempt', () => {
+    const verdict = decide(true, `${off.accountId ?? ''} # key on order`)
+    expect(verdict.exempted).toEqual([])
+    expect(verdict.atlassian2sv.map((a) => a.displayName)).toContain('Off')
+    expect(verdict.unneededExemptions.map((e) => e.line)).toEqual([1])
+    const info = decide(false, `${off.accountId ?? ''} # key on order`)
+    expect(info.exempted.map((e) => e.account.displayName)).toEqual(['Off'])
+    expect(info.unneededExemptions).toEqual([])
+  })
+
+  it('without an organization, nobody has a second factor and the verdict says so', () => {
+    const verdict = decideCompliance([listing('acme', [off, on])], { exemptions: [], today: '2026-11-26', failOnUnknown: true })
+    expect(verdict.secondSource).toBeNull()
+    expect(verdict.nonCompliant[0]?.secondFactor).toBeUndefined()
+  })
+})

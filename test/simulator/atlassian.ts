@@ -125,7 +125,9 @@ export class AtlassianOrgSimulator {
     }
     const wanted = Array.isArray(accountIds) ? new Set(accountIds) : null
     const matching = this.users.filter((u) => wanted === null || wanted.has(u.accountId))
-    const start = typeof cursor === 'string' ? Number(Buffer.from(cursor, 'base64url').toString('utf8').replace('offset:', '')) : 0
+    // Cursors are opaque to clients; this one carries the offset first (anything may follow it).
+    const offset = typeof cursor === 'string' ? /^offset:(\d+)/.exec(Buffer.from(cursor, 'base64url').toString('utf8')) : null
+    const start = typeof cursor !== 'string' ? 0 : offset ? Number(offset[1]) : Number.NaN
     if (!Number.isInteger(start) || start < 0) {
       send(res, 400, { code: 400, message: 'Invalid cursor' })
       return

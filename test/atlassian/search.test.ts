@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest'
+import { combine, parseSearchPage, searchBody, searchUrl } from '../../src/atlassian/search.js'
+import type { HttpResponse } from '../../src/http/transport.js'
+import { thrown } from '../support/members.js'
+
+const page = (body: unknown): HttpResponse => ({ status: 200, contentType: 'application/json', retryAfter: null, body: JSON.stringify(body) })
+const read = (body: unknown) => parseSearchPage(page(body), 'page 1 of batch 1')
+
+describe('the users search request', () => {
+  it('goes to every directory of the organization, the id encoded', () => {
+    expect(searchUrl(new URL('https://api.atlassian.com/'), 'org-1')).toBe('https://api.atlassian.com/admin/v2/orgs/org-1/directories/-/users/search')
+    expect(searchUrl(new URL('http://127.0.0.1:9/base'), 'a/b')).toBe('http://127.0.0.1:9/base/admin/v2/orgs/a%2Fb/directories/-/users/search')
+  })
+
+  it('asks for these ids, 100 a page, with the cursor when there is one', () => {
+    expect(searchBody(['a', 'b'], null)).toEqual({ contentType: 'application/json', text: '{"accountIds":["a","b"],"limit":100}' })
+    expect(JSON.parse(searchBody(['a'], 'c1').text)).toEqual({ accountIds: ['a'], limit: 100, cursor: 'c1' })
+  })
+})
+
+describe('parseSearchPage', () => {
+  it('says on only for mfaEnabled true on a managed (or unsaid) claim', () => {
+    const result = read({
+      data: [
+        { accountId: 'a', mfaEnabled: true, claimStatus: 'managed' },
+        { accountId: 'b', mfaEnabled: true },
+        { accountId: 'c', mfaEnabled: true, claimStatus: 'unmanaged' },
+        { accountId: 'd', mfaEnabled: false },
+        { accountId: 'e' },
+        { accountId: 'f', mfaEnabled: 'true' },
+        { accountId: 'g', mfaEnabled: null }
+      ],
+      links: { next: 'cur2' }
+    })
+    expect(Object.fromEntries(result.users)).toEqual({ a: 'on', b: 'on', c: 'unknown', d: 'off', e: 'unknown', f: 'unknown', g: 'unknown' })
+    expect(result.next).toBe('cur2')
+  })
+
+  it('ends at a null, absent or missing next', () => {
+    expect(read({ data: [], links: { next: null } }).next).toBeNull()
+    expect(read({ data: [], links: {} }).next).toBeNull()
+    expect(read({ data: [] }).next).toBeNull()
+  })
+
+  it('gives an account seen twice on only when both say so', () => {
+    expect(
+      read({
+        data: [
+          { accountId: 'a', mfaEnabled: true },
+          { accountId: 'a', mfaEnabled: false }
+        ]
+      }).users.get('a')
+    ).toBe('off')
+    expect(
+      read({
+        data: [
+          { accountId: 'a', mfaEnabled: false },
+          { accountId: 'a', mfaEnabled: true }
+        ]
+      }).users.get('a')
+    ).toBe('off')
+    expect(
+      read({
+        data: [
+          { accountId: 'a', mfaEnabled: true },
+          { accountId: 'a', mfaEnabled: true }
+        ]
+      }).users.get('a')
+    ).toBe('on')
+    expect(combine('off', 'unknown')).toBe('unknown')
+    expect(combine('unknown', 'on')).toBe('unknown')
+  })
+
+  it.each([
+    ['not JSON', { status: 200, contentType: 'text/html', retryAfter: null, body: '<html>' }, 'the body (text/html) is not JSON'],
+    ['an array', page([]), 'the body is not an object'],
+    ['no data', page({ links: {} }), '`data` is not a list'],
+    ['a user without id', page({ data: [{ mfaEnabled: true }] }), 'data[0] has no accountId'],
+    ['an empty id', page({ data: [{ accountId: '' }] }), 'data[0] has no accountId'],
+    ['links not an object', page({ data: [], links: 'x' }), '`links` is not an object'],
+    ['a next that is no cursor', page({ data: [], links: { next: 5 } }), '`links.next` is not a cursor'],
+    ['an empty next', page({ data: [], links: { next: '' } }), '`links.next` is not a cursor']
+  ])('refuses %s, naming the shape, never the body', (_, response, problem) => {
+    const error = thrown(() => parseSearchPage(response, 'page 2 of batch 1')) as Error
+    expect(error.message).toBe(`The Atlassian organization API's answer to page 2 of batch 1 is not the users search it asked for: ${problem}.`)
+  })
+})
