@@ -12,6 +12,7 @@ export default defineConfig({
       'test/config/**/*.test.ts',
       'test/gate/**/*.test.ts',
       'test/bitbucket/**/*.test.ts',
+      'test/atlassian/search.test.ts',
       'test/report/**/*.test.ts',
       'test/action/inputs.test.ts',
       'test/action/visibility.test.ts',

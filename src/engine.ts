@@ -64,7 +64,7 @@ export async function check(options: Options, deps: RunDependencies): Promise<Ve
  * nobody else. When it fails: with `accept-atlassian-2sv: true` there is no verdict (the gate cannot
  * tell who is protected); otherwise a warning, and Bitbucket's verdict stands.
  */
-async function askOrganization(organization: AtlassianOptions, listings: readonly WorkspaceListing[], context: ClientContext): Promise<SecondSource> {
+export async function askOrganization(organization: AtlassianOptions, listings: readonly WorkspaceListing[], context: ClientContext): Promise<SecondSource> {
   const unproven = [...mergeListings(listings).otherAccounts()].filter((m) => !m.isAppUser && m.accountId !== null).map((m) => m.accountId ?? '')
   try {
     const { states, requests } = await lookUpSecondFactor(unproven, {

@@ -11,6 +11,8 @@ import { decideCompliance, type Verdict } from '../../src/gate/verdict.js'
 import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, uuidFor } from '../simulator/fixtures.js'
 import { BitbucketSimulator, type FaultAction, type FaultRule, type SimUser } from '../simulator/server.js'
 import { clientContext } from '../support/client.js'
+import { askOrganization } from '../../src/engine.js'
+import { AtlassianOrgSimulator } from '../simulator/atlassian.js'
 import { nodesOfType, parseGfm } from '../support/markdown.js'
 
 /**
@@ -23,7 +25,10 @@ import { nodesOfType, parseGfm } from '../support/markdown.js'
  *   members, no people, or no person with a flag);
  * - a decision is exactly the truth, and `compliant` holds if and only if every person not exempt is
  *   proven (has_2fa_enabled true), or, with `fail-on-unknown: false`, is not proven off;
- * - no artefact holds a secret or a fragment of one; when redacting, none holds a member's name.
+ * - no artefact holds a secret or a fragment of one; when redacting, none holds a member's name;
+ * - with an organization (half the worlds), a person is green exactly when Bitbucket says `true`, or
+ *   when `accept-atlassian-2sv` is on and the organization says `mfaEnabled: true` on a managed
+ *   account; an organization that fails while accepted leaves no verdict; its key goes only to it.
  *
  * "True" is the world as it stands when the run ends. Faults that change content are limited to
  * what one client can detect (see the README's known limits): at most one membership change per
@@ -72,6 +77,8 @@ const worldArb = fc.integer({ min: 1, max: 3 }).chain((workspaceCount) =>
       exemptions: fc.array(fc.record({ target: fc.nat(), byUuid: fc.boolean(), expired: fc.boolean(), dated: fc.boolean() }), { maxLength: 5 }),
       failOnUnknown: fc.boolean(),
       redact: fc.boolean(),
+      // The organization as a second source, in half the worlds; now and then it fails.
+      org: fc.option(fc.record({ accept: fc.boolean(), seed: fc.nat(), failing: fc.integer({ min: 0, max: 9 }).map((n) => n < 2) })),
       order: fc.array(fc.nat(), { minLength: workspaceCount, maxLength: workspaceCount })
     })
   )
@@ -182,7 +189,18 @@ function toRule(spec: FaultSpec): FaultRule {
 }
 
 /** The expected outcome, from the rules. */
-function oracle(workspaces: readonly { slug: string; members: readonly SimUser[] }[], exempt: string, failOnUnknown: boolean) {
+/** What the organization says of identity `n`: on (managed), on but unmanaged, off, unsaid, or not returned. */
+const ORG_STATES = ['on', 'unmanaged', 'off', 'absent', 'missing'] as const
+function orgStateOf(n: number, seed: number): (typeof ORG_STATES)[number] {
+  return ORG_STATES[(n * 7919 + seed) % ORG_STATES.length]!
+}
+
+function oracle(
+  workspaces: readonly { slug: string; members: readonly SimUser[] }[],
+  exempt: string,
+  failOnUnknown: boolean,
+  protectedIds: ReadonlySet<string> = new Set()
+) {
   const unprovable = workspaces.some(({ members }) => {
     const people = members.filter((m) => m.type !== 'app_user')
     return people.length === 0 || people.every((m) => m.has_2fa_enabled !== true && m.has_2fa_enabled !== false)
@@ -192,8 +210,10 @@ function oracle(workspaces: readonly { slug: string; members: readonly SimUser[]
   const lines = parseExemptions(exempt).filter((e) => e.until === null || e.until >= TODAY)
   const exempted = (m: SimUser) => lines.some((e) => e.id === m.uuid || e.id === m.account_id)
   const people = [...sightings.values()].map((seen) => seen.find((m) => m.type !== 'app_user')).filter((m): m is SimUser => m !== undefined)
-  const off = people.filter((m) => !exempted(m) && m.has_2fa_enabled === false)
-  const unknown = people.filter((m) => !exempted(m) && m.has_2fa_enabled !== true && m.has_2fa_enabled !== false)
+  // Accepted Atlassian 2SV proves a person Bitbucket does not, whatever else holds.
+  const protectedBy2sv = (m: SimUser) => m.account_id !== undefined && protectedIds.has(m.account_id)
+  const off = people.filter((m) => !protectedBy2sv(m) && !exempted(m) && m.has_2fa_enabled === false)
+  const unknown = people.filter((m) => !protectedBy2sv(m) && !exempted(m) && m.has_2fa_enabled !== true && m.has_2fa_enabled !== false)
   const uuids = (list: readonly SimUser[]) => list.map((m) => m.uuid).sort()
   return {
     unprovable,
@@ -204,6 +224,7 @@ function oracle(workspaces: readonly { slug: string; members: readonly SimUser[]
       .sort(),
     nonCompliant: uuids(off),
     unknown: uuids(unknown),
+    atlassian2sv: uuids(people.filter((m) => protectedBy2sv(m) && m.has_2fa_enabled !== true)),
     compliant: off.length === 0 && (!failOnUnknown || unknown.length === 0)
   }
 }
@@ -222,11 +243,15 @@ function artefactsOf(verdict: Verdict, redact: boolean): string[] {
 }
 
 const sim = new BitbucketSimulator({ workspaces: [], credentials: [adminCredential] })
+const ORG_KEY = 'org-property-key-6d3a91'
+const org = new AtlassianOrgSimulator('org-1', ORG_KEY, [])
 beforeAll(async () => {
   await sim.start()
+  await org.start()
 })
 afterAll(async () => {
   await sim.stop()
+  await org.stop()
 })
 
 describe("the gate's invariant under random worlds and faults", () => {
@@ -264,21 +289,51 @@ describe("the gate's invariant under random worlds and faults", () => {
           .map((w) => w.slug)
         // PROPERTY_TIMEOUT_MS: the mutation tests use a shorter one, so a scripted hang costs less per mutant.
         const { context } = clientContext(sim.apiUrl, { timeoutMs: Number(process.env.PROPERTY_TIMEOUT_MS ?? 500), redact: world.redact })
+        org.users.length = 0
+        org.log.length = 0
+        org.faults.length = 0
+        const protectedIds = new Set<string>()
+        if (world.org) {
+          for (const identity of world.identities) {
+            const state = orgStateOf(identity.n, world.org.seed)
+            const accountId = userOf(identity, false).account_id!
+            if (state === 'missing') continue
+            org.users.push({
+              accountId,
+              ...(state === 'absent' ? {} : { mfaEnabled: state !== 'off' }),
+              claimStatus: state === 'unmanaged' ? 'unmanaged' : 'managed'
+            })
+            if (state === 'on' && world.org.accept && !world.org.failing) protectedIds.add(accountId)
+          }
+          if (world.org.failing) org.faults.push({ times: 10_000, status: 500 })
+        }
+        const organization = world.org ? { orgId: 'org-1', apiKey: ORG_KEY, apiUrl: new URL(org.apiUrl), accept: world.org.accept } : null
+        const orgBreaksVerdict = world.org?.failing === true && world.org.accept
         let verdict: Verdict
         try {
           const listings = await Promise.all(order.map((slug) => listMembers(slug, context)))
-          verdict = decideCompliance(listings, { exemptions: parseExemptions(exempt), today: TODAY, failOnUnknown: world.failOnUnknown })
+          const secondSource = organization === null ? null : await askOrganization(organization, listings, context)
+          verdict = decideCompliance(listings, {
+            exemptions: parseExemptions(exempt),
+            today: TODAY,
+            failOnUnknown: world.failOnUnknown,
+            ...(secondSource === null ? {} : { secondSource })
+          })
         } catch (error) {
           expect(error).toBeInstanceOf(GateError)
           const truth = oracle(sim.workspaces, exempt, world.failOnUnknown)
-          if (schedule.faults.length === 0) expect(truth.unprovable, `no fault, yet no verdict: ${errorMessage(error)}`).toBe(true)
+          if (schedule.faults.length === 0 && !orgBreaksVerdict) expect(truth.unprovable, `no fault, yet no verdict: ${errorMessage(error)}`).toBe(true)
           const message = scrubSecrets(errorMessage(error, world.redact), [])
           for (const text of [message, renderErrorSummary(message)]) for (const fragment of FRAGMENTS) expect(text).not.toContain(fragment)
           if (world.redact) expect(message).not.toMatch(/Mbr-|mbrnick|557058:|\{aaaaaaaa-/)
           return
         }
         decided++
-        const truths = [oracle(before, exempt, world.failOnUnknown), oracle(sim.workspaces, exempt, world.failOnUnknown)]
+        // Nobody unproven: the organization is not asked at all, so its failure cannot matter.
+        expect(orgBreaksVerdict && org.log.length > 0, 'the organization failed with accept-atlassian-2sv: true, yet a verdict').toBe(false)
+        for (const entry of org.log) expect(entry.authorization).toBe(`Bearer ${ORG_KEY}`)
+        for (const entry of sim.log) expect(entry.authorization).not.toContain(ORG_KEY)
+        const truths = [oracle(before, exempt, world.failOnUnknown, protectedIds), oracle(sim.workspaces, exempt, world.failOnUnknown, protectedIds)]
         const uuids = (list: readonly { uuid: string }[]) => list.map((m) => m.uuid).sort()
         const decidedWorld = {
           unprovable: false,
@@ -286,13 +341,18 @@ describe("the gate's invariant under random worlds and faults", () => {
           appUsers: uuids(verdict.appUsers),
           nonCompliant: uuids(verdict.nonCompliant),
           unknown: uuids(verdict.unknown),
+          atlassian2sv: uuids(verdict.atlassian2sv),
           compliant: verdict.compliant
         }
         expect(truths).toContainEqual(decidedWorld)
         for (const text of artefactsOf(verdict, world.redact)) for (const fragment of FRAGMENTS) expect(text).not.toContain(fragment)
       }),
       // PROPERTY_SEED makes a run repeatable (the mutation tests use one, so every mutant meets the same worlds).
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 120), ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) }
+      {
+        numRuns: Number(process.env.PROPERTY_RUNS ?? 120),
+        endOnFailure: true,
+        ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {})
+      }
     )
     expect(decided).toBeGreaterThan(0)
   }, 900_000)
