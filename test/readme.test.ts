@@ -65,7 +65,8 @@ describe('README matches the CLI', () => {
       ['### Release gate', 'examples/github/release-gate.yml'],
       ['### Weekly audit with a tracking issue', 'examples/github/weekly-audit.yml'],
       ['### Keep a JSON report of every run', 'examples/github/report-artifact.yml'],
-      ['### An OAuth consumer instead of a personal token', 'examples/github/oauth.yml']
+      ['### An OAuth consumer instead of a personal token', 'examples/github/oauth.yml'],
+      ['## Two kinds of two-step verification', 'examples/github/atlassian-2sv.yml']
     ] as const) {
       const start = readme.indexOf('```yaml\n', readme.indexOf(heading)) + '```yaml\n'.length
       const block = readme.slice(start, readme.indexOf('```', start))

@@ -15,6 +15,7 @@ import {
   person
 } from '../simulator/fixtures.js'
 import { GitHubFake } from '../simulator/github.js'
+import { AtlassianOrgSimulator } from '../simulator/atlassian.js'
 import { BitbucketSimulator, type SimWorkspace } from '../simulator/server.js'
 import { BROKEN_RUN_OUTPUTS } from '../../src/report/outputs.js'
 import { DIST, PUBLIC_REPO_EVENT, runAction, spawnNode, workflowCommands } from '../support/action.js'
@@ -85,6 +86,7 @@ describe('the bundled action, run as a runner does', () => {
       'non-compliant-count': '0',
       'unknown-count': '0',
       'exempt-count': '0',
+      'atlassian-2sv-count': '0',
       'non-compliant': '[]',
       unknown: '[]'
     })
@@ -238,6 +240,32 @@ describe('the bundled action, run as a runner does', () => {
       expect(tracking.stdout).toMatch(/::error::Unexpected error: Cannot find module/)
     } finally {
       rmSync(alone, { recursive: true, force: true })
+    }
+  })
+
+  it('accepts Atlassian-account 2SV from the organization, keeping each credential with its own server', async () => {
+    const org = await new AtlassianOrgSimulator('org-e2e', 'org-e2e-key-0a1b2c3d', [
+      { accountId: person(2, false).account_id ?? '', mfaEnabled: true },
+      { accountId: person(3, null).account_id ?? '', mfaEnabled: true }
+    ]).start()
+    try {
+      const run = await runAction({
+        ...base(),
+        'atlassian-org-id': 'org-e2e',
+        'atlassian-api-key': 'org-e2e-key-0a1b2c3d',
+        'atlassian-api-url': org.apiUrl,
+        'accept-atlassian-2sv': 'true',
+        exempt: `${person(4, false).account_id ?? ''} # key on order`
+      })
+      expect(run.stderr).toBe('')
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs.compliant).toBe('true')
+      expect(run.outputs['atlassian-2sv-count']).toBe('2')
+      expect(masksIn(run.stdout)).toContain('org-e2e-key-0a1b2c3d')
+      expect(org.log.every((entry) => entry.authorization === 'Bearer org-e2e-key-0a1b2c3d')).toBe(true)
+      expect(sim.log.every((entry) => !entry.authorization.includes('org-e2e-key'))).toBe(true)
+    } finally {
+      await org.stop()
     }
   })
 })
