@@ -9,10 +9,9 @@ export const GRANT_FORM = { contentType: 'application/x-www-form-urlencoded', te
 /** The scope that lets a consumer's token read workspace members (Bitbucket: "Account: Read"). */
 export const ACCOUNT_SCOPE = 'account'
 
+/** An access token; its lifetime (`expires_in`) is not read: a 401 after expiry renews it, once. */
 export interface GrantedToken {
   readonly accessToken: string
-  /** Seconds the token lives, when Bitbucket said. */
-  readonly expiresInSeconds: number | null
 }
 
 export interface GrantContext {
@@ -106,11 +105,7 @@ function readToken(response: HttpResponse, context: GrantContext, consumer: stri
     if (typeof scopes !== 'string') return malformed('with `scopes` that are not text')
     if (!scopes.split(/[\s,]+/).includes(ACCOUNT_SCOPE)) return missingScope(consumer, '')
   }
-  const expiresIn = field(parsed, 'expires_in')
-  return {
-    accessToken,
-    expiresInSeconds: typeof expiresIn === 'number' && Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : null
-  }
+  return { accessToken }
 }
 
 function missingScope(consumer: string, says: string): never {

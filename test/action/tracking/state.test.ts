@@ -71,4 +71,15 @@ describe('the hidden state', () => {
     expect(readState(body.replace('"nonCompliant":-1', '"nonCompliant":1.5'), '2026-11-26')?.counts).toBeNull()
     expect(readState(body.replace('"nonCompliant":-1', '"nonCompliant":3'), '2026-11-26')?.counts).toEqual({ nonCompliant: 3, unknown: 0 })
   })
+
+  it('takes a state line with spaces after it, and refuses days that only look like days', () => {
+    expect(readState(`${renderState(state)}   \r\nmore`, '2026-11-26')).toEqual(state)
+    const withSince = (since: unknown) => `<!-- bitbucket-2fa-gate:state ${JSON.stringify({ v: 1, outcome: 'not-compliant', since, people: {} })} -->`
+    for (const since of ['x2026-01-01', '2026-01-01x', 20260101, '2026-1-01', '2026-02-30x']) expect(readState(withSince(since), '2026-11-26')).toBeNull()
+    expect(readState(withSince('2026-01-01'), '2026-11-26')?.since).toBe('2026-01-01')
+    const counts = `<!-- bitbucket-2fa-gate:state ${JSON.stringify({ v: 1, outcome: 'not-compliant', since: '2026-01-01', people: {}, counts: { nonCompliant: '1', unknown: 0 } })} -->`
+    expect(readState(counts, '2026-11-26')?.counts).toBeNull()
+    const many = `<!-- bitbucket-2fa-gate:state ${JSON.stringify({ v: 1, outcome: 'not-compliant', since: '2026-01-01', people: {}, counts: { nonCompliant: 2 ** 60, unknown: 0 } })} -->`
+    expect(readState(many, '2026-11-26')?.counts).toBeNull()
+  })
 })

@@ -16,12 +16,26 @@ const json = (status: number, body: unknown): HttpResponse => ({ status, content
 const failure = (response: HttpResponse, ctx: GrantContext = context): Error => thrown(() => readGrant(response, ctx)) as Error
 
 describe('readGrant', () => {
-  it('returns the access token and its lifetime', () => {
+  it('returns the access token', () => {
     expect(readGrant(json(200, { access_token: 'tok-12345678', token_type: 'bearer', expires_in: 7200, scopes: 'account pullrequest' }), context)).toEqual({
-      accessToken: 'tok-12345678',
-      expiresInSeconds: 7200
+      accessToken: 'tok-12345678'
     })
-    expect(readGrant(json(200, { access_token: 'tok-12345678' }), context)).toEqual({ accessToken: 'tok-12345678', expiresInSeconds: null })
+    expect(readGrant(json(200, { access_token: 'tok-12345678', token_type: 'Bearer', scopes: 'repository,account' }), context)).toEqual({
+      accessToken: 'tok-12345678'
+    })
+  })
+
+  it('reads an error body only when it is JSON, and a code only when it is one', () => {
+    const plain = failure({ status: 400, contentType: 'text/plain', retryAfter: null, body: '{"error":"invalid_client"}' })
+    expect(plain.message).not.toContain('invalid_client)')
+    expect(plain.message).toMatch(/^The token endpoint .* answered 400\./)
+    expect(failure(json(400, { error: 5 })).message).toMatch(/^The token endpoint .* answered 400\./)
+    expect(failure(json(400, { error: 'x invalid_client' })).message).toMatch(/^The token endpoint .* answered 400\./)
+    expect(failure(json(400, { error: 'invalid_client x' })).message).toMatch(/^The token endpoint .* answered 400\./)
+    expect(failure(json(400, { error: 'a'.repeat(41) })).message).toMatch(/^The token endpoint .* answered 400\./)
+    expect(failure({ status: 400, contentType: 'application/json', retryAfter: null, body: '{not json' }).message).toMatch(
+      /^The token endpoint .* answered 400\./
+    )
   })
 
   it('says a missing account scope in the admin words', () => {
@@ -37,6 +51,8 @@ describe('readGrant', () => {
     ['no token', json(200, { token_type: 'bearer' }), 'without a usable `access_token`'],
     ['an empty token', json(200, { access_token: '' }), 'without a usable `access_token`'],
     ['a token with a space', json(200, { access_token: 'tok 12345678' }), 'without a usable `access_token`'],
+    ['a token with a line break after it', json(200, { access_token: 'tok-12345678\n' }), 'without a usable `access_token`'],
+    ['a token type that is not text', json(200, { access_token: 'tok-12345678', token_type: 5 }), 'with a token type other than bearer'],
     ['a mac token', json(200, { access_token: 'tok-12345678', token_type: 'mac' }), 'with a token type other than bearer'],
     ['scopes as a list', json(200, { access_token: 'tok-12345678', scopes: ['account'] }), 'with `scopes` that are not text']
   ])('fails closed on a 200 with %s', (_, response, what) => {
