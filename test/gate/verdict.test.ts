@@ -357,3 +357,46 @@ describe('decideCompliance with the organization as a second source', () => {
     expect(verdict.nonCompliant[0]?.secondFactor).toBeUndefined()
   })
 })
+
+describe('decideCompliance orders and proves', () => {
+  it('lists every group by name, whatever order the listing gave', () => {
+    const names = (list: readonly { displayName: string }[]) => list.map((a) => a.displayName)
+    const z = (twoFactor: 'disabled' | 'unknown', name: string, extra = {}) => member(twoFactor, { displayName: name, ...extra })
+    const members = [
+      z('unknown', 'Zed unknown'),
+      z('unknown', 'Amy unknown'),
+      z('unknown', 'Zed bot', { isAppUser: true }),
+      z('unknown', 'Amy bot', { isAppUser: true }),
+      z('disabled', 'Zed 2sv'),
+      z('disabled', 'Amy 2sv'),
+      member('enabled')
+    ]
+    const on = new Map(members.filter((m) => m.displayName.endsWith('2sv')).map((m) => [m.accountId ?? '', 'on' as const]))
+    const verdict = decideCompliance([listing('acme', members)], {
+      exemptions: [],
+      today,
+      failOnUnknown: true,
+      secondSource: { accepted: true, states: on, requests: 1, warning: null }
+    })
+    expect(names(verdict.unknown)).toEqual(['Amy unknown', 'Zed unknown'])
+    expect(names(verdict.appUsers)).toEqual(['Amy bot', 'Zed bot'])
+    expect(names(verdict.atlassian2sv)).toEqual(['Amy 2sv', 'Zed 2sv'])
+  })
+
+  it('a workspace with one flag given is provable, even when nobody has 2FA on', () => {
+    const verdict = decide([listing('acme', [member('unknown'), member('disabled')])])
+    expect(verdict.nonCompliant).toHaveLength(1)
+    expect(verdict.unknown).toHaveLength(1)
+  })
+
+  it('keeps no second factor on a record the organization was not asked about', () => {
+    const person = member('disabled')
+    const verdict = decideCompliance([listing('acme', [person])], {
+      exemptions: [],
+      today,
+      failOnUnknown: true,
+      secondSource: { accepted: false, states: new Map(), requests: 0, warning: 'down' }
+    })
+    expect('secondFactor' in verdict.nonCompliant[0]!).toBe(false)
+  })
+})

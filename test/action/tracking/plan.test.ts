@@ -202,4 +202,34 @@ describe('a large audit', () => {
     expect(kept.has(uuid(MAX_STATE_PEOPLE + 5))).toBe(false)
     expect(keepEarliest(new Map([['{x}', '2026-01-01']]))).toEqual(new Map([['{x}', '2026-01-01']]))
   })
+
+  it('with the same counts, compares people only when both states hold everyone', () => {
+    // The previous state held only one of the two (it was cut short): a different name proves nothing.
+    const cut = issueWith([[ada.uuid, '2026-10-05']], { counts: { nonCompliant: 1, unknown: 1 } })
+    expect(planTracking({ verdict: failing() }, cut, marker, context)).toMatchObject({ kind: 'update', comment: null })
+    const whole = issueWith(
+      [
+        [ada.uuid, '2026-10-05'],
+        [bob.uuid, '2026-10-06']
+      ],
+      { counts: { nonCompliant: 1, unknown: 1 } }
+    )
+    expect(planTracking({ verdict: failing() }, whole, marker, context).kind === 'update').toBe(true)
+    const step = planTracking({ verdict: failing() }, whole, marker, context)
+    expect(step.kind === 'update' && step.comment).toMatch(/^The set of people changed/)
+    const noCounts = issueWith(
+      [
+        [bob.uuid, '2026-10-05'],
+        [cy.uuid, '2026-10-06']
+      ],
+      { counts: null }
+    )
+    expect(planTracking({ verdict: failing() }, noCounts, marker, context)).toMatchObject({ kind: 'update' })
+    expect((planTracking({ verdict: failing() }, noCounts, marker, context) as { comment: string | null }).comment).toMatch(/^The set of people changed/)
+  })
+
+  it('an outage keeps the counts it knew', () => {
+    const step = planTracking({ error: 'outage' }, issueWith([[bob.uuid, '2026-10-05']], { counts: { nonCompliant: 1, unknown: 0 } }), marker, context)
+    expect(readState(bodyOf(step), context.today)?.counts).toEqual({ nonCompliant: 1, unknown: 0 })
+  })
 })

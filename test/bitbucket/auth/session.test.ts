@@ -97,6 +97,27 @@ describe('an OAuth consumer', () => {
     expect(s.tokenRequests).toBe(2)
   })
 
+  it('renews once per run, not once per expiry: a second expiry fails the run', async () => {
+    const expire = {
+      mutate: (sim: { expireAccessTokens: () => void }) => {
+        sim.expireAccessTokens()
+      }
+    }
+    const s = await start({
+      credentials: [consumerCredential],
+      workspaces: [compliantWorkspace('acme', 300)],
+      includeSize: false,
+      faults: [
+        { when: (r) => r.n === 2, action: expire },
+        { when: (r) => r.n === 4, action: expire }
+      ]
+    })
+    const error = await listMembers('acme', clientContext(s.apiUrl, { credentials: consumer(s.tokenUrl) }).context).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(BitbucketHttpError)
+    expect((error as BitbucketHttpError).message).toMatch(/401 Unauthorized/)
+    expect(s.tokenRequests).toBe(2)
+  })
+
   it('says a wrong secret in the admin words and never sends the listing anything', async () => {
     const s = await startWith()
     const { context } = clientContext(s.apiUrl, { credentials: consumer(s.tokenUrl, 'wrong-secret-value') })
