@@ -99,7 +99,12 @@ function secondSourceNote(verdict: Verdict): string[] {
       ''
     ]
   if (source.accepted) return []
-  return ["The *Atlassian 2SV* column is information from the organization: with `accept-atlassian-2sv: false` the verdict is Bitbucket's alone.", '']
+  const protectedElsewhere = [...verdict.nonCompliant, ...verdict.unknown].filter((p) => p.secondFactor === 'on').length
+  const hint =
+    protectedElsewhere === 0
+      ? ''
+      : ` ${plural(protectedElsewhere, 'person', 'people')} listed above ${protectedElsewhere === 1 ? 'has' : 'have'} Atlassian-account 2SV on: \`accept-atlassian-2sv: true\` would let them pass.`
+  return [`The *Atlassian 2SV* column is information from the organization: with \`accept-atlassian-2sv: false\` the verdict is Bitbucket's alone.${hint}`, '']
 }
 
 /**

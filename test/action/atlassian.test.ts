@@ -99,7 +99,10 @@ describe('the organization as a second source', () => {
     expect(run.outputs['unknown-count']).toBe('1')
     expect(JSON.parse(run.outputs['non-compliant'] ?? '[]')).toContainEqual(expect.objectContaining({ display_name: 'Bob Atlassian2SV', second_factor: 'on' }))
     expect(run.summary).toContain('| Name | Nickname | Account ID | Workspaces | Atlassian 2SV |')
-    expect(run.summary).toContain('The *Atlassian 2SV* column is information from the organization')
+    expect(run.summary).toContain(
+      "The *Atlassian 2SV* column is information from the organization: with `accept-atlassian-2sv: false` the verdict is Bitbucket's alone. " +
+        '2 people listed above have Atlassian-account 2SV on: `accept-atlassian-2sv: true` would let them pass.'
+    )
     expect(run.exitCode).toBe(1)
   })
 
