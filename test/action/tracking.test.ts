@@ -119,7 +119,8 @@ describe('the tracking issue', () => {
     // Compliant with no issue open: nothing is written.
     const before = github.log.length
     await track()
-    expect(github.log.slice(before).map((r) => r.method)).toEqual(['GET'])
+    // Compliant with no issue open: two reads (labelled, then recent unlabelled issues), nothing written.
+    expect(github.log.slice(before).map((r) => r.method)).toEqual(['GET', 'GET'])
   })
 
   it('opens or updates the issue when the run could not decide, and never closes it then', async () => {
@@ -243,5 +244,13 @@ describe('the tracking issue', () => {
     expect(empty.stdout).toContain('Input `github-token` is empty')
     expect(github.log).toEqual([])
     expect(sim.requests).toBe(0)
+  })
+
+  it('finds its issue by the marker when the label is gone (dropped by GitHub or removed by hand): never a second issue', async () => {
+    const unlabelled = github.addIssue({ body: markerFor(['acme']), labels: [] })
+    for (let i = 0; i < 30; i++) github.addIssue({ body: `noise ${i}` })
+    await track()
+    expect(github.issues.filter((issue) => issue.body.includes(markerFor(['acme'])))).toHaveLength(1)
+    expect(unlabelled.body).toContain('Bob NoTwoFactor')
   })
 })

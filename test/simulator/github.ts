@@ -195,7 +195,8 @@ export class GitHubFake {
     const labels = (url.searchParams.get('labels') ?? '').split(',').filter((l) => l !== '')
     const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? '30'))
     const page = Number(url.searchParams.get('page') ?? '1')
-    const matching = this.issues.filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)))
+    // GitHub's default order: newest first.
+    const matching = this.issues.filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l))).reverse()
     const slice = matching.slice((page - 1) * perPage, page * perPage)
     const headers: Record<string, string> = {}
     if (page * perPage < matching.length) {

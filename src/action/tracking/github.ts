@@ -5,6 +5,8 @@ import type { OpenIssue } from './plan.js'
 export interface IssuesApi {
   /** Open issues (not pull requests) that carry `label`, every page. */
   openIssuesWithLabel(label: string): Promise<OpenIssue[]>
+  /** Open issues (not pull requests), newest first, at most `maxPages` pages of 100. */
+  recentOpenIssues(maxPages: number): Promise<OpenIssue[]>
   create(issue: { title: string; body: string; labels: string[] }): Promise<number>
   update(number: number, issue: { title: string; body: string }): Promise<void>
   comment(number: number, body: string): Promise<void>
@@ -45,6 +47,16 @@ export async function octokitIssues(token: string, apiUrl: string, repository: {
       call('list issues', async () => {
         const items = await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, state: 'open', labels: label, per_page: 100 })
         return items.filter((item) => item.pull_request === undefined).map((item) => ({ number: item.number, body: item.body ?? null }))
+      }),
+    recentOpenIssues: (maxPages) =>
+      call('list issues', async () => {
+        const found: OpenIssue[] = []
+        let pages = 0
+        for await (const { data } of octokit.paginate.iterator(octokit.rest.issues.listForRepo, { owner, repo, state: 'open', per_page: 100 })) {
+          for (const item of data) if (item.pull_request === undefined) found.push({ number: item.number, body: item.body ?? null })
+          if (++pages >= maxPages) break
+        }
+        return found
       }),
     create: (issue) =>
       call('create an issue', async () => {

@@ -4,6 +4,9 @@ import { planTracking, type RunResult } from './plan.js'
 import { hasMarker, markerFor } from './state.js'
 import type { IssueContext } from './text.js'
 
+/** Pages of 100 recent open issues searched for the marker when no labelled issue carries it. */
+export const UNLABELLED_PAGES = 3
+
 /** Where the issue lives and how the run was started, for links and for advice. */
 export interface TrackingContext extends IssueContext {
   readonly label: string
@@ -19,7 +22,10 @@ export interface TrackingContext extends IssueContext {
 export async function trackIssue(api: IssuesApi, result: RunResult, context: TrackingContext): Promise<string> {
   const marker = markerFor(context.workspaces)
   try {
-    const candidates = (await api.openIssuesWithLabel(context.label)).filter((issue) => hasMarker(issue.body, marker))
+    let candidates = (await api.openIssuesWithLabel(context.label)).filter((issue) => hasMarker(issue.body, marker))
+    // GitHub drops the labels of a new issue silently when the token may not set them, and someone may
+    // remove the label: the marker still finds the issue among the recent ones, so there is never a second.
+    if (candidates.length === 0) candidates = (await api.recentOpenIssues(UNLABELLED_PAGES)).filter((issue) => hasMarker(issue.body, marker))
     // Never a second issue: the oldest one that carries the marker is the one.
     const issue = candidates.sort((a, b) => a.number - b.number)[0] ?? null
     const step = planTracking(result, issue, marker, context)
