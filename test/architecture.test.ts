@@ -15,7 +15,7 @@ const FLOORS: [RegExp, number][] = [
   // The domain types import nothing: every floor may use them.
   [/^gate\/types\.ts$/, 0],
   [/^(gate|config|http)\//, 1],
-  [/^(text|secrets|errors)\.ts$|^stubs\//, 0]
+  [/^(text|secrets|errors|json)\.ts$|^stubs\//, 0]
 ]
 
 function files(dir: string): string[] {

@@ -1,4 +1,5 @@
 import { GateError } from '../errors.js'
+import { field } from '../json.js'
 import type { HttpResponse } from '../http/transport.js'
 import { quoteOutside } from '../text.js'
 
@@ -41,10 +42,10 @@ function errorMessageOf(response: HttpResponse, scrub: (text: string) => string)
   } catch {
     return null
   }
-  if (typeof parsed !== 'object' || parsed === null) return null
-  const record = parsed as Record<string, unknown>
-  const first = Array.isArray(record.errors) ? (record.errors[0] as unknown) : undefined
-  const nested = typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : {}
-  const text = [record.message, nested.detail, nested.title].find((value): value is string => typeof value === 'string' && value !== '')
+  const errors = field(parsed, 'errors')
+  const first: unknown = Array.isArray(errors) ? errors[0] : undefined
+  const text = [field(parsed, 'message'), field(first, 'detail'), field(first, 'title')].find(
+    (value): value is string => typeof value === 'string' && value !== ''
+  )
   return text === undefined ? null : quoteOutside(text, scrub, 200)
 }

@@ -1,6 +1,7 @@
 import { GateError } from '../errors.js'
 import type { SecondFactor } from '../gate/types.js'
 import type { HttpResponse, RequestBody } from '../http/transport.js'
+import { isRecord } from '../json.js'
 
 /** Account ids per search, and users per page: the reference's safe bounds (100 or less). */
 export const BATCH_SIZE = 100
@@ -71,8 +72,4 @@ function secondFactorOf(user: Record<string, unknown>): SecondFactor {
   if (mfaEnabled === true && (claimStatus === undefined || claimStatus === 'managed')) return 'on'
   if (mfaEnabled === false) return 'off'
   return 'unknown'
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -1,4 +1,5 @@
 import { isBracedUuid } from '../../config/exemptions.js'
+import { isRecord } from '../../json.js'
 
 /**
  * What the tracking issue remembers between runs, hidden in its body. Read back only as information
@@ -96,8 +97,4 @@ function isCount(value: unknown): value is number {
 
 function isDay(value: unknown, today: string): value is string {
   return typeof value === 'string' && DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && value <= today
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -3,6 +3,7 @@ import type { Credentials } from '../../config/credentials.js'
 import { quoteOutside } from '../../text.js'
 import { describeCredentials } from './auth.js'
 import type { HttpResponse } from '../../http/transport.js'
+import { field } from '../../json.js'
 
 export const REQUIRED_SCOPE = 'read:workspace:bitbucket'
 
@@ -146,9 +147,4 @@ export function bodySnippet(response: HttpResponse, context: Pick<FailureContext
   if (text === '') return ` (empty body, ${type})`
   if (context.redact) return ` The body (${type}, ${Buffer.byteLength(response.body, 'utf8')} bytes) is not quoted in redact mode.`
   return ` Body (${type}) starts: \`${text}\`.`
-}
-
-function field(value: unknown, key: string): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
-  return (value as Record<string, unknown>)[key]
 }

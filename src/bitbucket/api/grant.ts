@@ -2,6 +2,7 @@ import { BitbucketHttpError, GateError } from '../../errors.js'
 import { quoteOutside } from '../../text.js'
 import type { HttpResponse } from '../../http/transport.js'
 import { bodySnippet } from './errors.js'
+import { field } from '../../json.js'
 
 /** The OAuth 2.0 client credentials grant, as a form body. */
 export const GRANT_FORM = { contentType: 'application/x-www-form-urlencoded', text: 'grant_type=client_credentials' } as const
@@ -134,11 +135,6 @@ function readErrorBody(response: HttpResponse, scrub: (text: string) => string):
     code: typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) ? code : null,
     description: typeof description === 'string' ? quoteOutside(description, scrub, 200) : null
   }
-}
-
-function field(value: unknown, key: string): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
-  return (value as Record<string, unknown>)[key]
 }
 
 function capitalize(text: string): string {

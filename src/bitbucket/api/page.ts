@@ -1,6 +1,7 @@
 import { ListingError } from '../../errors.js'
 import type { Member, TwoFactorState } from '../../gate/types.js'
 import type { HttpResponse } from '../../http/transport.js'
+import { isRecord } from '../../json.js'
 
 /** One page of `paginated_workspace_memberships`, checked. */
 export interface MembersPage {
@@ -93,10 +94,6 @@ function describeBody(response: HttpResponse): string {
 
 function isAbsent(value: unknown): value is null | undefined {
   return value === undefined || value === null
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function isCount(value: unknown): value is number {
