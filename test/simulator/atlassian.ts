@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { close, listen, readBody } from './http.js'
 
 /**
  * A local Atlassian organization admin API for tests, following ../shared/atlassian-admin-api/REFERENCE.md:
@@ -67,21 +68,14 @@ export class AtlassianOrgSimulator {
         send(res, 500, { code: 500, message: `simulator error: ${String(error)}` })
       })
     })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    this.server = server
+    this.server = await listen(server)
     return this
   }
 
   async stop(): Promise<void> {
     const server = this.server
-    if (!server) return
     this.server = null
-    server.closeAllConnections()
-    await new Promise<void>((resolve) =>
-      server.close(() => {
-        resolve()
-      })
-    )
+    await close(server)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -160,15 +154,4 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) })
   res.end(text)
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      resolve(Buffer.concat(chunks).toString('utf8'))
-    })
-    req.on('error', reject)
-  })
 }

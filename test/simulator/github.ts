@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { close, listen, readBody } from './http.js'
 
 /**
  * A local fake of the few GitHub REST calls the tracking issue makes (list, create, update, comment on
@@ -83,21 +84,14 @@ export class GitHubFake {
         json(res, 500, { message: `fake error: ${String(error)}` })
       })
     })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    this.server = server
+    this.server = await listen(server)
     return this
   }
 
   async stop(): Promise<void> {
     const server = this.server
-    if (!server) return
     this.server = null
-    server.closeAllConnections()
-    await new Promise<void>((resolve) =>
-      server.close(() => {
-        resolve()
-      })
-    )
+    await close(server)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -105,7 +99,8 @@ export class GitHubFake {
     const method = req.method ?? 'GET'
     const authorization = req.headers.authorization ?? ''
     this.log.push({ method, path: url.pathname + url.search, authorization })
-    const body = await readJson(req)
+    const text = await readBody(req)
+    const body: unknown = text === '' ? {} : JSON.parse(text)
     const token = /^(?:token|bearer) (.+)$/i.exec(authorization)?.[1] ?? ''
     const may = this.tokens.get(token)
     if (may === undefined) {
@@ -224,20 +219,4 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   const text = JSON.stringify(body)
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers })
   res.end(text)
-}
-
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8')
-      try {
-        resolve(text === '' ? {} : JSON.parse(text))
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)))
-      }
-    })
-    req.on('error', reject)
-  })
 }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { applyFields, mentions, parseFields } from './fields.js'
+import { close, listen, readBody } from './http.js'
 
 /**
  * A local Bitbucket Cloud API for tests, the demo and the bench, following
@@ -220,21 +221,14 @@ export class BitbucketSimulator {
     }
     const server: Server = this.tls ? createTlsServer({ key: this.tls.key, cert: this.tls.cert }, handler) : createServer(handler)
     server.keepAliveTimeout = 5000
-    await new Promise<void>((resolve) => server.listen(this.listenPort, '127.0.0.1', resolve))
-    this.server = server
+    this.server = await listen(server, this.listenPort)
     return this
   }
 
   async stop(): Promise<void> {
     const server = this.server
-    if (!server) return
     this.server = null
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => {
-      server.close(() => {
-        resolve()
-      })
-    })
+    await close(server)
   }
 
   /** Every access token handed out so far expires now (as after an hour). */
@@ -518,17 +512,6 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 
 function sendError(res: ServerResponse, status: number, message: string): void {
   send(res, status, 'application/json', JSON.stringify({ type: 'error', error: { message } }))
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      resolve(Buffer.concat(chunks).toString('utf8'))
-    })
-    req.on('error', reject)
-  })
 }
 
 function sleep(ms: number): Promise<void> {
