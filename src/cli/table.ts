@@ -17,6 +17,7 @@ const STYLE = { bold: [1, 22], red: [31, 39], green: [32, 39], yellow: [33, 39],
 export function renderTable(verdict: Verdict, options: TableOptions): string {
   const paint = (style: keyof typeof STYLE, text: string): string => (options.color ? `\u001b[${STYLE[style][0]}m${text}\u001b[${STYLE[style][1]}m` : text)
   const people = verdict.memberCount - verdict.appUsers.length
+  const accepted = verdict.secondSource?.accepted === true
   const lines: string[] = []
   if (verdict.compliant) {
     const unknown = verdict.unknown.length > 0 ? `; ${verdict.unknown.length} unknown, allowed by --no-fail-on-unknown` : ''
@@ -37,8 +38,10 @@ export function renderTable(verdict: Verdict, options: TableOptions): string {
   lines.push(
     '',
     ...grid(
-      ['Workspace', 'Members', '2FA on', 'Without 2FA', 'Unknown', 'Exempt', 'App users', 'Requests'],
-      verdict.workspaces.map((w) => [w.workspace, w.members, w.enabled, w.nonCompliant, w.unknown, w.exempt, w.appUsers, w.requests].map(String))
+      ['Workspace', 'Members', '2FA on', ...(accepted ? ['Atlassian 2SV'] : []), 'Without 2FA', 'Unknown', 'Exempt', 'App users', 'Requests'],
+      verdict.workspaces.map((w) =>
+        [w.workspace, w.members, w.enabled, ...(accepted ? [w.atlassian2sv] : []), w.nonCompliant, w.unknown, w.exempt, w.appUsers, w.requests].map(String)
+      )
     )
   )
   const group = (title: string, style: keyof typeof STYLE, accounts: readonly AccountRecord[], header: string[], row: (a: AccountRecord) => string[]): void => {
@@ -82,6 +85,13 @@ export function renderTable(verdict: Verdict, options: TableOptions): string {
     id(a),
     a.workspaces.join(', ')
   ])
+  const protectedElsewhere = accepted ? 0 : [...verdict.nonCompliant, ...verdict.unknown].filter((p) => p.secondFactor === 'on').length
+  if (protectedElsewhere > 0) {
+    lines.push(
+      '',
+      `${plural(protectedElsewhere, 'person', 'people')} listed above ${protectedElsewhere === 1 ? 'has' : 'have'} Atlassian-account 2SV on: --accept-atlassian-2sv would let them pass.`
+    )
+  }
   const warnings = exemptionWarnings(verdict)
   if (warnings.length > 0) lines.push('', paint('bold', 'Exemptions to review'), ...warnings.map((w) => `  - ${w.replace(/`exempt`/g, '--exempt')}`))
   if (verdict.nonCompliant.length + verdict.unknown.length > 0) {

@@ -218,6 +218,15 @@ describe('the CLI with an organization', () => {
     })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain('Protected by Atlassian-account 2SV (accepted) (2)')
+    expect(run.stdout).toMatch(/Workspace\s+Members\s+2FA on\s+Atlassian 2SV\s+Without 2FA/)
+    const info = await runCli(['--workspace', 'acme', '--api-url', sim.apiUrl, '--atlassian-api-url', org.apiUrl], {
+      BITBUCKET_EMAIL: ADMIN_EMAIL,
+      BITBUCKET_TOKEN: ADMIN_TOKEN,
+      ATLASSIAN_ORG_ID: ORG_ID,
+      ATLASSIAN_API_KEY: ORG_KEY
+    })
+    expect(info.stdout).toContain('2 people listed above have Atlassian-account 2SV on: --accept-atlassian-2sv would let them pass.')
+    expect(info.stdout).not.toMatch(/2FA on\s+Atlassian 2SV/)
     expect(run.stdout).toContain('Atlassian 2SV')
     expect(run.stdout).not.toContain(ORG_KEY)
     const json = await runCli(['--workspace', 'acme', '--api-url', sim.apiUrl, '--atlassian-api-url', org.apiUrl, '--accept-atlassian-2sv', '--json'], {
@@ -246,5 +255,6 @@ describe('the CLI with an organization', () => {
     })
     expect(run.exitCode).toBe(1)
     expect(run.stderr).toMatch(/warning: The Atlassian organization API answered 404 .*Check `--atlassian-org-id`/)
+    expect(run.stdout).not.toContain('--accept-atlassian-2sv would let')
   })
 })
