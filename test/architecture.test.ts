@@ -75,4 +75,21 @@ describe('the house', () => {
     const users = [...imports.keys()].filter((file) => readFileSync(file, 'utf8').includes("from '@actions/core'")).map((file) => relative(SRC, file))
     expect(users).toEqual(['action/io.ts'])
   })
+
+  it('has one request core: only the transport opens sockets, and only the core reads a credential', () => {
+    const sockets = [...imports.keys()]
+      .filter((file) =>
+        /from 'node:(http|https|tls)'|import \{[^}]*\b(connect|createConnection|Socket)\b[^}]*\} from 'node:net'|from '@actions\/http-client'|from 'undici'/.test(
+          readFileSync(file, 'utf8')
+        )
+      )
+      .map((file) => relative(SRC, file))
+    expect(sockets).toEqual(['http/transport.ts'])
+    const readers = [...imports.keys()].filter((file) => readFileSync(file, 'utf8').includes('Credential.header(')).map((file) => relative(SRC, file))
+    expect(readers).toEqual(['http/request.ts'])
+    const fetchers = [...imports.keys()].filter((file) =>
+      /(?<![.\w]|async |function )fetch\(|globalThis\.fetch/.test(readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))
+    )
+    expect(fetchers.map((file) => relative(SRC, file))).toEqual([])
+  })
 })

@@ -2,9 +2,15 @@ import type { AtlassianOptions } from '../config/atlassian.js'
 import { GateError } from '../errors.js'
 import type { SecondFactor } from '../gate/types.js'
 import type { Limiter } from '../http/limiter.js'
-import { RetriesExhaustedError, requestWithRetry, type RetryContext } from '../http/retry.js'
-import { describeOrganizationFailure } from './errors.js'
+import { Credential, NoAnswerError } from '../http/request.js'
+import { requestWithRetry, type RetryContext } from '../http/retry.js'
+import { describeOrganizationFailure, ORGANIZATION_API } from './errors.js'
 import { BATCH_SIZE, combine, parseSearchPage, searchBody, searchUrl } from './search.js'
+
+/** The organization API key, for `atlassian-api-url`'s origin only. */
+export function organizationCredential(organization: AtlassianOptions): Credential {
+  return Credential.lockedTo(organization.apiUrl, 'atlassian-api-url', 'the organization API key', `Bearer ${organization.apiKey}`)
+}
 
 /** Pages per batch of 100 ids: far more than 100 users can fill; a cursor that never ends is refused. */
 export const MAX_PAGES_PER_BATCH = 20
@@ -66,21 +72,24 @@ export async function lookUpSecondFactor(accountIds: readonly string[], context:
 async function searchPage(batch: readonly string[], cursor: string | null, where: string, context: LookupContext, counter: { requests: number }) {
   const { organization } = context
   const url = searchUrl(organization.apiUrl, organization.orgId)
-  const headers = { Authorization: `Bearer ${organization.apiKey}`, Accept: 'application/json', 'User-Agent': 'bitbucket-2fa-gate' }
+  const request = {
+    method: 'POST' as const,
+    url,
+    headers: { Accept: 'application/json', 'User-Agent': 'bitbucket-2fa-gate' },
+    body: searchBody(batch, cursor),
+    credential: organizationCredential(organization),
+    service: ORGANIZATION_API
+  }
   const answer = await context.limiter.run(async () => {
     try {
-      const result = await requestWithRetry(url, headers, { ...context.retry, service: 'the Atlassian organization API' }, searchBody(batch, cursor))
+      const result = await requestWithRetry(request, context.retry, where)
       counter.requests += result.attempts
       return result
     } catch (error) {
-      if (!(error instanceof RetriesExhaustedError)) throw error
-      counter.requests += error.attempts
-      throw new GateError(
-        `Could not get an answer from the Atlassian organization API at ${organization.apiUrl.origin}: ${error.networkError.code}, after ${error.attempts} attempts. ` +
-          "Check `atlassian-api-url`, the runner's network and its proxy settings (HTTPS_PROXY, NO_PROXY)."
-      )
+      if (error instanceof NoAnswerError) counter.requests += error.attempts
+      throw error
     }
-  })
+  }, context.retry.signal)
   context.onResponse?.({ url, status: answer.response.status, attempts: answer.attempts })
   if (answer.response.status !== 200)
     throw describeOrganizationFailure(answer.response, { orgId: organization.orgId, attempts: answer.attempts, scrub: context.scrub })

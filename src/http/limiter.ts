@@ -1,8 +1,10 @@
+import { abortReason } from './deadline.js'
+
 /** Caps concurrent work across the whole run (all workspaces share one limiter). */
 export class Limiter {
   private active = 0
   private peak = 0
-  private readonly waiting: (() => void)[] = []
+  private readonly waiting: { readonly go: () => void }[] = []
 
   constructor(readonly max: number) {
     if (!Number.isInteger(max) || max < 1) throw new RangeError('Limiter needs a positive whole number')
@@ -13,9 +15,25 @@ export class Limiter {
     return this.peak
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  /** Runs `task` when a slot is free; a task still queued when `signal` aborts is dropped, rejecting with its reason. */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted()
     if (this.active >= this.max) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve))
+      await new Promise<void>((resolve, reject) => {
+        const entry = {
+          go: () => {
+            signal?.removeEventListener('abort', drop)
+            resolve()
+          }
+        }
+        const drop = (): void => {
+          const index = this.waiting.indexOf(entry)
+          if (index >= 0) this.waiting.splice(index, 1)
+          reject(abortReason(signal))
+        }
+        signal?.addEventListener('abort', drop, { once: true })
+        this.waiting.push(entry)
+      })
     } else {
       this.active++
     }
@@ -25,7 +43,7 @@ export class Limiter {
     } finally {
       const nextTask = this.waiting.shift()
       // Hand the slot straight to the next waiter, so `active` never dips and overshoots.
-      if (nextTask) nextTask()
+      if (nextTask) nextTask.go()
       else this.active--
     }
   }

@@ -1,12 +1,30 @@
-import { NetworkError, type HttpResponse, type RequestBody, type Transport } from './transport.js'
+import { abortReason } from './deadline.js'
+import { NoAnswerError, sendRequest, type OutgoingRequest } from './request.js'
+import { NetworkError, type HttpResponse, type Transport } from './transport.js'
 
 /** All waiting goes through a Clock so tests never sleep. */
 export interface Clock {
-  sleep(ms: number): Promise<void>
+  /** Resolves after `ms`; rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
 }
 
 export const systemClock: Clock = {
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted === true) {
+        reject(abortReason(signal))
+        return
+      }
+      const stop = (): void => {
+        clearTimeout(timer)
+        reject(abortReason(signal))
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', stop)
+        resolve()
+      }, ms)
+      signal?.addEventListener('abort', stop, { once: true })
+    })
 }
 
 export interface RetryPolicy {
@@ -76,8 +94,8 @@ export interface RetryContext {
   readonly now: () => number
   readonly policy: RetryPolicy
   readonly budget: WaitBudget
-  /** Who answers, for the log's retry lines; default Bitbucket. */
-  readonly service?: string
+  /** The run's deadline: aborts every wait and request; the reason is what the caller gets. */
+  readonly signal?: AbortSignal
   /** Called before each wait, for the log. */
   readonly onRetry?: (info: { url: string; attempt: number; delayMs: number; reason: string }) => void
 }
@@ -89,47 +107,41 @@ export interface RetriedResponse {
 }
 
 /**
- * GETs `url` (or POSTs `body` to it), retrying 429, 5xx and network failures while attempts and the run's wait budget last.
- * Returns the last HTTP answer (the caller judges its status); throws the NetworkError when the last
- * attempt got none. `attempts` counts requests, for the cost report.
+ * Sends `request` through the request core, retrying 429, 5xx and network failures while attempts and
+ * the run's wait budget last. Returns the last HTTP answer (the caller judges its status); throws a
+ * NoAnswerError when the last attempt got none (`where` says what was asked, for its message), the
+ * deadline's reason once the run's signal aborts. `attempts` counts requests, for the cost report.
  */
-export async function requestWithRetry(
-  url: string,
-  headers: Readonly<Record<string, string>>,
-  context: RetryContext,
-  body?: RequestBody
-): Promise<RetriedResponse> {
+export async function requestWithRetry(request: OutgoingRequest, context: RetryContext, where = ''): Promise<RetriedResponse> {
+  const { signal } = context
   for (let attempt = 1; ; attempt++) {
+    signal?.throwIfAborted()
     let outcome: HttpResponse | NetworkError
     try {
-      outcome = await context.transport(url, headers, body)
+      outcome = await sendRequest(context.transport, request, signal)
     } catch (error) {
       if (!(error instanceof NetworkError)) throw error
+      signal?.throwIfAborted()
       outcome = error
     }
     if (!(outcome instanceof NetworkError) && !isRetryableStatus(outcome.status)) return { response: outcome, attempts: attempt }
     const retryAfter = outcome instanceof NetworkError ? null : parseRetryAfter(outcome.retryAfter, context.now())
     const delayMs = retryDelay(attempt, retryAfter, context.policy, context.random)
     if (attempt >= context.policy.maxAttempts || !context.budget.tryTake(delayMs)) {
-      if (outcome instanceof NetworkError) throw new RetriesExhaustedError(outcome, attempt)
+      if (outcome instanceof NetworkError) throw new NoAnswerError(request.service, originOf(request.url), where, outcome, attempt)
       return { response: outcome, attempts: attempt }
     }
-    const service = context.service ?? 'Bitbucket'
-    const reason = outcome instanceof NetworkError ? `no answer from ${service} (${outcome.code})` : `${service} answered HTTP ${outcome.status}`
-    context.onRetry?.({ url, attempt, delayMs, reason })
-    await context.clock.sleep(delayMs)
+    const { name } = request.service
+    const reason = outcome instanceof NetworkError ? `no answer from ${name} (${outcome.code})` : `${name} answered HTTP ${outcome.status}`
+    context.onRetry?.({ url: request.url, attempt, delayMs, reason })
+    await context.clock.sleep(delayMs, signal)
   }
 }
 
-/** A network failure that outlasted the retries. */
-export class RetriesExhaustedError extends Error {
-  readonly networkError: NetworkError
-  readonly attempts: number
-
-  constructor(networkError: NetworkError, attempts: number) {
-    super(`${networkError.message} (after ${attempts} attempts)`)
-    this.name = 'RetriesExhaustedError'
-    this.networkError = networkError
-    this.attempts = attempts
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return 'a URL that is not one'
   }
 }

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import {
-  DEFAULT_RETRY_POLICY,
-  requestWithRetry,
-  parseRetryAfter,
-  RetriesExhaustedError,
-  retryDelay,
-  WaitBudget,
-  type RetryContext
-} from '../../src/http/retry.js'
+import { NoAnswerError, type OutgoingRequest } from '../../src/http/request.js'
+import { DEFAULT_RETRY_POLICY, requestWithRetry, parseRetryAfter, retryDelay, WaitBudget, type RetryContext } from '../../src/http/retry.js'
 import { NetworkError, type HttpResponse, type Transport } from '../../src/http/transport.js'
 
-const ok: HttpResponse = { status: 200, contentType: 'application/json', retryAfter: null, body: '{}' }
+const ok: HttpResponse = { status: 200, contentType: 'application/json', retryAfter: null, headers: {}, body: '{}' }
+const request: OutgoingRequest = { url: 'http://x/', credential: null, service: { name: 'Bitbucket', urlInput: 'api-url' } }
 const status = (code: number, retryAfter: string | null = null): HttpResponse => ({ ...ok, status: code, retryAfter, body: 'x' })
 
 /** A transport that plays a script, and a clock that records waits instead of sleeping. */
@@ -67,7 +61,7 @@ describe('parseRetryAfter', () => {
 describe('requestWithRetry', () => {
   it('retries 429 without Retry-After with backoff, then returns the answer', async () => {
     const { context, waits, calls } = scripted([status(429), status(429), ok])
-    const result = await requestWithRetry('http://x/', {}, context())
+    const result = await requestWithRetry(request, context())
     expect(result).toEqual({ response: ok, attempts: 3 })
     expect(waits).toEqual([750, 1500])
     expect(calls()).toBe(3)
@@ -75,46 +69,85 @@ describe('requestWithRetry', () => {
 
   it('honours Retry-After on 429 and 503', async () => {
     const { context, waits } = scripted([status(429, '2'), status(503, '4'), ok])
-    await requestWithRetry('http://x/', {}, context())
+    await requestWithRetry(request, context())
     expect(waits).toEqual([2000, 4000])
   })
 
   it('retries network errors and 5xx, not other 4xx', async () => {
     const reset = scripted([new NetworkError('ECONNRESET', 'reset'), status(502), ok])
-    expect((await requestWithRetry('http://x/', {}, reset.context())).attempts).toBe(3)
+    expect((await requestWithRetry(request, reset.context())).attempts).toBe(3)
     for (const code of [400, 401, 403, 404, 410]) {
       const once = scripted([status(code), ok])
-      expect(await requestWithRetry('http://x/', {}, once.context())).toEqual({ response: status(code), attempts: 1 })
+      expect(await requestWithRetry(request, once.context())).toEqual({ response: status(code), attempts: 1 })
       expect(once.waits).toEqual([])
     }
   })
 
   it('gives up after maxAttempts and returns the last answer', async () => {
     const { context, calls } = scripted([status(500)])
-    const result = await requestWithRetry('http://x/', {}, context())
+    const result = await requestWithRetry(request, context())
     expect(result.response.status).toBe(500)
     expect(result.attempts).toBe(DEFAULT_RETRY_POLICY.maxAttempts)
     expect(calls()).toBe(DEFAULT_RETRY_POLICY.maxAttempts)
   })
 
-  it('throws RetriesExhaustedError when the network never answers', async () => {
+  it('throws a NoAnswerError in the one sentence when the network never answers: origin, what was asked, code, attempts, what to check', async () => {
     const { context } = scripted([new NetworkError('ETIMEDOUT', 'timeout')])
-    await expect(requestWithRetry('http://x/', {}, context())).rejects.toBeInstanceOf(RetriesExhaustedError)
+    const error = await requestWithRetry(request, context(), 'page 3 of workspace "acme"').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(NoAnswerError)
+    expect((error as NoAnswerError).attempts).toBe(DEFAULT_RETRY_POLICY.maxAttempts)
+    expect((error as NoAnswerError).message).toBe(
+      'Could not get an answer from Bitbucket at http://x for page 3 of workspace "acme": ETIMEDOUT, after 6 attempts. ' +
+        'Check `api-url`, the network and its proxy settings (HTTPS_PROXY, NO_PROXY); if Bitbucket is down, re-run later.'
+    )
+  })
+
+  it("stops at once with the deadline's reason when the run's signal aborts, before a request and during a wait", async () => {
+    const controller = new AbortController()
+    const reason = new Error('deadline')
+    controller.abort(reason)
+    const before = scripted([ok])
+    await expect(requestWithRetry(request, before.context({ signal: controller.signal }))).rejects.toBe(reason)
+    expect(before.calls()).toBe(0)
+    const during = new AbortController()
+    const waiting = scripted([status(503), ok])
+    const context = waiting.context({
+      signal: during.signal,
+      clock: {
+        sleep: () => {
+          during.abort(reason)
+          return Promise.reject(reason)
+        }
+      }
+    })
+    await expect(requestWithRetry(request, context)).rejects.toBe(reason)
+    expect(waiting.calls()).toBe(1)
+  })
+
+  it("does not retry a network error that the deadline caused: the deadline's reason comes out", async () => {
+    const controller = new AbortController()
+    const reason = new Error('deadline')
+    const transport: Transport = () => {
+      controller.abort(reason)
+      return Promise.reject(new NetworkError('EABORTED', 'cancelled'))
+    }
+    const { context } = scripted([ok])
+    await expect(requestWithRetry(request, context({ transport, signal: controller.signal }))).rejects.toBe(reason)
   })
 
   it("stops waiting when the run's wait budget is spent, however many attempts are left", async () => {
     const { context, waits } = scripted([status(429, '30')])
     const budget = new WaitBudget(DEFAULT_RETRY_POLICY.totalWaitMs)
-    const first = await requestWithRetry('http://x/', {}, context({ budget }))
+    const first = await requestWithRetry(request, context({ budget }))
     expect(first.response.status).toBe(429)
     expect(waits).toEqual([30_000, 30_000])
     expect(budget.spentMs).toBe(60_000)
-    const second = await requestWithRetry('http://x/', {}, context({ budget }))
+    const second = await requestWithRetry(request, context({ budget }))
     expect(second.attempts).toBe(1)
   })
 
   it('passes other errors through untouched', async () => {
     const context = scripted([ok]).context({ transport: () => Promise.reject(new TypeError('bug')) })
-    await expect(requestWithRetry('http://x/', {}, context)).rejects.toBeInstanceOf(TypeError)
+    await expect(requestWithRetry(request, context)).rejects.toBeInstanceOf(TypeError)
   })
 })

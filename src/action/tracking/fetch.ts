@@ -1,45 +1,57 @@
-import * as http from 'node:http'
-import * as https from 'node:https'
-import { HttpClient } from '@actions/http-client'
+import { Credential, NoAnswerError, sendRequest, type Service } from '../../http/request.js'
+import { NetworkError, type Method, type RequestBody, type Transport } from '../../http/transport.js'
 
-/** A whole request to GitHub, answer included, within this long. */
-const TIMEOUT_MS = 30_000
+/** The shape of `fetch` that Octokit's `request.fetch` takes. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
+/** GitHub's REST API, for the request core's messages. */
+export const GITHUB: Service = { name: 'GitHub', urlInput: 'GITHUB_API_URL' }
+
+/** The github-token, for GITHUB_API_URL's origin only, as Octokit sends it. */
+export function githubCredential(token: string, apiUrl: URL): Credential {
+  return Credential.lockedTo(apiUrl, 'GITHUB_API_URL', 'the `github-token`', `token ${token}`)
+}
+
+const METHODS: readonly Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+/** Headers the core or the transport set: Octokit's own copies are dropped. */
+const DROPPED = new Set(['authorization', 'content-type', 'content-length', 'host'])
 
 /**
- * The `fetch` Octokit is given: node:http(s) through @actions/http-client's agents, so GitHub calls
- * follow the runner's proxy rules (HTTPS_PROXY, NO_PROXY) exactly as the Bitbucket calls do, without
- * bundling undici. Redirects are not followed: the GitHub token goes to GITHUB_API_URL and nowhere else.
+ * The `fetch` Octokit is given: a shape converter over the request core, nothing more. The request
+ * goes through the same primitive as every other (the runner's proxy agents, a deadline, a body cap, no
+ * redirects), and it carries `credential` — the github-token locked to GITHUB_API_URL's origin — in
+ * place of the header Octokit wrote, so a pagination link to another host is refused, not followed
+ * with the token. A refusal or a missing answer reaches Octokit as an error whose `cause` is ours.
  */
-export function agentFetch(): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
-  const agents = new HttpClient('bitbucket-2fa-gate')
-  return (input, init = {}) =>
-    new Promise<Response>((resolve, reject) => {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
-      const send = url.startsWith('https:') ? https.request : http.request
-      const headers = Object.fromEntries(new Headers(init.headers).entries())
-      const request = send(url, { method: init.method ?? 'GET', headers, agent: agents.getAgent(url) }, (response) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('error', fail)
-        response.on('end', () => {
-          clearTimeout(timer)
-          const status = response.statusCode ?? 0
-          const answer = new Headers()
-          for (const [name, value] of Object.entries(response.headers)) {
-            if (value !== undefined) answer.set(name, Array.isArray(value) ? value.join(', ') : value)
-          }
-          const empty = status === 204 || status === 205 || status === 304
-          resolve(new Response(empty ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage ?? '', headers: answer }))
-        })
-      })
-      const timer = setTimeout(() => request.destroy(new Error(`no answer from GitHub within ${TIMEOUT_MS} ms`)), TIMEOUT_MS)
-      init.signal?.addEventListener('abort', () => request.destroy(new Error('aborted')))
-      request.on('error', fail)
-      request.end(typeof init.body === 'string' ? init.body : undefined)
-
-      function fail(error: Error): void {
-        clearTimeout(timer)
-        reject(error)
-      }
+export function coreFetch(transport: Transport, credential: Credential): FetchLike {
+  return async (input, init = {}) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    const method = (init.method ?? 'GET').toUpperCase()
+    const known = METHODS.find((m) => m === method)
+    if (known === undefined) throw new TypeError(`the request core sends no ${method} requests`)
+    const given = new Headers(init.headers)
+    const headers: Record<string, string> = {}
+    given.forEach((value, name) => {
+      if (!DROPPED.has(name)) headers[name] = value
     })
+    const body = bodyOf(init.body, given.get('content-type'))
+    try {
+      const answer = await sendRequest(
+        transport,
+        { method: known, url, headers, credential, service: GITHUB, ...(body === undefined ? {} : { body }) },
+        init.signal ?? undefined
+      )
+      const empty = answer.status === 204 || answer.status === 205 || answer.status === 304
+      return new Response(empty ? null : answer.body, { status: answer.status, headers: new Headers(answer.headers) })
+    } catch (error) {
+      if (error instanceof NetworkError) throw new NoAnswerError(GITHUB, new URL(url).origin, '', error, 1)
+      throw error
+    }
+  }
+}
+
+function bodyOf(body: RequestInit['body'], contentType: string | null): RequestBody | undefined {
+  if (body === undefined || body === null) return undefined
+  if (typeof body !== 'string') throw new TypeError('the request core sends text bodies only')
+  return { contentType: contentType ?? 'application/json; charset=utf-8', text: body }
 }

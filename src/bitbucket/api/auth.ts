@@ -1,5 +1,9 @@
 import type { Credentials } from '../../config/credentials.js'
+import { Credential, type Service } from '../../http/request.js'
 import { formsOf } from '../../secrets.js'
+
+/** Bitbucket's REST API, for the request core's messages. */
+export const BITBUCKET: Service = { name: 'Bitbucket', urlInput: 'api-url' }
 
 type StaticCredentials = Exclude<Credentials, { kind: 'oauth' }>
 type OAuthCredentials = Extract<Credentials, { kind: 'oauth' }>
@@ -13,6 +17,21 @@ export function authorizationFor(credentials: StaticCredentials): string {
 /** The header that asks the token endpoint for a token: the consumer's id and secret, HTTP Basic. */
 export function grantAuthorizationFor(credentials: OAuthCredentials): string {
   return basic(credentials.clientId, credentials.clientSecret)
+}
+
+/** The run's own token (an API token with `email`, or an access token), for `api-url`'s origin only. */
+export function bitbucketCredential(credentials: StaticCredentials, apiUrl: URL): Credential {
+  return Credential.lockedTo(apiUrl, 'api-url', 'the Bitbucket credentials', authorizationFor(credentials))
+}
+
+/** An OAuth consumer's access token, for `api-url`'s origin only. */
+export function oauthTokenCredential(accessToken: string, apiUrl: URL): Credential {
+  return Credential.lockedTo(apiUrl, 'api-url', "the OAuth consumer's access token", bearer(accessToken))
+}
+
+/** The consumer's key and secret, for the token URL's origin only. */
+export function grantCredential(credentials: OAuthCredentials): Credential {
+  return Credential.lockedTo(credentials.tokenUrl, 'oauth-token-url', "the OAuth consumer's key and secret", grantAuthorizationFor(credentials))
 }
 
 export function bearer(token: string): string {
