@@ -1,5 +1,6 @@
 import { obtainedTokenSecrets, secretsOf } from './bitbucket/api/auth.js'
 import { sessionFor } from './bitbucket/auth/session.js'
+import { abortReason, Deadline, systemTimer, type Timer } from './http/deadline.js'
 import { Limiter } from './http/limiter.js'
 import { DEFAULT_RETRY_POLICY, systemClock, WaitBudget, type Clock, type RetryPolicy } from './http/retry.js'
 import { createTransport, type Transport } from './http/transport.js'
@@ -10,6 +11,7 @@ import type { Options } from './config/options.js'
 import { decideCompliance, mergeListings, type Verdict } from './gate/verdict.js'
 import { formsOf, SecretSet } from './secrets.js'
 import { lookUpSecondFactor } from './atlassian/lookup.js'
+import { BATCH_SIZE } from './atlassian/search.js'
 import type { AtlassianOptions } from './config/atlassian.js'
 import { GateError } from './errors.js'
 import type { WorkspaceListing } from './gate/accounts.js'
@@ -38,21 +40,44 @@ export interface RunDependencies {
   readonly random: () => number
   readonly transport: Transport
   readonly retryPolicy: RetryPolicy
+  /** The request timeout the transport keeps, for the run's deadline; default REQUEST_TIMEOUT_MS. */
+  readonly requestTimeoutMs?: number
+  /** Starts the deadline's timer; default a real one that never keeps the process alive. */
+  readonly timer?: Timer
   readonly events?: EngineEvents
 }
 
 /**
- * The check, for either door: lists every workspace (under one cap on requests in flight and one
- * wait budget) and decides. Throws a GateError when it cannot decide. Prints nothing.
+ * The check, for either door: lists every workspace (under one cap on requests in flight, one wait
+ * budget and one deadline) and decides. Throws a GateError when it cannot decide, a DeadlineError when
+ * it ran out of time. Prints nothing.
  */
 export async function check(options: Options, deps: RunDependencies): Promise<Verdict> {
-  const context = clientContext(options, deps)
+  const deadline = new Deadline(
+    {
+      waitBudgetMs: deps.retryPolicy.totalWaitMs,
+      requestTimeoutMs: deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      inFlight: MAX_IN_FLIGHT,
+      now: () => deps.now().getTime(),
+      timer: deps.timer ?? systemTimer
+    },
+    // Page 1 of each workspace, and a token when a consumer buys one; page 1 tells the rest.
+    options.workspaces.length + (options.credentials.kind === 'oauth' ? 1 : 0)
+  )
+  try {
+    return await deadlineRace(decide(options, clientContext(options, deps, deadline), deps.now()), deadline.signal)
+  } finally {
+    deadline.dispose()
+  }
+}
+
+async function decide(options: Options, context: ClientContext, now: Date): Promise<Verdict> {
   const listings = await Promise.all(options.workspaces.map((workspace) => listMembers(workspace, context)))
   const organization = options.atlassian ?? null
   const secondSource = organization === null ? null : await askOrganization(organization, listings, context)
   return decideCompliance(listings, {
     exemptions: options.exemptions,
-    today: utcDay(deps.now()),
+    today: utcDay(now),
     failOnUnknown: options.failOnUnknown,
     ...(options.credentials.kind === 'oauth' ? { adminAdvice: consumerAdvice } : {}),
     ...(secondSource === null ? {} : { secondSource })
@@ -66,6 +91,7 @@ export async function check(options: Options, deps: RunDependencies): Promise<Ve
  */
 export async function askOrganization(organization: AtlassianOptions, listings: readonly WorkspaceListing[], context: ClientContext): Promise<SecondSource> {
   const unproven = [...mergeListings(listings).otherAccounts()].filter((m) => !m.isAppUser && m.accountId !== null).map((m) => m.accountId ?? '')
+  context.plan?.(Math.ceil(new Set(unproven).size / BATCH_SIZE))
   try {
     const { states, requests } = await lookUpSecondFactor(unproven, {
       organization,
@@ -77,11 +103,21 @@ export async function askOrganization(organization: AtlassianOptions, listings: 
     return { accepted: organization.accept, states, requests, warning: null }
   } catch (error) {
     if (!(error instanceof GateError)) throw error
-    const { message } = error
     if (organization.accept) {
-      throw new GateError(`${message} With \`accept-atlassian-2sv: true\` the gate cannot tell who is protected without it, so there is no verdict.`)
+      throw new GateError(`${error.message} With \`accept-atlassian-2sv: true\` the gate cannot tell who is protected without it, so there is no verdict.`, {
+        redactedMessage: `${error.redactedMessage} With \`accept-atlassian-2sv: true\` the gate cannot tell who is protected without it, so there is no verdict.`,
+        said: error.said
+      })
     }
-    return { accepted: false, states: new Map(), requests: 0, warning: `${message} Bitbucket's flag alone decides this run.` }
+    return {
+      accepted: false,
+      states: new Map(),
+      requests: 0,
+      warning: new GateError(`${error.message} Bitbucket's flag alone decides this run.`, {
+        redactedMessage: `${error.redactedMessage} Bitbucket's flag alone decides this run.`,
+        said: error.said
+      })
+    }
   }
 }
 
@@ -98,7 +134,21 @@ export function secretsFor(options: Pick<Options, 'credentials' | 'atlassian'>):
   return [...secretsOf(options.credentials), ...(apiKey === undefined ? [] : formsOf([apiKey, `Bearer ${apiKey}`]))]
 }
 
-function clientContext(options: Options, deps: RunDependencies): ClientContext {
+/** `work`, or the deadline's error the moment it passes (whatever `work` is waiting on). */
+function deadlineRace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => {
+      reject(abortReason(signal))
+    }
+    if (signal.aborted) stop()
+    signal.addEventListener('abort', stop, { once: true })
+    work.then(resolve, reject).finally(() => {
+      signal.removeEventListener('abort', stop)
+    })
+  })
+}
+
+function clientContext(options: Options, deps: RunDependencies, deadline: Deadline): ClientContext {
   const secrets = new SecretSet(secretsFor(options))
   const events = deps.events ?? {}
   const retry = {
@@ -108,14 +158,15 @@ function clientContext(options: Options, deps: RunDependencies): ClientContext {
     now: () => deps.now().getTime(),
     policy: deps.retryPolicy,
     budget: new WaitBudget(deps.retryPolicy.totalWaitMs),
+    signal: deadline.signal,
     ...(events.retry ? { onRetry: events.retry } : {})
   }
   return {
     apiUrl: options.apiUrl,
     session: sessionFor(options.credentials, {
+      apiUrl: options.apiUrl,
       retry,
       scrub: secrets.scrub,
-      redact: options.redact,
       onToken: ({ accessToken }) => {
         secrets.add(obtainedTokenSecrets(accessToken))
         events.secret?.(accessToken)
@@ -123,7 +174,9 @@ function clientContext(options: Options, deps: RunDependencies): ClientContext {
     }),
     credentials: options.credentials,
     scrub: secrets.scrub,
-    redact: options.redact,
+    plan: (requests) => {
+      deadline.plan(requests)
+    },
     limiter: new Limiter(MAX_IN_FLIGHT),
     // People with 2FA on are kept as a uuid; their account id only when an exemption names it.
     keepAccountIds: new Set(options.exemptions.filter((e) => e.idKind === 'account_id').map((e) => e.id)),
@@ -134,7 +187,7 @@ function clientContext(options: Options, deps: RunDependencies): ClientContext {
 }
 
 /**
- * The real dependencies. One test knob, documented in the README and read only here:
+ * The real dependencies. One test knob, documented in CONTRIBUTING.md and read only here:
  * BITBUCKET_2FA_GATE_TEST_TIMING='{"timeoutMs":300,"delayScale":0}' lets the end-to-end tests run the
  * bundles against scripted faults without waiting real seconds. A malformed value changes nothing.
  */
@@ -149,6 +202,7 @@ export function defaultDependencies(env: NodeJS.ProcessEnv, events?: EngineEvent
     random: Math.random,
     transport: createTransport({ timeoutMs, maxSockets: MAX_IN_FLIGHT }),
     retryPolicy: DEFAULT_RETRY_POLICY,
+    requestTimeoutMs: timeoutMs,
     ...(events ? { events } : {})
   }
 }

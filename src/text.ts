@@ -16,6 +16,10 @@ const INVISIBLE_SOURCE = '[\\p{Cf}\\p{Default_Ignorable_Code_Point}\\p{Bidi_Cont
 const INVISIBLE = new RegExp(INVISIBLE_SOURCE, 'gu')
 const ONE_INVISIBLE = new RegExp(`^${INVISIBLE_SOURCE}$`, 'u')
 
+// Controls other than tab and line breaks: they part nothing a reader could see.
+// eslint-disable-next-line no-control-regex
+const SILENT_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g
+
 const MAX_NAME = 80
 
 /** True for a character that renders as nothing (see INVISIBLE). */
@@ -90,12 +94,90 @@ export function describeStrayCharacter(text: string): string | null {
 }
 
 /**
- * Text from outside (a server's message, a body, a link) for one of our messages: secrets scrubbed
- * first, then one clean line without quote marks or backticks (so it cannot close our quotes or open a
- * code span), then cut to `max` characters. Scrubbing before the cut leaves no fragment of a secret.
+ * Text a server wrote (an error message, a body, a link): a type of its own, so that no path can print
+ * it but `quote`, which scrubs every secret first and only then makes one clean line and cuts it, so no
+ * fragment of a secret survives the cut. The scrubber is the run's live one: a secret that comes into
+ * being later (an OAuth access token) is removed too. Built only by `ServerText.of`.
  */
-export function quoteOutside(text: string, scrub: (text: string) => string, max: number): string {
-  return cleanText(scrub(text), max).replace(/[`"]/g, "'")
+export class ServerText {
+  readonly #raw: string
+  readonly #scrub: (text: string) => string
+  readonly #contentType: string
+  readonly #bytes: number
+  readonly #markup: boolean
+
+  private constructor(raw: string, scrub: (text: string) => string, contentType: string, bytes: number, markup: boolean) {
+    this.#raw = raw
+    this.#scrub = scrub
+    this.#contentType = contentType
+    this.#bytes = bytes
+    this.#markup = markup
+  }
+
+  /**
+   * @param raw the part of the answer to quote (a message field, a body, a link)
+   * @param answer the whole answer it came from, for its shape: content type and body
+   * @param options `markup`: the text is HTML (a gateway page): tags and character references go before it is quoted
+   */
+  static of(
+    raw: string,
+    scrub: (text: string) => string,
+    answer: { readonly contentType: string; readonly body: string },
+    options: { readonly markup?: boolean } = {}
+  ): ServerText {
+    return new ServerText(raw, scrub, answer.contentType, Buffer.byteLength(answer.body, 'utf8'), options.markup === true)
+  }
+
+  /** True when there is nothing to quote (after cleaning). */
+  get isEmpty(): boolean {
+    return this.quote(1) === ''
+  }
+
+  /**
+   * The one way to print it: scrubbed; then tags, character references and invisible characters gone,
+   * which could have split a secret where the scrubber did not see it; scrubbed again; only then one line
+   * without quote marks or backticks, cut to `max`.
+   */
+  quote(max: number): string {
+    let text = this.#scrub(this.#raw)
+    if (this.#markup) {
+      // Tags part words (a space each), unless a secret shows once they are gone (`tok<wbr>en`): then none.
+      const joined = decodeReferences(text.replace(/<[^>]*>/g, ''))
+      text = this.#scrub(joined) === joined ? decodeReferences(text.replace(/<[^>]*>/g, ' ')) : joined
+    }
+    // What shows nothing goes without a trace (a line break still parts words), then the scrubber looks again.
+    text = this.#scrub(text.replace(INVISIBLE, '').replace(SILENT_CONTROLS, ''))
+    return cleanText(text, max).replace(/[`"]/g, "'")
+  }
+
+  /** What may be said of it in redact mode: the answer's content type (when it is a plain one) and length. */
+  shape(): string {
+    return shapeOf(this.#contentType, this.#bytes)
+  }
+}
+
+const NAMED_REFERENCES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', sol: '/', plus: '+', equals: '=' }
+
+/** HTML character references (`&#x2F;`, `&#47;`, `&amp;`, …) as the characters they stand for. */
+function decodeReferences(text: string): string {
+  return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi, (whole, name: string) => {
+    if (name.startsWith('#')) {
+      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10)
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole
+    }
+    return NAMED_REFERENCES[name.toLowerCase()] ?? whole
+  })
+}
+
+/** An answer's shape, never its content: its content type when it is a plain `type/subtype`, and its length. */
+export function answerShape(answer: { readonly contentType: string; readonly body: string }): string {
+  return shapeOf(answer.contentType, Buffer.byteLength(answer.body, 'utf8'))
+}
+
+function shapeOf(contentType: string, bytes: number): string {
+  const type = /^[\w.+-]+\/[\w.+-]+/.exec(contentType.trim())?.[0]
+  const kind = contentType.trim() === '' ? 'no content-type' : (type ?? 'an unusual content-type')
+  return `${kind}, ${bytes} bytes`
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { authorizationFor, secretsOf } from '../src/bitbucket/api/auth.js'
-import { quoteOutside } from '../src/text.js'
+import { ServerText } from '../src/text.js'
 import { scrubSecrets } from '../src/secrets.js'
 
 describe('secrets', () => {
@@ -34,7 +34,7 @@ describe('secrets', () => {
 
   it('scrubs before it cuts, so no fragment of a secret survives a cut', () => {
     const echoed = `${'x'.repeat(100)} Authorization: Basic ${BASE64}`
-    const quoted = quoteOutside(echoed, (text) => scrubSecrets(text, secretsOf(credentials)), 120)
+    const quoted = ServerText.of(echoed, (text) => scrubSecrets(text, secretsOf(credentials)), { contentType: 'text/plain', body: echoed }).quote(120)
     expect(quoted).toBe(`${'x'.repeat(100)} Authorization: ***`)
     for (let i = 0; i + 6 <= BASE64.length; i++) expect(quoted).not.toContain(BASE64.slice(i, i + 6))
   })

@@ -35,8 +35,11 @@ export interface SecondSource {
   readonly states: ReadonlyMap<string, SecondFactor>
   /** Requests sent to the organization API, retries included. */
   readonly requests: number
-  /** Why the organization could not be used (only when not accepted: then the Bitbucket verdict stands). */
-  readonly warning: string | null
+  /**
+   * Why the organization could not be used (only when not accepted: then the Bitbucket verdict stands).
+   * An error, not a string: it may carry what the organization said, which only a door may show.
+   */
+  readonly warning: Error | null
 }
 
 /** One line of the `exempt` input, as parsed by config/exemptions. */

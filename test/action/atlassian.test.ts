@@ -147,7 +147,7 @@ describe('the organization as a second source', () => {
   })
 
   it.each([
-    [401, /answered 401 for organization `org-5f2c9a1e`\. It says: `Scripted failure`\. Check `atlassian-api-key`/],
+    [401, /answered 401 for organization `org-5f2c9a1e`\. Check `atlassian-api-key`.* no verdict\. The organization API says: `Scripted failure`\./],
     [403, /answered 403 .* Check `atlassian-api-key`/],
     [404, /answered 404 .* Check `atlassian-org-id`/]
   ])('with accept: true, a %i is no verdict, naming the input to check', async (status, message) => {
@@ -198,6 +198,25 @@ describe('the organization as a second source', () => {
     expect(org.log).toHaveLength(9)
     expect(org.log.filter((entry) => (entry.body as { cursor?: string }).cursor !== undefined)).toHaveLength(6)
     expect(run.stdout).toContain('Plus 9 requests to the Atlassian organization API.')
+  })
+
+  it('quotes no word of the organization in a public repository: an echo of the account ids asked about stays out of every log', async () => {
+    const asked = [bob, cy, dee, eve].map(idOf)
+    const echo = JSON.stringify({ code: 400, message: `No access to accounts ${asked.join(', ')}` })
+    for (const accept of ['true', 'false']) {
+      org.faults.push({ times: 1, status: 400, body: echo })
+      const run = await runInProcess(inputs({ 'accept-atlassian-2sv': accept }), { event: PUBLIC_REPO_EVENT })
+      // The log and the summary (the step outputs carry ids by design, documented).
+      const printed = [...run.recorder.lines, run.summary].join('\n')
+      for (const id of asked) expect(printed, `accept: ${accept}`).not.toContain(id)
+      expect(run.artefacts).not.toContain('No access to accounts')
+      expect(run.stdout).toMatch(/The organization API's answer \(application\/json, \d+ bytes\) is not quoted in redact mode\./)
+      expect(run.stdout).toContain('answered 400 for organization `org-5f2c9a1e`')
+    }
+    // In a private repository the same answer is quoted, scrubbed, for the admin to read.
+    org.faults.push({ times: 1, status: 400, body: echo })
+    const run = await runInProcess(inputs({ 'accept-atlassian-2sv': 'true' }))
+    expect(run.stdout).toContain(`The organization API says: \`No access to accounts ${asked[0] ?? ''}`)
   })
 
   it('withholds names in a public repository, for the new group too', async () => {

@@ -40,7 +40,7 @@ describe('behind a proxy, like a self-hosted runner', () => {
     const before = proxy.connects.length
     const run = await runAction(inputs(), { env: env({ HTTPS_PROXY: proxy.url, NO_PROXY: 'bitbucket.test' }) })
     expect(run.exitCode).toBe(1)
-    expect(run.stdout).toMatch(/Could not get an answer from https:\/\/bitbucket\.test:\d+ for page 1 of workspace "acme": ENOTFOUND/)
+    expect(run.stdout).toMatch(/Could not get an answer from Bitbucket at https:\/\/bitbucket\.test:\d+ for page 1 of workspace "acme": ENOTFOUND/)
     expect(proxy.connects.length).toBe(before)
   })
 

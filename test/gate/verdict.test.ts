@@ -225,6 +225,88 @@ describe('several exemption lines for one person', () => {
   })
 })
 
+describe('a line that another line in force outlasts for the same person', () => {
+  const lines = (list: readonly { line: number }[]) => list.map((e) => e.line)
+  const pairs = (v: ReturnType<typeof decide>) => v.supersededExemptions.map((s) => [s.exemption.line, s.by.line, s.expired])
+
+  it('does not say a line ends when the other line (uuid on one, account id on the other, either way) keeps the person exempt', () => {
+    const p = member('disabled')
+    for (const exempt of [`${p.uuid} until 2026-12-01 # old laptop\n${p.accountId!} # key on order`, `${p.accountId!} until 2026-12-01\n${p.uuid}`]) {
+      const v = decide([listing('acme', [member('enabled'), p])], exempt)
+      expect(v.compliant).toBe(true)
+      expect(v.expiringExemptions).toEqual([])
+      expect(pairs(v)).toEqual([[1, 2, false]])
+      expect(lines(v.lapsedExemptions)).toEqual([])
+      expect(v.exempted[0]!.until).toBeNull()
+      expect(lines(v.matchedExemptions)).toEqual([1, 2])
+      expect(v.unmatchedExemptions).toEqual([])
+      expect(v.unneededExemptions).toEqual([])
+    }
+  })
+
+  it('names the line that truly ends, on its day, and calls the one it outlasts superseded', () => {
+    const p = member('unknown')
+    const v = decide([listing('acme', [member('enabled'), p])], `${p.accountId!} until 2026-12-05\n${p.uuid} until 2026-12-01`)
+    expect(lines(v.expiringExemptions)).toEqual([1])
+    expect(v.expiringExemptions[0]!.until).toBe('2026-12-05')
+    expect(pairs(v)).toEqual([[2, 1, false]])
+  })
+
+  it('supersedes a line ending soon by one that ends after the warning window, and warns of neither', () => {
+    const p = member('disabled')
+    const v = decide([listing('acme', [member('enabled'), p])], `${p.uuid} until 2026-11-30\n${p.accountId!} until 2027-06-30`)
+    expect(v.expiringExemptions).toEqual([])
+    expect(pairs(v)).toEqual([[1, 2, false]])
+  })
+
+  it('warns of both lines when they end on the same day: neither outlasts the other', () => {
+    const p = member('disabled')
+    const v = decide([listing('acme', [member('enabled'), p])], `${p.uuid} until 2026-12-01\n${p.accountId!} until 2026-12-01`)
+    expect(lines(v.expiringExemptions)).toEqual([1, 2])
+    expect(v.supersededExemptions).toEqual([])
+  })
+
+  it('keeps an expired line a fact, but does not warn of it while the other line keeps the person exempt', () => {
+    const p = member('disabled')
+    const v = decide([listing('acme', [member('enabled'), p])], `${p.accountId!} until 2026-11-01\n${p.uuid} until 2027-03-31`)
+    expect(v.compliant).toBe(true)
+    expect(lines(v.expiredExemptions)).toEqual([1])
+    expect(lines(v.lapsedExemptions)).toEqual([])
+    expect(pairs(v)).toEqual([[1, 2, true]])
+  })
+
+  it('supersedes an expired line by one that ends soon, and warns that the second one ends', () => {
+    const p = member('disabled')
+    const v = decide([listing('acme', [member('enabled'), p])], `${p.uuid} until 2026-11-01\n${p.accountId!} until 2026-12-01`)
+    expect(lines(v.expiringExemptions)).toEqual([2])
+    expect(pairs(v)).toEqual([[1, 2, true]])
+    expect(lines(v.lapsedExemptions)).toEqual([])
+  })
+
+  it('warns of every expired line when no line in force covers the person: the person now fails', () => {
+    const p = member('disabled')
+    const v = decide([listing('acme', [member('enabled'), p])], `${p.uuid} until 2026-11-01\n${p.accountId!} until 2026-11-25`)
+    expect(v.compliant).toBe(false)
+    expect(lines(v.lapsedExemptions)).toEqual([1, 2])
+    expect(v.supersededExemptions).toEqual([])
+  })
+
+  it('supersedes nothing for someone who needs no exemption: the expired line lapses, the other is not needed', () => {
+    const on = member('enabled')
+    const bot = member('unknown', { isAppUser: true })
+    const v = decide([listing('acme', [on, bot])], `${on.uuid} until 2026-11-01\n${on.accountId!}\n${bot.accountId!} until 2026-11-01\n${bot.uuid}`)
+    expect(lines(v.lapsedExemptions)).toEqual([1, 3])
+    expect(lines(v.unneededExemptions)).toEqual([2, 4])
+    expect(v.supersededExemptions).toEqual([])
+  })
+
+  it('lapses an expired line that names nobody', () => {
+    const v = decide([listing('acme', [member('enabled')])], 'ghost until 2026-01-01')
+    expect(lines(v.lapsedExemptions)).toEqual([1])
+    expect(v.unmatchedExemptions).toEqual([])
+  })
+})
+
 describe('exemptions that end soon', () => {
   it('names lines in force that cover someone and end within 14 days', () => {
     const a = member('disabled')
@@ -395,7 +477,7 @@ describe('decideCompliance orders and proves', () => {
       exemptions: [],
       today,
       failOnUnknown: true,
-      secondSource: { accepted: false, states: new Map(), requests: 0, warning: 'down' }
+      secondSource: { accepted: false, states: new Map(), requests: 0, warning: new Error('down') }
     })
     expect('secondFactor' in verdict.nonCompliant[0]!).toBe(false)
   })

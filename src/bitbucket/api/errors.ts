@@ -1,6 +1,6 @@
-import { BitbucketHttpError } from '../../errors.js'
+import { BitbucketHttpError, type ServerSaid } from '../../errors.js'
 import type { Credentials } from '../../config/credentials.js'
-import { quoteOutside } from '../../text.js'
+import { printable, ServerText } from '../../text.js'
 import { describeCredentials } from './auth.js'
 import type { HttpResponse } from '../../http/transport.js'
 import { field } from '../../json.js'
@@ -15,22 +15,25 @@ export interface FailureContext {
   readonly apiUrl: URL
   /** Removes secrets from body text; applied before any text is cut short. */
   readonly scrub: (text: string) => string
-  /** Redact mode: a body that is not Bitbucket's JSON is described, not quoted (it could hold names). */
-  readonly redact: boolean
 }
 
 interface BitbucketErrorBody {
-  readonly message: string | null
+  /** The error's message (with its detail and announcement link), as Bitbucket wrote it. */
+  readonly said: ServerSaid | null
+  /** Scopes Bitbucket names as required, when each is a plain scope name. */
   readonly required: readonly string[]
-  readonly detail: string | null
-  readonly announcementUrl: string | null
 }
 
-/** Turns a non-200 answer into an error that names the status and says what to fix. */
+/**
+ * Turns a non-200 answer into an error that names the status and says what to fix. What Bitbucket
+ * wrote travels as the error's `said`, never in the sentence: the door quotes it, or in redact mode
+ * gives only its shape.
+ */
 export function describeHttpFailure(response: HttpResponse, context: FailureContext): BitbucketHttpError {
   const { status } = response
   const parsed = readErrorBody(response, context.scrub)
-  const says = parsed.message ? ` Bitbucket says: \`${parsed.message}\`.` : bodySnippet(response, context)
+  const said = parsed.said ?? bodySaid(response, 'Bitbucket', context.scrub)
+  const says = said === null && response.body.trim() === '' ? ' (empty body)' : ''
   const ws = `workspace "${context.workspace}"`
   const where = `page ${context.page} of ${ws}`
   const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : ''
@@ -38,16 +41,19 @@ export function describeHttpFailure(response: HttpResponse, context: FailureCont
     case status === 401:
       return new BitbucketHttpError(
         401,
-        `Bitbucket answered 401 Unauthorized for ${ws} with ${describeCredentials(context.credentials)}.${says} ` + unauthorizedAdvice(context.credentials.kind)
+        `Bitbucket answered 401 Unauthorized for ${ws} with ${describeCredentials(context.credentials)}${says}. ` +
+          unauthorizedAdvice(context.credentials.kind),
+        said
       )
     case status === 403: {
       const required = parsed.required.length > 0 ? parsed.required.join(', ') : REQUIRED_SCOPE
       return new BitbucketHttpError(
         403,
-        `Bitbucket answered 403 Forbidden for ${ws}: the credentials lack a required permission or scope (required: ${required}).${says} ` +
+        `Bitbucket answered 403 Forbidden for ${ws}: the credentials lack a required permission or scope (required: ${required})${says}. ` +
           (context.credentials.kind === 'oauth'
             ? 'In Workspace settings → OAuth consumers → Edit, give the consumer the permission Account: Read; its owner must be an admin of the workspace.'
-            : `Create the token with scope \`${REQUIRED_SCOPE}\`, as an admin of the workspace.`)
+            : `Create the token with scope \`${REQUIRED_SCOPE}\`, as an admin of the workspace.`),
+        said
       )
     }
     case status === 404:
@@ -57,37 +63,35 @@ export function describeHttpFailure(response: HttpResponse, context: FailureCont
           'Check the `workspace` input (the id in bitbucket.org/<workspace>/, or its {uuid}) and that the token belongs to an admin of that workspace.' +
           (context.apiUrl.pathname.endsWith('/2.0')
             ? ''
-            : ` Also check \`api-url\` (${context.apiUrl.href}): Bitbucket Cloud's API lives under /2.0, as in the default https://api.bitbucket.org/2.0.`)
+            : ` Also check \`api-url\` (${context.apiUrl.href}): Bitbucket Cloud's API lives under /2.0, as in the default https://api.bitbucket.org/2.0.`),
+        said
       )
     case status === 410:
       return new BitbucketHttpError(
         410,
-        `Bitbucket answered 410 Gone for ${ws}: Bitbucket removed something this request relies on.${says}` +
-          (parsed.announcementUrl ? ` See ${parsed.announcementUrl}.` : '') +
-          ' Update bitbucket-2fa-gate, or report this at its issue tracker.'
+        `Bitbucket answered 410 Gone for ${ws}: Bitbucket removed something this request relies on${says}. ` +
+          'Update bitbucket-2fa-gate, or report this at its issue tracker.',
+        said
       )
     case status === 429:
       return new BitbucketHttpError(
         429,
         `Bitbucket's rate limit (429) persisted${tries} on ${where}. Bitbucket allows 1,000 API requests an hour per user: ` +
-          'wait an hour, run the gate less often, or give it a token of its own.'
+          'wait an hour, run the gate less often, or give it a token of its own.',
+        said
       )
     case status >= 500:
       return new BitbucketHttpError(
         status,
-        `Bitbucket answered ${status} on ${where}${tries}.${says} This is an outage at Bitbucket or a proxy in between: re-run the job later.`
-      )
-    case status >= 300 && status < 400:
-      return new BitbucketHttpError(
-        status,
-        `Bitbucket answered ${status} (a redirect) on ${where}; the gate does not follow redirects with credentials. Check \`api-url\` (the default is https://api.bitbucket.org/2.0).`
+        `Bitbucket answered ${status} on ${where}${tries}${says}. This is an outage at Bitbucket or a proxy in between: re-run the job later.`,
+        said
       )
     default:
       return new BitbucketHttpError(
         status,
-        `Bitbucket answered ${status} on ${where}.${says}` +
-          (parsed.detail ? ` Detail: ${parsed.detail}.` : '') +
-          ' Check the inputs `workspace` and `api-url`; if they are right, report this status at the issue tracker.'
+        `Bitbucket answered ${status} on ${where}${says}. ` +
+          'Check the inputs `workspace` and `api-url`; if they are right, report this status at the issue tracker.',
+        said
       )
   }
 }
@@ -114,7 +118,7 @@ function unauthorizedAdvice(kind: Credentials['kind']): string {
 
 /** Bitbucket's `{"type":"error","error":{message, detail, data}}`, read only when it is JSON. */
 function readErrorBody(response: HttpResponse, scrub: (text: string) => string): BitbucketErrorBody {
-  const empty: BitbucketErrorBody = { message: null, required: [], detail: null, announcementUrl: null }
+  const empty: BitbucketErrorBody = { said: null, required: [] }
   if (!/json/i.test(response.contentType)) return empty
   let parsed: unknown
   try {
@@ -128,23 +132,27 @@ function readErrorBody(response: HttpResponse, scrub: (text: string) => string):
   const detail = field(error, 'detail')
   const required = field(detail, 'required')
   const url = field(field(error, 'data'), 'announcement_url')
-  const quote = (text: string, max: number): string => quoteOutside(text, scrub, max)
+  const parts = [
+    typeof message === 'string' ? message : '',
+    typeof detail === 'string' ? `Detail: ${detail}` : '',
+    typeof url === 'string' ? `See ${url}` : ''
+  ].filter((part) => part.trim() !== '')
   return {
-    message: typeof message === 'string' ? quote(message, 300) : null,
-    detail: typeof detail === 'string' ? quote(detail, 300) : null,
-    required: Array.isArray(required) ? required.filter((s): s is string => typeof s === 'string').map((s) => quote(s, 60)) : [],
-    announcementUrl: typeof url === 'string' && /^https:\/\/[^\s"<>]+$/.test(url) ? url : null
+    said: parts.length === 0 ? null : { who: 'Bitbucket', how: 'says', text: ServerText.of(parts.join(' — '), scrub, response) },
+    // Scope names are the gate's to print only when they look like scope names (and are not a secret).
+    required: Array.isArray(required)
+      ? required.filter((s): s is string => typeof s === 'string' && /^[a-z][a-z:_-]{0,59}$/.test(s) && scrub(s) === s).map((s) => printable(s))
+      : []
   }
 }
 
 /**
- * A short, single-line look at a body that is not Bitbucket's JSON (HTML gateway pages, plain text):
- * secrets scrubbed first, then cut. In redact mode only its type and length.
+ * A body that is not Bitbucket's JSON (HTML gateway pages, plain text), as the start to quote (an HTML
+ * page's tags left out); null for an empty body. The door quotes it, scrubbed then cut, or in redact mode gives
+ * only its shape.
  */
-export function bodySnippet(response: HttpResponse, context: Pick<FailureContext, 'scrub' | 'redact'>): string {
-  const type = response.contentType === '' ? 'no content-type' : quoteOutside(response.contentType, context.scrub, 40)
-  const text = quoteOutside(response.body.replace(/<[^>]*>/g, ' '), context.scrub, 120)
-  if (text === '') return ` (empty body, ${type})`
-  if (context.redact) return ` The body (${type}, ${Buffer.byteLength(response.body, 'utf8')} bytes) is not quoted in redact mode.`
-  return ` Body (${type}) starts: \`${text}\`.`
+export function bodySaid(response: HttpResponse, who: string, scrub: (text: string) => string): ServerSaid | null {
+  const text = ServerText.of(response.body, scrub, response, { markup: /html|xml/i.test(response.contentType) || /^\s*</.test(response.body) })
+  if (text.isEmpty) return null
+  return { who, how: 'starts', text }
 }

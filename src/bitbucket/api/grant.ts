@@ -1,8 +1,12 @@
-import { BitbucketHttpError, GateError } from '../../errors.js'
-import { quoteOutside } from '../../text.js'
+import { BitbucketHttpError, GateError, type ServerSaid } from '../../errors.js'
+import type { Service } from '../../http/request.js'
+import { printable, ServerText } from '../../text.js'
 import type { HttpResponse } from '../../http/transport.js'
-import { bodySnippet } from './errors.js'
+import { bodySaid } from './errors.js'
 import { field } from '../../json.js'
+
+/** The token endpoint, for the request core's messages. */
+export const TOKEN_ENDPOINT: Service = { name: "Bitbucket's token endpoint", urlInput: 'oauth-token-url' }
 
 /** The OAuth 2.0 client credentials grant, as a form body. */
 export const GRANT_FORM = { contentType: 'application/x-www-form-urlencoded', text: 'grant_type=client_credentials' } as const
@@ -21,7 +25,6 @@ export interface GrantContext {
   readonly attempts: number
   /** Removes secrets from body text; applied before any text is cut short. */
   readonly scrub: (text: string) => string
-  readonly redact: boolean
 }
 
 const CONSUMERS = 'Workspace settings → OAuth consumers'
@@ -33,51 +36,50 @@ const CONSUMERS = 'Workspace settings → OAuth consumers'
  */
 export function readGrant(response: HttpResponse, context: GrantContext): GrantedToken {
   const { status } = response
-  const consumer = `the OAuth consumer \`${quoteOutside(context.clientId, context.scrub, 80)}\``
+  const consumer = `the OAuth consumer \`${printable(context.scrub(context.clientId), 80)}\``
   if (status === 200) return readToken(response, context, consumer)
   const body = readErrorBody(response, context.scrub)
-  const says = body.description ? ` Bitbucket says: \`${body.description}\`.` : ''
+  const said = body.description
   const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : ''
   switch (true) {
     case body.code === 'invalid_client':
       return fail(
         status,
         `Bitbucket refused ${consumer} (HTTP ${status}, invalid_client): \`oauth-client-id\` (the consumer's Key) or \`oauth-client-secret\` (its Secret) is wrong, ` +
-          `or the consumer was deleted.${says} Copy both again from ${CONSUMERS}.`
+          `or the consumer was deleted. Copy both again from ${CONSUMERS}.`,
+        said
       )
     case body.code === 'unauthorized_client':
       return fail(
         status,
-        `Bitbucket will not give ${consumer} a token by client credentials (HTTP ${status}, unauthorized_client): only a private consumer may use them.${says} ` +
-          `In ${CONSUMERS} → Edit, tick "This is a private consumer" and give it the permission Account: Read.`
+        `Bitbucket will not give ${consumer} a token by client credentials (HTTP ${status}, unauthorized_client): only a private consumer may use them. ` +
+          `In ${CONSUMERS} → Edit, tick "This is a private consumer" and give it the permission Account: Read.`,
+        said
       )
     case body.code === 'invalid_scope':
-      return missingScope(consumer, says)
+      return missingScope(consumer, said)
     case body.code !== null:
       return fail(
         status,
-        `Bitbucket refused the token request for ${consumer} (HTTP ${status}, ${body.code}).${says} ` +
+        `Bitbucket refused the token request for ${consumer} (HTTP ${status}, ${body.code}). ` +
           'Check `oauth-token-url` (the default is https://bitbucket.org/site/oauth2/access_token) and the consumer in ' +
-          `${CONSUMERS}; if both are right, report this at the issue tracker.`
+          `${CONSUMERS}; if both are right, report this at the issue tracker.`,
+        said
       )
     case status === 429:
       return fail(status, `Bitbucket's token endpoint kept answering 429 (rate limit)${tries}. Wait a few minutes and re-run the job.`)
     case status >= 500:
       return fail(
         status,
-        `Bitbucket's token endpoint answered ${status}${tries}.${bodySnippet(response, context)} This is an outage at Bitbucket or a proxy in between: re-run the job later.`
-      )
-    case status >= 300 && status < 400:
-      return fail(
-        status,
-        `Bitbucket's token endpoint answered ${status} (a redirect); the gate does not follow redirects with credentials. ` +
-          'Check `oauth-token-url` (the default is https://bitbucket.org/site/oauth2/access_token).'
+        `Bitbucket's token endpoint answered ${status}${tries}${emptyNote(response)}. This is an outage at Bitbucket or a proxy in between: re-run the job later.`,
+        bodySaid(response, "Bitbucket's token endpoint", context.scrub)
       )
     default:
       return fail(
         status,
-        `The token endpoint ${context.tokenUrl.origin}${context.tokenUrl.pathname} answered ${status}.${bodySnippet(response, context)} ` +
-          'Check `oauth-token-url` (the default is https://bitbucket.org/site/oauth2/access_token).'
+        `The token endpoint ${context.tokenUrl.origin}${context.tokenUrl.pathname} answered ${status}${emptyNote(response)}. ` +
+          'Check `oauth-token-url` (the default is https://bitbucket.org/site/oauth2/access_token).',
+        bodySaid(response, 'The token endpoint', context.scrub)
       )
   }
 }
@@ -104,24 +106,30 @@ function readToken(response: HttpResponse, context: GrantContext, consumer: stri
   const scopes = field(parsed, 'scopes')
   if (scopes !== undefined) {
     if (typeof scopes !== 'string') return malformed('with `scopes` that are not text')
-    if (!scopes.split(/[\s,]+/).includes(ACCOUNT_SCOPE)) return missingScope(consumer, '')
+    if (!scopes.split(/[\s,]+/).includes(ACCOUNT_SCOPE)) return missingScope(consumer, null)
   }
   return { accessToken }
 }
 
-function missingScope(consumer: string, says: string): never {
+function missingScope(consumer: string, said: ServerSaid | null): never {
   throw new GateError(
-    `${capitalize(consumer)} has no \`${ACCOUNT_SCOPE}\` scope, which reading workspace members needs.${says} ` +
-      `In ${CONSUMERS} → Edit, tick the permission Account: Read, save, and re-run.`
+    `${capitalize(consumer)} has no \`${ACCOUNT_SCOPE}\` scope, which reading workspace members needs. ` +
+      `In ${CONSUMERS} → Edit, tick the permission Account: Read, save, and re-run.`,
+    { said }
   )
 }
 
-function fail(status: number, message: string): never {
-  throw new BitbucketHttpError(status, message)
+function fail(status: number, message: string, said: ServerSaid | null = null): never {
+  throw new BitbucketHttpError(status, message, said)
+}
+
+/** " (empty body)" when there is nothing to quote, so that the message still says what came. */
+function emptyNote(response: HttpResponse): string {
+  return response.body.trim() === '' ? ' with an empty body' : ''
 }
 
 /** RFC 6749's `{"error": code, "error_description": text}`, read only when it is JSON. */
-function readErrorBody(response: HttpResponse, scrub: (text: string) => string): { code: string | null; description: string | null } {
+function readErrorBody(response: HttpResponse, scrub: (text: string) => string): { code: string | null; description: ServerSaid | null } {
   if (!/json/i.test(response.contentType)) return { code: null, description: null }
   let parsed: unknown
   try {
@@ -133,7 +141,8 @@ function readErrorBody(response: HttpResponse, scrub: (text: string) => string):
   const description = field(parsed, 'error_description')
   return {
     code: typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) ? code : null,
-    description: typeof description === 'string' ? quoteOutside(description, scrub, 200) : null
+    description:
+      typeof description === 'string' && description.trim() !== '' ? { who: 'Bitbucket', how: 'says', text: ServerText.of(description, scrub, response) } : null
   }
 }
 

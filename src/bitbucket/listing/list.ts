@@ -2,9 +2,9 @@ import { ListingError } from '../../errors.js'
 import type { WorkspaceListing } from '../../gate/accounts.js'
 import type { MembersPage } from '../api/page.js'
 import { collect, sameSequence } from './complete.js'
-import { fetchPlanned, followNext } from './pages.js'
+import { fetchPlanned, followNext, MAX_PAGES } from './pages.js'
 import { planParallel } from './plan.js'
-import { PageReader } from './reader.js'
+import { PAGELEN, PageReader } from './reader.js'
 import type { ClientContext } from './types.js'
 
 /** Reads of one workspace before a listing that keeps changing is given up on. */
@@ -19,6 +19,9 @@ const MAX_READS = 4
 export async function listMembers(workspace: string, context: ClientContext): Promise<WorkspaceListing> {
   const reader = new PageReader(workspace, context)
   const first = await reader.fetch(reader.firstUrl, 1)
+  // The run's deadline grows with what page 1 says is left to read: in pages of the length asked for,
+  // never past the pages any read would fetch, whatever `size` and `pagelen` a server claims.
+  if (first.size !== null) context.plan?.(Math.min(MAX_PAGES, Math.ceil(first.size / PAGELEN)) - 1)
   const problems: string[] = []
   const plan = planParallel(reader, first)
   if (plan !== null) {

@@ -1,9 +1,11 @@
-import { GateError, ListingError } from '../../errors.js'
+import { ListingError } from '../../errors.js'
 import { AccountSet } from '../../gate/accounts.js'
-import { quoteOutside } from '../../text.js'
+import { ServerText } from '../../text.js'
+import { BITBUCKET } from '../api/auth.js'
 import { describeHttpFailure } from '../api/errors.js'
 import { parseMembersPage, type MembersPage } from '../api/page.js'
-import { requestWithRetry, RetriesExhaustedError, type RetriedResponse } from '../../http/retry.js'
+import { NoAnswerError, type Credential } from '../../http/request.js'
+import { requestWithRetry, type RetriedResponse } from '../../http/retry.js'
 import { checkNextLink } from './next-link.js'
 import type { ClientContext } from './types.js'
 
@@ -52,12 +54,12 @@ export class PageReader {
     const where = `page ${pageNo} of workspace "${this.workspace}"`
     const answer = await this.context.limiter.run(async () => {
       if (skip?.()) return null
-      const header = await this.context.session.header()
-      const first = await this.send(url, header, where)
+      const credential = await this.context.session.credential()
+      const first = await this.send(url, credential, where)
       if (first.response.status !== 401) return first
-      const renewed = await this.context.session.renewAfter401(header)
+      const renewed = await this.context.session.renewAfter401(credential)
       return renewed === null ? first : await this.send(url, renewed, where)
-    })
+    }, this.context.retry.signal)
     if (answer === null) return null
     const { response, attempts } = answer
     this.context.onResponse?.({ url, status: response.status, attempts })
@@ -68,27 +70,30 @@ export class PageReader {
         attempts,
         credentials: this.context.credentials,
         apiUrl: this.context.apiUrl,
-        scrub: this.context.scrub,
-        redact: this.context.redact
+        scrub: this.context.scrub
       })
     }
-    return parseMembersPage(response, where, this.context.scrub)
+    const page = parseMembersPage(response, where, this.context.scrub)
+    // The gate asked for pages of PAGELEN: a page of more is not the listing it asked for (and would let
+    // a server grow the run's memory without bound).
+    if (page.members.length > PAGELEN) {
+      throw new ListingError(
+        `Bitbucket answered ${where} with ${page.members.length} members, more than the ${PAGELEN} a page was asked for. ` +
+          'The gate reads only the listing it asked for: check `api-url` and any proxy in between; if it persists, report it to Atlassian support.'
+      )
+    }
+    return page
   }
 
-  /** One request with its retries, counted. */
-  private async send(url: string, authorization: string, where: string): Promise<RetriedResponse> {
-    const headers = { ...this.headers, Authorization: authorization }
+  /** One request with its retries, counted (also when no answer came). */
+  private async send(url: string, credential: Credential, where: string): Promise<RetriedResponse> {
     try {
-      const answer = await requestWithRetry(url, headers, this.context.retry)
+      const answer = await requestWithRetry({ url, headers: this.headers, credential, service: BITBUCKET }, this.context.retry, where)
       this.requests += answer.attempts
       return answer
     } catch (error) {
-      if (!(error instanceof RetriesExhaustedError)) throw error
-      this.requests += error.attempts
-      throw new GateError(
-        `Could not get an answer from ${this.context.apiUrl.origin} for ${where}: ${error.networkError.code}, after ${error.attempts} attempts. ` +
-          "Check `api-url`, the runner's network and its proxy settings (HTTPS_PROXY, NO_PROXY); if Bitbucket is down, re-run the job later."
-      )
+      if (error instanceof NoAnswerError) this.requests += error.attempts
+      throw error
     }
   }
 
@@ -97,9 +102,10 @@ export class PageReader {
     const check = checkNextLink(next, current, this.first, this.first.pathname.split('/').length - 2, pageNo + 1)
     if (check.ok) return check.url
     throw new ListingError(
-      `Bitbucket's \`next\` link on page ${pageNo} of workspace "${this.workspace}" is not the next page of this listing: ${check.problem} ` +
-        `(${quoteOutside(check.shown, this.context.scrub, 200)}). The gate sends credentials only to ${this.context.apiUrl.origin} and reads only ` +
-        'the listing it asked for, so it stops rather than miss members. Check `api-url` and any proxy that rewrites links; if it persists, report it to Atlassian support.'
+      `Bitbucket's \`next\` link on page ${pageNo} of workspace "${this.workspace}" is not the next page of this listing: ${check.problem}. ` +
+        `The gate sends credentials only to ${this.context.apiUrl.origin} and reads only ` +
+        'the listing it asked for, so it stops rather than miss members. Check `api-url` and any proxy that rewrites links; if it persists, report it to Atlassian support.',
+      { who: 'Bitbucket', how: 'link', text: ServerText.of(check.shown, this.context.scrub, { contentType: 'application/json', body: check.shown }) }
     )
   }
 }

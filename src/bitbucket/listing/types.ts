@@ -19,8 +19,8 @@ export interface ClientContext {
   readonly keepAccountIds?: KeepAccountIds
   /** Removes every secret from text that came from a server; applied before any text is cut short. */
   readonly scrub: (text: string) => string
-  /** Redact mode: error messages describe bodies instead of quoting them. */
-  readonly redact: boolean
+  /** The run's deadline: how many more requests it plans, as page 1 of a listing tells. */
+  readonly plan?: (requests: number) => void
   /** Called with each final answer, for the debug log. */
   readonly onResponse?: (info: { url: string; status: number; attempts: number }) => void
   /** Called after each page of a workspace is read, for progress on a terminal. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { listMembers } from '../../../src/bitbucket/listing/list.js'
 import { membersUrl } from '../../../src/bitbucket/listing/reader.js'
-import { BitbucketHttpError, GateError, ListingError } from '../../../src/errors.js'
+import { BitbucketHttpError, errorMessage, GateError, ListingError } from '../../../src/errors.js'
 import { ACCESS_TOKEN, adminCredential, bot, compliantWorkspace, person } from '../../simulator/fixtures.js'
 import { clientContext, membersOf } from '../../support/client.js'
 import { simulatorPerTest } from '../../support/simulator.js'
@@ -86,8 +86,12 @@ describe('listMembers against the simulator', () => {
       const s = await start({ workspaces: [compliantWorkspace('acme', 1)] })
       const { context } = clientContext(s.apiUrl, { credentials: { kind: 'access-token', token: 'ATATT-as-bearer' } })
       const error = await failure(listMembers('acme', context))
-      expect(error.message).toContain('Token is invalid, expired, or not supported for this endpoint.')
+      // Bitbucket's words travel beside the gate's, and only the door joins them.
+      expect(error.message).not.toContain('Token is invalid')
+      expect(errorMessage(error)).toContain('Bitbucket says: `Token is invalid, expired, or not supported for this endpoint.`.')
       expect(error.message).toContain('pass it with `email`')
+      expect(errorMessage(error, true)).not.toContain('Token is invalid')
+      expect(errorMessage(error, true)).toMatch(/Bitbucket's answer \(application\/json, \d+ bytes\) is not quoted in redact mode\.$/)
     })
 
     it('403 names the missing scope from detail.required', async () => {
@@ -95,7 +99,8 @@ describe('listMembers against the simulator', () => {
       const error = await failure(listMembers('acme', clientContext(s.apiUrl).context))
       expect(error.status).toBe(403)
       expect(error.message).toContain('required: read:workspace:bitbucket')
-      expect(error.message).toContain('Your credentials lack one or more required privilege scopes.')
+      expect(errorMessage(error)).toContain('Bitbucket says: `Your credentials lack one or more required privilege scopes.`')
+      expect(errorMessage(error, true)).not.toContain('Your credentials')
     })
 
     it('404 names the workspace', async () => {
@@ -117,15 +122,15 @@ describe('listMembers against the simulator', () => {
       const s = await start({ workspaces: [compliantWorkspace('acme', 1)], faults: [{ action: { status: 410, body } }] })
       const error = await failure(listMembers('acme', clientContext(s.apiUrl).context))
       expect(error.message).toContain('410 Gone')
-      expect(error.message).toContain('CHANGE-2770 this API was removed')
-      expect(error.message).toContain('https://developer.atlassian.com/changelog/#CHANGE-2770')
+      expect(errorMessage(error)).toContain('Bitbucket says: `CHANGE-2770 this API was removed — See https://developer.atlassian.com/changelog/#CHANGE-2770`')
+      expect(errorMessage(error, true)).not.toContain('CHANGE-2770')
     })
 
     it('400 Invalid pagelen is reported with the status', async () => {
       const body = JSON.stringify({ type: 'error', error: { message: 'Invalid pagelen' } })
       const s = await start({ workspaces: [compliantWorkspace('acme', 1)], faults: [{ action: { status: 400, body } }] })
       const error = await failure(listMembers('acme', clientContext(s.apiUrl).context))
-      expect(error.message).toMatch(/answered 400 .*Invalid pagelen/)
+      expect(errorMessage(error)).toMatch(/answered 400 .*Bitbucket says: `Invalid pagelen`/)
     })
   })
 
@@ -137,7 +142,8 @@ describe('listMembers against the simulator', () => {
     const error: unknown = await listMembers('acme', clientContext(s.apiUrl).context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ListingError)
     expect((error as Error).message).toContain('it points to another origin than http://127.0.0.1:')
-    expect((error as Error).message).toContain('(https://evil.example/2.0/workspaces/acme/members?page=2)')
+    expect(errorMessage(error)).toContain('The link: `https://evil.example/2.0/workspaces/acme/members?page=2`.')
+    expect(errorMessage(error, true)).not.toContain('evil.example')
     expect(s.log.every((entry) => entry.path.startsWith('/2.0/'))).toBe(true)
   })
 
@@ -149,7 +155,7 @@ describe('listMembers against the simulator', () => {
     const error: unknown = await listMembers('acme', context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(GateError)
     expect((error as Error).message).toMatch(
-      /Could not get an answer from http:\/\/127\.0\.0\.1:\d+ for page 1 of workspace "acme": ECONNREFUSED, after 6 attempts/
+      /Could not get an answer from Bitbucket at http:\/\/127\.0\.0\.1:\d+ for page 1 of workspace "acme": ECONNREFUSED, after 6 attempts/
     )
     expect(waits).toHaveLength(5)
   })
