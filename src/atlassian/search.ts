@@ -1,7 +1,9 @@
+import { ACCOUNT_ID_RULE, isAccountId } from '../config/exemptions.js'
 import { GateError } from '../errors.js'
 import type { SecondFactor } from '../gate/types.js'
 import type { HttpResponse, RequestBody } from '../http/transport.js'
 import { isRecord } from '../json.js'
+import { answerShape } from '../text.js'
 
 /** Account ids per search, and users per page: the reference's safe bounds (100 or less). */
 export const BATCH_SIZE = 100
@@ -26,7 +28,8 @@ export interface SearchPage {
  * A users-search page, read strictly where it matters for paging (`data` a list of objects with an
  * `accountId`, `links.next` a cursor or null) and conservatively for each user: 2SV counts as `on`
  * only for `mfaEnabled: true` with no `claimStatus` or `managed`; `false` is `off`, anything else
- * `unknown`. Throws a GateError naming the problem, never quoting the body.
+ * `unknown`. An `accountId` that is not an Atlassian account id is malformed: ids are checked before
+ * they are trusted. Throws a GateError naming the problem (the field and the rule), never quoting the body.
  */
 export function parseSearchPage(response: HttpResponse, where: string): SearchPage {
   const malformed = (problem: string): never => {
@@ -36,7 +39,7 @@ export function parseSearchPage(response: HttpResponse, where: string): SearchPa
   try {
     parsed = JSON.parse(response.body)
   } catch {
-    return malformed(`the body (${response.contentType || 'no content-type'}) is not JSON`)
+    return malformed(`the body (${answerShape(response)}) is not JSON`)
   }
   if (!isRecord(parsed)) return malformed('the body is not an object')
   const { data, links } = parsed
@@ -44,6 +47,7 @@ export function parseSearchPage(response: HttpResponse, where: string): SearchPa
   const users = new Map<string, SecondFactor>()
   data.forEach((user: unknown, index) => {
     if (!isRecord(user) || typeof user.accountId !== 'string' || user.accountId === '') return malformed(`data[${index}] has no accountId`)
+    if (!isAccountId(user.accountId)) return malformed(`data[${index}].accountId ${NOT_AN_ACCOUNT_ID}`)
     const state = secondFactorOf(user)
     const before = users.get(user.accountId)
     users.set(user.accountId, before === undefined ? state : combine(before, state))
@@ -58,6 +62,9 @@ export function parseSearchPage(response: HttpResponse, where: string): SearchPa
   }
   return { users, next }
 }
+
+/** The rule, as a message states it (never the value that broke it). */
+const NOT_AN_ACCOUNT_ID = `is not an Atlassian account id (${ACCOUNT_ID_RULE})`
 
 /** The same account seen twice: `on` only if both say so; otherwise the one that is not `on`. */
 export function combine(a: SecondFactor, b: SecondFactor): SecondFactor {

@@ -11,6 +11,14 @@ export function isBracedUuid(text: string): boolean {
   return UUID.test(text)
 }
 
+/** The shape of an Atlassian account id, in words, for a message that must not quote the id. */
+export const ACCOUNT_ID_RULE = 'a letter or digit, then up to 127 letters, digits, `:`, `_` or `-`'
+
+/** Whether `text` has the shape of an Atlassian account id: the one rule for the exemptions, listings and the organization. */
+export function isAccountId(text: string): boolean {
+  return ACCOUNT_ID.test(text)
+}
+
 /**
  * Parses the `exempt` input: one `<account_id or {uuid}> [until YYYY-MM-DD] [# reason]` a line.
  * Blank lines and lines that start with `#` are ignored.

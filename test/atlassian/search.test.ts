@@ -1,10 +1,32 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { parseExemptions } from '../../src/config/exemptions.js'
 import { combine, parseSearchPage, searchBody, searchUrl } from '../../src/atlassian/search.js'
 import type { HttpResponse } from '../../src/http/transport.js'
+import { GateError } from '../../src/errors.js'
 import { thrown } from '../support/members.js'
 
-const page = (body: unknown): HttpResponse => ({ status: 200, contentType: 'application/json', retryAfter: null, body: JSON.stringify(body) })
+const page = (body: unknown): HttpResponse => ({ status: 200, contentType: 'application/json', retryAfter: null, headers: {}, body: JSON.stringify(body) })
 const read = (body: unknown) => parseSearchPage(page(body), 'page 1 of batch 1')
+
+/** The exemption parser's verdict on an id: the one rule the listings must keep too. */
+const exemptsAsAccountId = (id: string): boolean => {
+  try {
+    const [first] = parseExemptions(id)
+    return first !== undefined && first.idKind === 'account_id' && first.id === id
+  } catch {
+    return false
+  }
+}
+/** Short ids from a mixed alphabet, and long ones from the allowed one, round the 128-character bound. */
+const candidateIds = fc.oneof(
+  fc.string({
+    unit: fc.constantFrom('a', 'Z', '0', '9', ':', '_', '-', '{', '}', ' ', '#', '<', '@', '.', '\n', '\u00e9', '\u200b'),
+    minLength: 1,
+    maxLength: 8
+  }),
+  fc.string({ unit: fc.constantFrom('a', 'Z', '0', ':', '_', '-'), minLength: 120, maxLength: 135 })
+)
 
 describe('the users search request', () => {
   it('goes to every directory of the organization, the id encoded', () => {
@@ -72,7 +94,7 @@ describe('parseSearchPage', () => {
   })
 
   it.each([
-    ['not JSON', { status: 200, contentType: 'text/html', retryAfter: null, body: '<html>' }, 'the body (text/html) is not JSON'],
+    ['not JSON', { status: 200, contentType: 'text/html', retryAfter: null, headers: {}, body: '<html>' }, 'the body (text/html, 6 bytes) is not JSON'],
     ['an array', page([]), 'the body is not an object'],
     ['no data', page({ links: {} }), '`data` is not a list'],
     ['a user without id', page({ data: [{ mfaEnabled: true }] }), 'data[0] has no accountId'],
@@ -83,5 +105,54 @@ describe('parseSearchPage', () => {
   ])('refuses %s, naming the shape, never the body', (_, response, problem) => {
     const error = thrown(() => parseSearchPage(response, 'page 2 of batch 1')) as Error
     expect(error.message).toBe(`The Atlassian organization API's answer to page 2 of batch 1 is not the users search it asked for: ${problem}.`)
+  })
+
+  it.each([
+    ['a space', '557058:a b'],
+    ['a <', '557058:<b>'],
+    ['129 characters', 'a'.repeat(129)],
+    ['a leading :', ':557058'],
+    ['a braced uuid', '{aaaaaaaa-0000-4000-8000-000000000001}'],
+    ['an end of comment and a mention', 'a-->@org/team'],
+    ['a new line at the end', '557058:ab\n'],
+    ['a #', '557058:a#b'],
+    ['the rest of an exempt line', '557058:ab until 2099-01-01']
+  ])('refuses a user whose accountId has %s, naming the field and the rule, never the value', (_, accountId) => {
+    const error = thrown(() =>
+      read({
+        data: [
+          { accountId: 'a', mfaEnabled: true },
+          { accountId, mfaEnabled: true }
+        ]
+      })
+    )
+    expect(error).toBeInstanceOf(GateError)
+    const message = (error as GateError).message
+    expect(message).toBe(
+      "The Atlassian organization API's answer to page 1 of batch 1 is not the users search it asked for: " +
+        'data[1].accountId is not an Atlassian account id (a letter or digit, then up to 127 letters, digits, `:`, `_` or `-`).'
+    )
+    expect(message).not.toContain(accountId.trim())
+  })
+
+  it('takes the account ids that keep the rule', () => {
+    const ids = ['557058:3f2a-_b:C9', '5b10ac8d82e05b22cc7d4ef5', 'a'.repeat(128), '7']
+    expect([...read({ data: ids.map((accountId) => ({ accountId, mfaEnabled: true })) }).users.keys()]).toEqual(ids)
+  })
+
+  it("keeps the exemption parser's account_id rule, no looser and no stricter", () => {
+    fc.assert(
+      fc.property(candidateIds, (id) => {
+        const taken = (() => {
+          try {
+            return read({ data: [{ accountId: id, mfaEnabled: true }] }).users.has(id)
+          } catch {
+            return false
+          }
+        })()
+        expect(taken).toBe(exemptsAsAccountId(id))
+      }),
+      { numRuns: 200 }
+    )
   })
 })

@@ -1,7 +1,9 @@
+import { ACCOUNT_ID_RULE, isAccountId, isBracedUuid } from '../../config/exemptions.js'
 import { ListingError } from '../../errors.js'
 import type { Member, TwoFactorState } from '../../gate/types.js'
 import type { HttpResponse } from '../../http/transport.js'
 import { isRecord } from '../../json.js'
+import { answerShape } from '../../text.js'
 
 /** One page of `paginated_workspace_memberships`, checked. */
 export interface MembersPage {
@@ -14,12 +16,16 @@ export interface MembersPage {
 
 /**
  * Reads a 200 answer as a members page. Anything that is not the expected JSON (HTML, plain text,
- * truncated JSON, `values` missing or not an array, a member without uuid, a 2FA flag that is not
- * `true`, `false` or `null`) is a ListingError: a page we cannot read is never taken as an empty one,
+ * truncated JSON, `values` missing or not an array, a member without uuid, a uuid that is not a braced
+ * uuid, an `account_id` that is not an Atlassian account id, a 2FA flag that is not `true`, `false` or
+ * `null`) is a ListingError: a page we cannot read is never taken as an empty one,
  * and a flag we cannot read is never taken as "unknown", which `fail-on-unknown: false` would pass.
  *
  * The error describes the shape, never the content: the body holds member names, which must not reach
  * a public log. Member text is passed through `scrub` as it enters, before anything can cut it short.
+ * Identifiers are checked before they are trusted: later they are compared, counted, written into the
+ * tracking issue's hidden state and printed, so one that could close a comment or mention a team never
+ * gets that far; and one that holds a secret is refused rather than kept scrubbed (and so broken).
  */
 export function parseMembersPage(response: HttpResponse, where: string, scrub: (text: string) => string): MembersPage {
   const broken = (what: string): ListingError =>
@@ -31,7 +37,7 @@ export function parseMembersPage(response: HttpResponse, where: string, scrub: (
   try {
     body = JSON.parse(response.body)
   } catch {
-    throw broken(`the body is not valid JSON (${describeBody(response)})`)
+    throw broken(`the body is not valid JSON (${answerShape(response)})`)
   }
   if (!isRecord(body)) throw broken('the body is not a JSON object')
   const { values, next, size, page, pagelen } = body
@@ -59,18 +65,24 @@ function readMember(value: unknown, scrub: (text: string) => string): Member | s
   if (!isRecord(value)) return ' is not an object'
   const user = value.user
   if (!isRecord(user)) return ' has no `user` object'
-  if (typeof user.uuid !== 'string' || user.uuid.trim() === '') return '.user has no uuid'
+  if (typeof user.uuid !== 'string' || user.uuid === '') return '.user has no uuid'
+  if (!isBracedUuid(user.uuid)) return `.user.uuid ${NOT_A_UUID}`
   if (!isAbsent(user.type) && typeof user.type !== 'string') return '.user.type is not a string'
   if (!isAbsent(user.account_id) && typeof user.account_id !== 'string') return '.user.account_id is not a string'
+  const accountId = typeof user.account_id === 'string' && user.account_id !== '' ? user.account_id : null
+  if (accountId !== null && !isAccountId(accountId)) return `.user.account_id ${NOT_AN_ACCOUNT_ID}`
   const twoFactor = twoFactorOf(user.has_2fa_enabled)
   if (twoFactor === null) return '.user.has_2fa_enabled is not true, false or null'
+  const uuid = user.uuid.toLowerCase()
+  if (scrub(uuid) !== uuid) return '.user.uuid holds a secret the gate was given'
+  if (accountId !== null && scrub(accountId) !== accountId) return '.user.account_id holds a secret the gate was given'
   const isAppUser = user.type === 'app_user'
   // A person with 2FA on is only counted, never named in a report: keep no names for them, so a
   // listing of 100,000 members stays small in memory.
   const named = isAppUser || twoFactor !== 'enabled'
   return {
-    uuid: scrub(user.uuid.trim().toLowerCase()),
-    accountId: typeof user.account_id === 'string' && user.account_id !== '' ? scrub(user.account_id) : null,
+    uuid,
+    accountId,
     displayName: named && typeof user.display_name === 'string' ? scrub(user.display_name) : '',
     nickname: named && typeof user.nickname === 'string' ? scrub(user.nickname) : '',
     // Only an explicit app_user is a bot; any other or missing type is judged as a person.
@@ -79,17 +91,16 @@ function readMember(value: unknown, scrub: (text: string) => string): Member | s
   }
 }
 
+/** The rules, as a message states them (never the value that broke them). */
+const NOT_A_UUID = 'is not a braced uuid ({8-4-4-4-12 hex})'
+const NOT_AN_ACCOUNT_ID = `is not an Atlassian account id (${ACCOUNT_ID_RULE})`
+
 /** `true` proves 2FA, `false` disproves it, `null` or absent is unknown; any other value is malformed (null). */
 function twoFactorOf(flag: unknown): TwoFactorState | null {
   if (flag === true) return 'enabled'
   if (flag === false) return 'disabled'
   if (isAbsent(flag)) return 'unknown'
   return null
-}
-
-function describeBody(response: HttpResponse): string {
-  const type = response.contentType === '' ? 'no content-type' : response.contentType.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)
-  return `${type}, ${Buffer.byteLength(response.body, 'utf8')} bytes`
 }
 
 function isAbsent(value: unknown): value is null | undefined {
