@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { IssuesApi } from '../../src/action/tracking/github.js'
 import { markerFor, renderState } from '../../src/action/tracking/state.js'
+import { trackIssue } from '../../src/action/tracking/track.js'
+import { member, verdictOf } from '../support/members.js'
 import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, person } from '../simulator/fixtures.js'
-import { GitHubFake } from '../simulator/github.js'
+import { ACTIONS_BOT, GitHubFake } from '../simulator/github.js'
 import { BitbucketSimulator } from '../simulator/server.js'
 import { PUBLIC_REPO_EVENT } from '../support/action.js'
 import { runInProcess } from '../support/io.js'
@@ -37,6 +40,8 @@ beforeEach(async () => {
 })
 
 const BOB = person(2, false).uuid
+/** What the first-seen table shows for Bob: the main table's Account ID column. */
+const BOB_ACCOUNT = '557058:00000002-0000-0000-0000-000000000000'
 const inputs = (extra: Record<string, string> = {}) => ({
   workspace: 'acme',
   email: ADMIN_EMAIL,
@@ -79,7 +84,7 @@ describe('the tracking issue', () => {
     expect(issue!.body.split('\n')[0]).toBe('<!-- bitbucket-2fa-gate:tracking workspaces=acme -->')
     expect(issue!.body).toContain('[the last run](https://github.com/acme/app/actions/runs/4242)')
     expect(issue!.body).toContain('| Name | Nickname | Account ID | Workspaces |')
-    expect(issue!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB}\` | 2026-11-26 |`)
+    expect(issue!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | 2026-11-26 |`)
     expect(run.stdout).toContain('Tracking issue: opened #1.')
     expect(run.summary).toContain('Tracking issue: opened #1.')
     // The verdict is the verdict: outputs as without tracking.
@@ -88,10 +93,10 @@ describe('the tracking issue', () => {
 
   it('updates the body in place on the next run (never a second issue), carrying the first-seen date, and comments only on change', async () => {
     const earlier = `${markerFor(['acme'])}\nold body\n${renderState({ outcome: 'not-compliant', since: '2026-10-01', people: new Map([[BOB, '2026-10-05']]), counts: { nonCompliant: 1, unknown: 0 } })}\n`
-    github.addIssue({ body: earlier, labels: ['2fa-compliance'], author: 'github-actions[bot]' })
+    github.addIssue({ body: earlier, labels: ['2fa-compliance'], author: ACTIONS_BOT })
     await track()
     expect(github.issues).toHaveLength(1)
-    expect(github.issues[0]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB}\` | 2026-10-05 |`)
+    expect(github.issues[0]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | 2026-10-05 |`)
     expect(github.issues[0]!.body).toContain('Open since 2026-10-01.')
     expect(github.issues[0]!.comments).toEqual([])
 
@@ -101,7 +106,7 @@ describe('the tracking issue', () => {
     expect(github.issues[0]!.comments).toHaveLength(1)
     expect(github.issues[0]!.comments[0]).toContain('The set of people changed. Now 2 people without proven two-factor authentication')
     expect(github.issues[0]!.comments[0]).toContain('Newly listed: `Person 3`')
-    expect(github.issues[0]!.body).toContain(`| \`Person 3\` | \`${person(3, null).uuid}\` | 2026-11-26 |`)
+    expect(github.issues[0]!.body).toContain(`| \`Person 3\` | \`557058:00000003-0000-0000-0000-000000000000\` | 2026-11-26 |`)
 
     await track()
     expect(github.issues[0]!.comments).toHaveLength(1)
@@ -116,6 +121,12 @@ describe('the tracking issue', () => {
     expect(github.issues[0]!.stateReason).toBe('completed')
     expect(github.issues[0]!.comments.at(-1)).toContain('Every one of the 3 people now has two-factor authentication or an exemption in force')
     expect(run.stdout).toContain('Tracking issue: closed #1')
+    // The closed issue no longer reads as a problem: its title and heading say so; nobody is kept in it.
+    expect(github.issues[0]!.title).toBe('Bitbucket 2FA: everyone in acme has two-factor authentication (closed 2026-11-26)')
+    expect(github.issues[0]!.body.split('\n')[0]).toBe('<!-- bitbucket-2fa-gate:tracking workspaces=acme -->')
+    expect(github.issues[0]!.body).toContain('\n## ✅ Bitbucket 2FA gate: all 3 people have two-factor authentication or an exemption\n')
+    expect(github.issues[0]!.body).not.toContain('without proven')
+    expect(github.issues[0]!.body).not.toContain(BOB)
     // Compliant with no issue open: nothing is written.
     const before = github.log.length
     await track()
@@ -203,11 +214,11 @@ describe('the tracking issue', () => {
     expect(run.outputs.compliant).toBe('false')
     expect(run.exitCode).toBe(1)
     expect(github.issues[0]!.body).toContain('Open since 2026-11-26.')
-    expect(github.issues[0]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB}\` | 2026-11-26 |`)
+    expect(github.issues[0]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | 2026-11-26 |`)
     const future = `${markerFor(['acme'])}\n${renderState({ outcome: 'not-compliant', since: '2026-01-01', people: new Map([[BOB, '2099-01-01']]), counts: null })}`
     github.issues[0]!.body = future
     await track()
-    expect(github.issues[0]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB}\` | 2026-11-26 |`)
+    expect(github.issues[0]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | 2026-11-26 |`)
   })
 
   it('fails the step naming `permissions: issues: write` when the token may not write, and keeps the outputs and summary', async () => {
@@ -247,10 +258,123 @@ describe('the tracking issue', () => {
   })
 
   it('finds its issue by the marker when the label is gone (dropped by GitHub or removed by hand): never a second issue', async () => {
-    const unlabelled = github.addIssue({ body: markerFor(['acme']), labels: [] })
+    const unlabelled = github.addIssue({ body: markerFor(['acme']), labels: [], author: ACTIONS_BOT })
     for (let i = 0; i < 30; i++) github.addIssue({ body: `noise ${i}` })
     await track()
     expect(github.issues.filter((issue) => issue.body.includes(markerFor(['acme'])))).toHaveLength(1)
     expect(unlabelled.body).toContain('Bob NoTwoFactor')
+  })
+
+  it('counts its requests to GitHub in the log line', async () => {
+    const run = await track()
+    // Labelled issues, recent issues (no marker found), then the new issue.
+    expect(run.stdout).toContain('Tracking issue: opened #1. It took 3 requests to GitHub.')
+    expect(github.log).toHaveLength(3)
+  })
+
+  it('leaves alone an issue someone opened with a pasted marker, and opens its own', async () => {
+    const earlier = `${markerFor(['acme'])}\n${renderState({ outcome: 'not-compliant', since: '2026-10-01', people: new Map([[BOB, '2026-10-05']]), counts: null })}`
+    const pasted = github.addIssue({ body: earlier, author: { login: 'mallory', type: 'User' } })
+    const run = await track()
+    expect(pasted).toMatchObject({ body: earlier, state: 'open', comments: [] })
+    expect(github.issues).toHaveLength(2)
+    expect(github.issues[1]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | 2026-11-26 |`)
+    expect(run.stdout).toContain('Tracking issue: opened #2. Left alone #1: it carries the marker')
+    expect(github.log.filter((r) => r.path === '/user')).toHaveLength(1)
+  })
+
+  it('with a personal token, adopts the unlabelled issue its own login opened', async () => {
+    const pat = 'github_pat_11ZZtrackingTest0123456789abcdef'
+    github.tokens.set(pat, 'write')
+    github.logins.set(pat, 'octo-admin')
+    const own = github.addIssue({ body: markerFor(['acme']), author: { login: 'octo-admin', type: 'User' } })
+    const run = await track({ 'github-token': pat })
+    expect(github.issues).toHaveLength(1)
+    expect(own.body).toContain('Bob NoTwoFactor')
+    // Labelled, recent, GET /user, the update, and a comment (the bare marker held no state).
+    expect(run.stdout).toContain('Tracking issue: updated #1, with a comment on what changed. It took 5 requests to GitHub.')
+    expect(run.artefacts).not.toContain(pat)
+  })
+
+  it('writes no identifier into the issue of a public repository, even with `redact: false`, nor carries one over from a private past', async () => {
+    await track()
+    expect(github.issues[0]!.body).toContain(BOB)
+    // The repository went public; the next run could not decide.
+    await track({ token: 'ATATT-wrong-token-000', redact: 'false' }, { event: PUBLIC_REPO_EVENT })
+    const written = [github.issues[0]!.body, ...github.issues[0]!.comments].join('\n')
+    for (const id of [BOB, BOB.slice(-13, -1), 'Bob', '557058:']) expect(written).not.toContain(id)
+    expect(github.issues[0]!.body).toContain('"people":{}')
+    await track({ redact: 'false' }, { event: PUBLIC_REPO_EVENT })
+    const again = [github.issues[0]!.body, ...github.issues[0]!.comments].join('\n')
+    for (const id of [BOB, BOB.slice(-13, -1), 'Bob', '557058:']) expect(again).not.toContain(id)
+  })
+
+  it('scrubs the token out of what GitHub echoes before cutting it: no fragment reaches the log or the summary', async () => {
+    setFlag(2, true)
+    github.addIssue({ body: markerFor(['acme']), labels: ['2fa-compliance'] })
+    const token = 'ghs_Jq4Xv8Zt2Wn6Kp0Rb3Ym7Lc5Hd9Gf1SaUe'
+    github.tokens.set(token, 'read')
+    github.refusalMessage = `${'Refused, and the reason is long. '.repeat(6).slice(0, 187)}${token} end`
+    const run = await track({ 'github-token': token })
+    expect(run.stdout).toContain('::error::The tracking issue was not updated: GitHub answered 403 when asked to comment on issue #1.')
+    expect(run.stdout).toContain('GitHub says: `Refused, and the reason is long.')
+    for (let i = 0; i + 4 <= token.length; i++) expect(run.artefacts).not.toContain(token.slice(i, i + 4))
+  })
+
+  it('never follows a pagination Link to another host with the github-token: the step fails naming the refused origin', async () => {
+    for (let n = 0; n < 101; n++) github.addIssue({ body: `unrelated ${n}`, labels: ['2fa-compliance'] })
+    const thief = new GitHubFake({ owner: 'acme', name: 'app', private: true, visibility: 'private', issuesEnabled: true })
+    thief.tokens.set(GITHUB_TOKEN, 'write')
+    fakes.push(await thief.start())
+    github.nextLinkOrigin = new URL(thief.apiUrl).origin
+    const run = await track()
+    expect(thief.log).toEqual([])
+    expect(github.log.every((entry) => entry.authorization === `token ${GITHUB_TOKEN}`)).toBe(true)
+    expect(run.stdout).toContain('The gate refused to send the `github-token` to another origin than')
+    expect(run.stdout).toContain(`The link: \`${new URL(thief.apiUrl).origin}\``)
+    expect(run.stdout).toMatch(/::error::The tracking issue was not updated/)
+    expect(run.artefacts).not.toContain(GITHUB_TOKEN)
+  })
+})
+
+describe('closing the tracking issue', () => {
+  it('says everyone is compliant in the title and body before it closes the issue', async () => {
+    const calls: string[] = []
+    const open = { number: 9, body: markerFor(['acme']), author: null, labelled: true }
+    const api: IssuesApi = {
+      openIssuesWithLabel: () => Promise.resolve([open]),
+      recentOpenIssues: () => Promise.resolve([]),
+      tokenIdentity: () => Promise.resolve(null),
+      create: () => {
+        calls.push('create')
+        return Promise.resolve(10)
+      },
+      update: (number, issue) => {
+        calls.push(`update #${number}: ${issue.title}`)
+        return Promise.resolve()
+      },
+      comment: (number) => {
+        calls.push(`comment #${number}`)
+        return Promise.resolve()
+      },
+      close: (number) => {
+        calls.push(`close #${number}`)
+        return Promise.resolve()
+      },
+      visibility: () => Promise.resolve({ private: true, visibility: 'private' }),
+      requestsMade: () => calls.length
+    }
+    const context = {
+      workspaces: ['acme'],
+      redact: false,
+      failOnViolation: true,
+      today: '2026-11-26',
+      runUrl: null,
+      label: '2fa-compliance',
+      eventName: 'schedule'
+    }
+    const line = await trackIssue(api, { verdict: verdictOf([member('enabled')]) }, context)
+    expect(calls).toEqual(['comment #9', 'update #9: Bitbucket 2FA: everyone in acme has two-factor authentication (closed 2026-11-26)', 'close #9'])
+    expect(line).toBe('Tracking issue: closed #9, everyone is compliant. It took 3 requests to GitHub.')
   })
 })

@@ -1,13 +1,27 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { close, listen, readBody } from './http.js'
+import type { Transport } from '../../src/http/transport.js'
+import { close, InFlight, jsonAnswer, listen, memoryTransport, socketListener, type Handler, type PlainAnswer, type PlainRequest } from './http.js'
 
 /**
  * A local fake of the few GitHub REST calls the tracking issue makes (list, create, update, comment on
- * issues; read the repository), with GitHub's own refusals: 401 for a bad token, 403 "Resource not
- * accessible by integration" for a token that may not write, 410 when issues are off, 422 for a body
- * over 65,536 characters. Set GITHUB_API_URL to `apiUrl`.
+ * issues; read the repository; GET /user), with GitHub's own refusals: 401 for a bad token, 403
+ * "Resource not accessible by integration" for a token that may not write (and for an installation
+ * token asking GET /user), 410 when issues are off, 422 for a body over 65,536 characters. Served on a
+ * socket after `start()` (set GITHUB_API_URL to `apiUrl`), or in memory through `transport()`.
  */
+
+/** Where an in-memory GitHub fake answers. */
+export const GITHUB_MEMORY_ORIGIN = 'http://github.test'
+
+/** An issue's author as GitHub shows it (`user.login`, `user.type`). */
+export interface FakeUser {
+  readonly login: string
+  readonly type: 'User' | 'Bot' | 'Organization'
+}
+
+/** Who an installation token (GITHUB_TOKEN) acts as. */
+export const ACTIONS_BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot' }
 
 export interface FakeIssue {
   readonly number: number
@@ -16,7 +30,7 @@ export interface FakeIssue {
   state: 'open' | 'closed'
   stateReason: string | null
   labels: string[]
-  readonly author: string
+  readonly author: FakeUser
   readonly comments: string[]
   readonly isPullRequest?: boolean
 }
@@ -36,29 +50,52 @@ export interface FakeRequest {
 }
 
 const MAX_BODY = 65_536
+const INTEGRATION_REFUSAL = 'Resource not accessible by integration'
 
 export class GitHubFake {
   readonly issues: FakeIssue[] = []
   readonly log: FakeRequest[] = []
   /** token → what it may do. */
   readonly tokens = new Map<string, 'write' | 'read'>()
+  /**
+   * token → the login of the person a personal token belongs to: GET /user answers it, and issues the
+   * token opens are theirs. A token not here is an installation token (GITHUB_TOKEN): GET /user answers
+   * 403 and its issues are by `github-actions[bot]`.
+   */
+  readonly logins = new Map<string, string>()
   /** Answer GET /repos/{owner}/{repo} with this status instead (e.g. 403, 500). */
   repositoryStatus = 200
+  /** The message of a 403 to a token that may not write (GitHub's own by default). */
+  refusalMessage = INTEGRATION_REFUSAL
+  /** Serve the `rel="next"` links of listings on this origin instead of the one asked (a hostile or confused server). */
+  nextLinkOrigin: string | null = null
   private server: Server | null = null
+  private readonly inFlight = new InFlight()
+  private readonly memoryOrigin: string
 
-  constructor(readonly repository: FakeRepository) {}
+  constructor(
+    readonly repository: FakeRepository,
+    options: { memoryOrigin?: string } = {}
+  ) {
+    this.memoryOrigin = new URL(options.memoryOrigin ?? GITHUB_MEMORY_ORIGIN).origin
+  }
 
+  /** Where the fake answers: its socket once started (http://127.0.0.1:43567), before that the in-memory origin. */
+  get origin(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined
+    return address ? `http://127.0.0.1:${address.port}` : this.memoryOrigin
+  }
+
+  /** GITHUB_API_URL for this fake: its origin, as for github.com's api.github.com. */
   get apiUrl(): string {
-    const address = this.server?.address() as AddressInfo | null
-    if (!address) throw new Error('fake not started')
-    return `http://127.0.0.1:${address.port}`
+    return this.origin
   }
 
   get slug(): string {
     return `${this.repository.owner}/${this.repository.name}`
   }
 
-  /** An issue as a person (or an earlier run) left it. */
+  /** An issue as a person (or an earlier run) left it; by default a person `someone` opened it. */
   addIssue(issue: Partial<FakeIssue> & Pick<FakeIssue, 'body'>): FakeIssue {
     const created: FakeIssue = {
       number: this.issues.length + 1,
@@ -66,7 +103,7 @@ export class GitHubFake {
       state: 'open',
       stateReason: null,
       labels: [],
-      author: 'someone',
+      author: { login: 'someone', type: 'User' },
       comments: [],
       ...issue
     }
@@ -78,13 +115,9 @@ export class GitHubFake {
     return this.issues.filter((issue) => issue.state === 'open')
   }
 
+  /** Serves on a socket on 127.0.0.1. */
   async start(): Promise<this> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        json(res, 500, { message: `fake error: ${String(error)}` })
-      })
-    })
-    this.server = await listen(server)
+    this.server = await listen(createServer(socketListener(this.serve, 'http', this.inFlight)))
     return this
   }
 
@@ -94,112 +127,86 @@ export class GitHubFake {
     await close(server)
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const method = req.method ?? 'GET'
-    const authorization = req.headers.authorization ?? ''
+  /** The same fake without a socket: a Transport for requests to `origin`. */
+  transport(): Transport {
+    return memoryTransport(() => this.origin, this.serve, this.inFlight)
+  }
+
+  private readonly serve: Handler = (request) => Promise.resolve(this.handle(request))
+
+  private handle(request: PlainRequest): PlainAnswer {
+    const { url, method } = request
+    const authorization = request.headers.authorization ?? ''
     this.log.push({ method, path: url.pathname + url.search, authorization })
-    const text = await readBody(req)
-    const body: unknown = text === '' ? {} : JSON.parse(text)
+    const body: unknown = request.body === '' ? {} : JSON.parse(request.body)
     const token = /^(?:token|bearer) (.+)$/i.exec(authorization)?.[1] ?? ''
     const may = this.tokens.get(token)
-    if (may === undefined) {
-      json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
-      return
+    if (may === undefined) return jsonAnswer(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
+    const login = this.logins.get(token)
+    if (url.pathname === '/user' && method === 'GET') {
+      if (login === undefined) return jsonAnswer(403, { message: INTEGRATION_REFUSAL, documentation_url: 'https://docs.github.com/rest/users/users' })
+      return jsonAnswer(200, { login, id: 1, type: 'User' })
     }
     const { owner, name } = this.repository
     const base = `/repos/${owner}/${name}`
-    if (!url.pathname.startsWith(base)) {
-      json(res, 404, { message: 'Not Found' })
-      return
-    }
+    if (!url.pathname.startsWith(base)) return jsonAnswer(404, { message: 'Not Found' })
     const rest = url.pathname.slice(base.length)
-    const refuse = (): void => {
-      json(res, 403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/issues/issues' })
-    }
+    const refusal = (): PlainAnswer => jsonAnswer(403, { message: this.refusalMessage, documentation_url: 'https://docs.github.com/rest/issues/issues' })
 
     if (rest === '' && method === 'GET') {
-      if (this.repositoryStatus !== 200) {
-        json(res, this.repositoryStatus, { message: 'Repository not available' })
-        return
-      }
-      json(res, 200, { full_name: this.slug, private: this.repository.private, visibility: this.repository.visibility })
-      return
+      if (this.repositoryStatus !== 200) return jsonAnswer(this.repositoryStatus, { message: 'Repository not available' })
+      return jsonAnswer(200, { full_name: this.slug, private: this.repository.private, visibility: this.repository.visibility })
     }
-    if (!this.repository.issuesEnabled && rest.startsWith('/issues')) {
-      json(res, 410, { message: 'Issues are disabled for this repo' })
-      return
-    }
-    if (rest === '/issues' && method === 'GET') {
-      this.list(url, res)
-      return
-    }
+    if (!this.repository.issuesEnabled && rest.startsWith('/issues')) return jsonAnswer(410, { message: 'Issues are disabled for this repo' })
+    if (rest === '/issues' && method === 'GET') return this.list(url)
     if (rest === '/issues' && method === 'POST') {
-      if (may !== 'write') {
-        refuse()
-        return
-      }
+      if (may !== 'write') return refusal()
       const issue = body as { title?: string; body?: string; labels?: string[] }
-      if (typeof issue.title !== 'string' || issue.title === '') {
-        json(res, 422, { message: 'Validation Failed' })
-        return
-      }
+      if (typeof issue.title !== 'string' || issue.title === '') return jsonAnswer(422, { message: 'Validation Failed' })
       if ((issue.body ?? '').length > MAX_BODY) {
-        json(res, 422, { message: 'Validation Failed', errors: [{ field: 'body', code: 'custom', message: 'body is too long' }] })
-        return
+        return jsonAnswer(422, { message: 'Validation Failed', errors: [{ field: 'body', code: 'custom', message: 'body is too long' }] })
       }
-      const created = this.addIssue({ title: issue.title, body: issue.body ?? '', labels: issue.labels ?? [], author: 'github-actions[bot]' })
-      json(res, 201, view(created))
-      return
+      const author: FakeUser = login === undefined ? ACTIONS_BOT : { login, type: 'User' }
+      const created = this.addIssue({ title: issue.title, body: issue.body ?? '', labels: issue.labels ?? [], author })
+      return jsonAnswer(201, view(created))
     }
     const one = /^\/issues\/(\d+)(\/comments)?$/.exec(rest)
     const issue = one ? this.issues.find((i) => i.number === Number(one[1])) : undefined
-    if (!one || !issue) {
-      json(res, 404, { message: 'Not Found' })
-      return
-    }
-    if (may !== 'write') {
-      refuse()
-      return
-    }
+    if (!one || !issue) return jsonAnswer(404, { message: 'Not Found' })
+    if (may !== 'write') return refusal()
     if (one[2] === '/comments' && method === 'POST') {
       const text = (body as { body?: unknown }).body
       issue.comments.push(typeof text === 'string' ? text : '')
-      json(res, 201, { id: issue.comments.length, body: issue.comments.at(-1) })
-      return
+      return jsonAnswer(201, { id: issue.comments.length, body: issue.comments.at(-1) })
     }
     if (one[2] === undefined && method === 'PATCH') {
       const patch = body as { title?: string; body?: string; state?: 'open' | 'closed'; state_reason?: string }
-      if ((patch.body ?? '').length > MAX_BODY) {
-        json(res, 422, { message: 'Validation Failed' })
-        return
-      }
+      if ((patch.body ?? '').length > MAX_BODY) return jsonAnswer(422, { message: 'Validation Failed' })
       if (patch.title !== undefined) issue.title = patch.title
       if (patch.body !== undefined) issue.body = patch.body
       if (patch.state !== undefined) issue.state = patch.state
       if (patch.state_reason !== undefined) issue.stateReason = patch.state_reason
-      json(res, 200, view(issue))
-      return
+      return jsonAnswer(200, view(issue))
     }
-    json(res, 404, { message: 'Not Found' })
+    return jsonAnswer(404, { message: 'Not Found' })
   }
 
-  /** GET /issues: open or closed, filtered by every label named (comma-separated), paged with a Link header. */
-  private list(url: URL, res: ServerResponse): void {
+  /**
+   * GET /issues: open or closed, filtered by every label named (comma-separated), newest first, paged
+   * with a Link header on the origin asked (or `nextLinkOrigin`).
+   */
+  private list(url: URL): PlainAnswer {
     const state = url.searchParams.get('state') ?? 'open'
     const labels = (url.searchParams.get('labels') ?? '').split(',').filter((l) => l !== '')
     const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? '30'))
     const page = Number(url.searchParams.get('page') ?? '1')
-    // GitHub's default order: newest first.
     const matching = this.issues.filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l))).reverse()
     const slice = matching.slice((page - 1) * perPage, page * perPage)
-    const headers: Record<string, string> = {}
-    if (page * perPage < matching.length) {
-      const next = new URL(url.href.replace('http://127.0.0.1', this.apiUrl))
-      next.searchParams.set('page', String(page + 1))
-      headers.Link = `<${next.href}>; rel="next"`
-    }
-    json(res, 200, slice.map(view), headers)
+    const answer = jsonAnswer(200, slice.map(view))
+    if (page * perPage >= matching.length || answer.kind !== 'answer') return answer
+    const next = new URL(url.pathname + url.search, this.nextLinkOrigin ?? url.origin)
+    next.searchParams.set('page', String(page + 1))
+    return { ...answer, headers: { ...answer.headers, Link: `<${next.href}>; rel="next"` } }
   }
 }
 
@@ -210,13 +217,7 @@ function view(issue: FakeIssue): Record<string, unknown> {
     body: issue.body,
     state: issue.state,
     labels: issue.labels.map((name) => ({ name })),
-    user: { login: issue.author },
+    user: { login: issue.author.login, type: issue.author.type },
     ...(issue.isPullRequest === true ? { pull_request: { url: 'https://example.invalid/pr' } } : {})
   }
-}
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers })
-  res.end(text)
 }

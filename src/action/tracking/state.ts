@@ -48,16 +48,22 @@ export function hasMarker(body: string | null | undefined, marker: string): bool
   return typeof body === 'string' && body.split(/\r?\n/).some((line) => line.trim() === marker)
 }
 
+/**
+ * The hidden state line. Whatever a value holds, it cannot end the comment early (`-->`, `--!>`), open
+ * another, or mention anyone: `<`, `>`, `&` and `@` are written as JSON escapes (`\u003c` …), which
+ * JSON.parse reads back as they were. Only entries that `readState` would take are written (a braced
+ * uuid and a day), so nothing else about a person reaches the issue. The escapes cost nothing in
+ * practice: uuids and days hold none of these characters, so the line stays as long as before.
+ */
 export function renderState(state: TrackingState): string {
-  const json = JSON.stringify({
-    v: 1,
-    outcome: state.outcome,
-    since: state.since,
-    people: Object.fromEntries([...state.people].sort(([a], [b]) => a.localeCompare(b))),
-    counts: state.counts
-  })
-  // JSON of uuids, dates and counts holds no `--`, so it cannot end the HTML comment early.
-  return `${STATE_PREFIX}${json}${SUFFIX}`
+  const people = [...state.people].filter(([uuid, day]) => isBracedUuid(uuid) && DAY.test(day)).sort(([a], [b]) => a.localeCompare(b))
+  const json = JSON.stringify({ v: 1, outcome: state.outcome, since: state.since, people: Object.fromEntries(people), counts: state.counts })
+  return `${STATE_PREFIX}${escapeForComment(json)}${SUFFIX}`
+}
+
+/** JSON with `<`, `>`, `&` and `@` as `\uXXXX` escapes: they only occur inside its strings, where an escape means the same. */
+function escapeForComment(json: string): string {
+  return json.replace(/[<>&@]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /**

@@ -31,6 +31,38 @@ export function issueTitle(verdict: Verdict | null, workspaces: readonly string[
   return `Bitbucket 2FA: ${plural(trackedPeople(verdict).length, 'person', 'people')} without proven two-factor authentication in ${where}`
 }
 
+/**
+ * The title of an issue closed by a compliant run, so that the closed issue no longer reads as a
+ * problem. "Has two-factor authentication" only when it is true of everyone; "is compliant" when
+ * someone passes by an exemption or as an unknown that `fail-on-unknown: false` lets through.
+ */
+export function closedTitle(verdict: Verdict, workspaces: readonly string[], today: string): string {
+  const where = workspaces.join(', ')
+  const state = verdict.exempted.length + verdict.unknown.length === 0 ? 'has two-factor authentication' : 'is compliant'
+  return `Bitbucket 2FA: everyone in ${where} ${state} (closed ${today})`
+}
+
+/**
+ * The body of an issue closed by a compliant run: the marker, when and by which run it closed, and the
+ * summary of that run, whose heading says that everyone is compliant. No hidden state: nobody is
+ * tracked any more, and a new problem opens a new issue (one reopened by hand starts afresh).
+ */
+export function closedBody(marker: string, verdict: Verdict, openSince: string | null, context: IssueContext): string {
+  const summary = renderSummary(verdict, {
+    redact: context.redact,
+    failOnViolation: context.failOnViolation,
+    workspaces: context.workspaces,
+    maxBytes: MAX_SUMMARY_PART_BYTES
+  })
+  const run = context.runUrl === null ? 'the last run' : `[the last run](${context.runUrl})`
+  const since = openSince === null ? '' : `; open since ${openSince}`
+  const intro =
+    `Kept by the bitbucket-2fa-gate workflow for ${context.workspaces.map((w) => codeSpan(w)).join(', ')}. ` +
+    `Closed on ${context.today} by ${run}, which found everyone compliant${since}. ` +
+    'If anyone lacks proven two-factor authentication again, a run opens a new issue.'
+  return [marker, intro, '', summary.trimEnd(), ''].join('\n')
+}
+
 /** The body for a run that reached a non-compliant verdict: the summary's tables, first-seen dates, hidden state. */
 export function verdictBody(marker: string, verdict: Verdict, state: TrackingState, context: IssueContext): string {
   const summary = renderSummary(verdict, {
@@ -75,18 +107,34 @@ function intro(state: TrackingState, context: IssueContext): string {
   )
 }
 
+/** Names as people sort them: `Person 2` before `Person 10`, case and accents aside. */
+const NAME_ORDER = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
+
+/**
+ * Who has waited longest first: by first-seen day, then by name, then by uuid (so the order never
+ * depends on Bitbucket's). The identifier is the main table's Account ID column: the account id when
+ * Bitbucket gave one, else the uuid, either of which can be pasted into `exempt`.
+ */
 function firstSeenTable(people: readonly AccountRecord[], state: TrackingState, redact: boolean, maxRows: number): string[] {
   if (redact || people.length === 0) return []
   const rows = [...people]
     .map((p) => ({ person: p, day: state.people.get(p.uuid) ?? state.since }))
-    .sort((a, b) => a.day.localeCompare(b.day) || a.person.uuid.localeCompare(b.person.uuid))
+    .sort(
+      (a, b) =>
+        a.day.localeCompare(b.day) ||
+        NAME_ORDER.compare(a.person.displayName, b.person.displayName) ||
+        (a.person.uuid < b.person.uuid ? -1 : a.person.uuid > b.person.uuid ? 1 : 0)
+    )
   const shown = rows.slice(0, maxRows)
   return [
     '### First seen without proven 2FA',
     '',
-    '| Name | UUID | First seen |',
+    '| Name | Account ID | First seen |',
     '| --- | --- | --- |',
-    ...shown.map(({ person, day }) => `| ${codeSpan(person.displayName, { inTable: true })} | ${codeSpan(person.uuid, { inTable: true })} | ${day} |`),
+    ...shown.map(
+      ({ person, day }) =>
+        `| ${codeSpan(person.displayName, { inTable: true })} | ${codeSpan(person.accountId ?? person.uuid, { max: 130, inTable: true })} | ${day} |`
+    ),
     ...(rows.length > shown.length ? ['', `… and ${rows.length - shown.length} more.`] : []),
     ''
   ]

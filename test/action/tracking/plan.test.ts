@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { planTracking, type TrackingStep } from '../../../src/action/tracking/plan.js'
 import { keepEarliest, markerFor, MAX_STATE_PEOPLE, readState, renderState } from '../../../src/action/tracking/state.js'
 import { MAX_BODY_CHARACTERS, type IssueContext } from '../../../src/action/tracking/text.js'
-import type { Verdict } from '../../../src/gate/verdict.js'
-import { member, verdictOf } from '../../support/members.js'
+import { GateError } from '../../../src/errors.js'
+import { decideCompliance, type Verdict } from '../../../src/gate/verdict.js'
+import { ServerText } from '../../../src/text.js'
+import { listing, member, verdictOf } from '../../support/members.js'
 
 const marker = markerFor(['acme'])
 const context: IssueContext = {
@@ -31,11 +34,60 @@ describe('planTracking', () => {
 
   it('closes an open issue with a comment when compliant', () => {
     const step = planTracking({ verdict: passing() }, issueWith([]), marker, context)
-    expect(step).toEqual({
+    expect(step).toMatchObject({
       kind: 'close',
       number: 7,
       comment:
         'Every one of the 2 people now has two-factor authentication or an exemption in force, checked by [the last run](https://github.com/o/r/actions/runs/1). Closing.'
+    })
+  })
+
+  it('retitles a closed issue and its heading to say that everyone is compliant, keeping the marker', () => {
+    const open = issueWith([[bob.uuid, '2026-10-05']])
+    const step = planTracking({ verdict: passing() }, open, marker, context)
+    expect(step.kind === 'close' && step.title).toBe('Bitbucket 2FA: everyone in acme has two-factor authentication (closed 2026-11-26)')
+    const body = bodyOf(step)
+    expect(body.split('\n')[0]).toBe(marker)
+    const headings = body.split('\n').filter((line) => line.startsWith('## '))
+    expect(headings).toEqual(['## ✅ Bitbucket 2FA gate: all 2 people have two-factor authentication or an exemption'])
+    expect(body).toContain(
+      'Closed on 2026-11-26 by [the last run](https://github.com/o/r/actions/runs/1), which found everyone compliant; open since 2026-10-01.'
+    )
+    expect(body).not.toMatch(/without proven|❌|First seen/)
+    // Nobody is tracked any more: no hidden state, no one's uuid kept.
+    expect(readState(body, context.today)).toBeNull()
+    expect(body).not.toContain('bitbucket-2fa-gate:state')
+    expect(body).not.toContain(bob.uuid)
+  })
+
+  it('names every workspace in the closed title, and says "compliant" when someone passes by exemption or an allowed unknown', () => {
+    const both = { ...context, workspaces: ['acme', 'acme-labs'] }
+    const plain = planTracking({ verdict: passing() }, issueWith([]), marker, both)
+    expect(plain.kind === 'close' && plain.title).toBe('Bitbucket 2FA: everyone in acme, acme-labs has two-factor authentication (closed 2026-11-26)')
+    const exempt = verdictOf([ada, bob], bob.uuid)
+    expect(exempt.compliant).toBe(true)
+    const exempted = planTracking({ verdict: exempt }, issueWith([]), marker, context)
+    expect(exempted.kind === 'close' && exempted.title).toBe('Bitbucket 2FA: everyone in acme is compliant (closed 2026-11-26)')
+    const allowed = decideCompliance([listing('acme', [ada, cy])], { exemptions: [], today: '2026-11-26', failOnUnknown: false })
+    expect(allowed.compliant).toBe(true)
+    const unknown = planTracking({ verdict: allowed }, issueWith([]), marker, context)
+    expect(unknown.kind === 'close' && unknown.title).toBe('Bitbucket 2FA: everyone in acme is compliant (closed 2026-11-26)')
+  })
+
+  it('a closed issue reopened by hand starts afresh on the next problem: today as since and first-seen, a comment', () => {
+    const closed = planTracking({ verdict: passing() }, issueWith([[bob.uuid, '2026-10-05']]), marker, context)
+    const step = planTracking({ verdict: failing() }, { number: 7, body: bodyOf(closed) }, marker, context)
+    expect(step.kind).toBe('update')
+    expect(step.kind === 'update' && step.comment).toMatch(/Now 2 people without proven two-factor authentication/)
+    expect(step.kind === 'update' && step.title).toBe('Bitbucket 2FA: 2 people without proven two-factor authentication in acme')
+    expect(readState(bodyOf(step), context.today)).toEqual({
+      outcome: 'not-compliant',
+      since: '2026-11-26',
+      people: new Map([
+        [bob.uuid, '2026-11-26'],
+        [cy.uuid, '2026-11-26']
+      ]),
+      counts: { nonCompliant: 1, unknown: 1 }
     })
   })
 
@@ -191,6 +243,14 @@ describe('a large audit', () => {
     expect(fewer.kind === 'update' && fewer.comment).toMatch(/^The set of people changed\. Now 2,999 people/)
   })
 
+  it('the tracking-issue page states how many people the hidden state keeps', () => {
+    const page = readFileSync(new URL('../../../docs/tracking-issue.md', import.meta.url), 'utf8').replace(/\s+/g, ' ')
+    expect(MAX_STATE_PEOPLE).toBe(400)
+    expect(page).toContain('at most **400 people** (the 400 earliest dates')
+    expect(page).toContain('Beyond 400 people')
+    expect(page).toContain('noticed by the counts only')
+  })
+
   it('keeps the earliest dates when there are more people than the state holds', () => {
     const uuid = (i: number) => `{aaaaaaaa-0000-4000-8000-${String(i).padStart(12, '0')}}`
     const dates = new Map(Array.from({ length: MAX_STATE_PEOPLE + 2 }, (_, i) => [uuid(i), i < 2 ? '2026-01-01' : '2026-11-26'] as const))
@@ -231,5 +291,96 @@ describe('a large audit', () => {
   it('an outage keeps the counts it knew', () => {
     const step = planTracking({ error: 'outage' }, issueWith([[bob.uuid, '2026-10-05']], { counts: { nonCompliant: 1, unknown: 0 } }), marker, context)
     expect(readState(bodyOf(step), context.today)?.counts).toEqual({ nonCompliant: 1, unknown: 0 })
+  })
+})
+
+describe('nothing outlives redaction (names withheld for the issue)', () => {
+  const redacted: IssueContext = { ...context, redact: true }
+  const known = issueWith(
+    [
+      [bob.uuid, '2026-10-05'],
+      [cy.uuid, '2026-10-06']
+    ],
+    { counts: { nonCompliant: 1, unknown: 1 } }
+  )
+  /**
+   * Every identifier of the people the earlier, unredacted state held, and of the verdict, also as they
+   * survive Markdown escaping (their last 12 hex digits, the account id's number).
+   */
+  const identifiers = [bob, cy]
+    .flatMap((p) => [p.uuid, p.uuid.slice(-13, -1), p.accountId ?? '', (p.accountId ?? '').split(':').at(1) ?? '', p.displayName, p.nickname])
+    .filter((t) => t !== '')
+  const written = (step: TrackingStep): string => [bodyOf(step), 'comment' in step ? (step.comment ?? '') : '', 'title' in step ? step.title : ''].join('\n')
+  const failure = new GateError(`${bob.accountId ?? ''} is given to ${bob.uuid} and ${cy.uuid}`, { redactedMessage: 'One account id is given to two members.' })
+
+  it('a run without a verdict stores no one, whatever the previous state held, and says so in counts only', () => {
+    const step = planTracking({ error: failure }, known, marker, redacted)
+    expect(step).toMatchObject({ kind: 'update', number: 7 })
+    for (const id of identifiers) expect(written(step)).not.toContain(id)
+    expect(bodyOf(step)).toContain('One account id is given to two members')
+    expect(readState(bodyOf(step), context.today)).toEqual({
+      outcome: 'no-verdict',
+      since: '2026-10-01',
+      people: new Map(),
+      counts: { nonCompliant: 1, unknown: 1 }
+    })
+    expect(bodyOf(step)).toContain('"people":{}')
+  })
+
+  it('a run without a verdict drops the earlier uuids from the hidden state (whatever the error is)', () => {
+    const step = planTracking({ error: 'outage' }, known, marker, redacted)
+    for (const id of identifiers) expect(written(step)).not.toContain(id)
+    expect(readState(bodyOf(step), context.today)?.people).toEqual(new Map())
+  })
+
+  it('a run without a verdict, names shown, keeps the people and quotes the message', () => {
+    const step = planTracking({ error: failure }, known, marker, context)
+    expect(bodyOf(step)).toContain(bob.uuid.slice(-13, -1))
+    expect(readState(bodyOf(step), context.today)?.people.size).toBe(2)
+  })
+
+  it('a run with a verdict writes no identifier into the body or the comment, even after an unredacted state', () => {
+    const moved = planTracking({ verdict: verdictOf([ada, bob, cy, member('disabled')]) }, known, marker, redacted)
+    expect(moved.kind === 'update' && moved.comment).toMatch(/^The set of people changed\./)
+    for (const id of identifiers) expect(written(moved)).not.toContain(id)
+    expect(readState(bodyOf(moved), context.today)?.people.size).toBe(0)
+    const opened = planTracking({ verdict: failing() }, null, marker, redacted)
+    for (const id of identifiers) expect(written(opened)).not.toContain(id)
+  })
+
+  it('the comments of a broken run, a return and a close carry no identifier', () => {
+    const broken = planTracking({ error: failure }, known, marker, redacted)
+    expect(broken.kind === 'update' && broken.comment).toContain('could not reach a verdict')
+    const back = planTracking({ verdict: failing() }, { number: 7, body: bodyOf(broken) }, marker, redacted)
+    expect(back.kind === 'update' && back.comment).toMatch(/^The audit reached a verdict again\./)
+    const closed = planTracking({ verdict: verdictOf([ada, { ...bob, twoFactor: 'enabled' }]) }, known, marker, redacted)
+    expect(closed.kind).toBe('close')
+    expect(bodyOf(closed)).toContain('## ✅ Bitbucket 2FA gate')
+    for (const step of [broken, back, closed]) for (const id of identifiers) expect(written(step)).not.toContain(id)
+  })
+
+  it('quotes no server text in the issue when names are withheld, only its shape', () => {
+    const scrub = (text: string) => text
+    const said = {
+      who: 'Bitbucket',
+      how: 'says' as const,
+      text: ServerText.of(`no such member ${bob.uuid}`, scrub, { contentType: 'application/json', body: '{"x":1}' })
+    }
+    const error = new GateError('Bitbucket answered 500.', { said })
+    const shown = planTracking({ error }, null, marker, context)
+    expect(bodyOf(shown)).toContain(`no such member ${bob.uuid}`)
+    const withheld = planTracking({ error }, null, marker, redacted)
+    expect(bodyOf(withheld)).not.toContain(bob.uuid.slice(-13, -1))
+    expect(bodyOf(withheld)).not.toContain('no such member')
+    expect(bodyOf(withheld)).toContain('7 bytes')
+  })
+
+  it('words an unexpected error itself when names are withheld: its text may hold anything', () => {
+    const step = planTracking({ error: new TypeError(`Unexpected token in ${bob.uuid}`) }, null, marker, redacted)
+    expect(bodyOf(step)).not.toContain(bob.uuid.slice(-13, -1))
+    expect(bodyOf(step)).not.toContain('Unexpected token')
+    expect(bodyOf(step)).toContain('unexpected error')
+    const shown = planTracking({ error: new TypeError('Unexpected token') }, null, marker, context)
+    expect(bodyOf(shown)).toContain('Unexpected error\\: Unexpected token\\. Please report it at the issue tracker\\.')
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hasMarker, markerFor, readState, renderState, type TrackingState } from '../../../src/action/tracking/state.js'
+import { noVerdictBody, type IssueContext } from '../../../src/action/tracking/text.js'
 
 const UUID_A = '{aaaaaaaa-0000-4000-8000-000000000001}'
 const UUID_B = '{aaaaaaaa-0000-4000-8000-000000000002}'
@@ -81,5 +82,78 @@ describe('the hidden state', () => {
     expect(readState(counts, '2026-11-26')?.counts).toBeNull()
     const many = `<!-- bitbucket-2fa-gate:state ${JSON.stringify({ v: 1, outcome: 'not-compliant', since: '2026-01-01', people: {}, counts: { nonCompliant: 2 ** 60, unknown: 0 } })} -->`
     expect(readState(many, '2026-11-26')?.counts).toBeNull()
+  })
+})
+
+/** What tries to end an HTML comment early, open another, or mention a team. */
+const HOSTILE = ['-->', '--!>', '<!--', '@org/team', '&lt;!--', '<b>x</b>']
+
+/** The `-->` in a body, and the lines that are the gate's hidden notes (starting with `<!--`). */
+function hiddenLines(body: string): { hidden: string[]; closers: number } {
+  return { hidden: body.split('\n').filter((line) => line.startsWith('<!--')), closers: body.split('-->').length - 1 }
+}
+
+describe('no value can close the hidden comments', () => {
+  const context: IssueContext = { workspaces: ['acme'], redact: false, failOnViolation: true, today: '2026-11-26', runUrl: null }
+
+  it('escapes <, > and & (and @) in the state, so the line ends only where the gate ends it, and reads them back unchanged', () => {
+    const since = `2026-10-01 ${HOSTILE.join(' ')} visible text`
+    const line = renderState({ outcome: 'no-verdict', since, people: new Map(), counts: null })
+    expect(line.startsWith('<!-- bitbucket-2fa-gate:state {')).toBe(true)
+    expect(line.endsWith('} -->')).toBe(true)
+    expect(line.split('-->')).toHaveLength(2)
+    expect(line).not.toContain('--!>')
+    expect(line.indexOf('<!--', 1)).toBe(-1)
+    expect(line.slice(4, -4)).not.toMatch(/[<>&@]/)
+    expect(line).toContain('\\u003c!--')
+    const json: unknown = JSON.parse(line.slice('<!-- bitbucket-2fa-gate:state '.length, -' -->'.length))
+    expect(json).toMatchObject({ since })
+  })
+
+  it('writes a body with exactly one --> per hidden line, at its end, whatever the people hold', () => {
+    const people = new Map([
+      ...HOSTILE.map((text, i) => [`{aaaaaaaa-0000-4000-8000-00000000000${i}} ${text} @org/team`, `2026-10-0${i + 1} ${text}`] as const),
+      ['{aaaaaaaa-0000-4000-8000-000000000009}', '2026-10-09']
+    ])
+    const body = noVerdictBody(markerFor(['acme']), 'Bitbucket answered 500.', { outcome: 'no-verdict', since: '2026-10-01', people, counts: null }, context)
+    const { hidden, closers } = hiddenLines(body)
+    expect(hidden).toHaveLength(2)
+    expect(closers).toBe(2)
+    for (const line of hidden) expect(line.endsWith(' -->')).toBe(true)
+    expect(body).not.toContain('--!>')
+    expect(body).not.toContain('@org/team')
+    expect(body.split('<!--')).toHaveLength(3)
+    // The one well-formed entry survives the round trip; the others are dropped on write and on read.
+    expect(readState(body, '2026-11-26')?.people).toEqual(new Map([['{aaaaaaaa-0000-4000-8000-000000000009}', '2026-10-09']]))
+  })
+
+  it('writes only entries it would read back: a braced uuid with a day, both', () => {
+    const uuid = '{aaaaaaaa-0000-4000-8000-000000000001}'
+    const people = new Map([
+      [uuid, '2026-10-01 <!-- x'],
+      ['{not-a-uuid}', '2026-10-02'],
+      ['{aaaaaaaa-0000-4000-8000-000000000002}', '2026-10-03']
+    ])
+    const line = renderState({ outcome: 'not-compliant', since: '2026-10-01', people, counts: null })
+    expect(line).toBe(
+      '<!-- bitbucket-2fa-gate:state {"v":1,"outcome":"not-compliant","since":"2026-10-01","people":{"{aaaaaaaa-0000-4000-8000-000000000002}":"2026-10-03"},"counts":null} -->'
+    )
+  })
+
+  it('keeps the marker one comment, whatever a workspace name holds', () => {
+    const marker = markerFor(HOSTILE)
+    expect(marker.split('-->')).toHaveLength(2)
+    expect(marker.endsWith(' -->')).toBe(true)
+    expect(marker.slice(4, -4)).not.toMatch(/[<>&@]/)
+  })
+
+  it('reads only braced uuids (any case), nothing around them', () => {
+    const uuid = '{aaaaaaaa-0000-4000-8000-000000000001}'
+    const withPeople = (people: Record<string, string>) =>
+      `<!-- bitbucket-2fa-gate:state ${JSON.stringify({ v: 1, outcome: 'not-compliant', since: '2026-01-01', people })} -->`
+    for (const key of [`${uuid}\n`, ` ${uuid}`, `${uuid} -->`, uuid.slice(1, -1), `{${uuid}}`, uuid.replace('a', 'g'), uuid.replace('-4000', '4000')]) {
+      expect(readState(withPeople({ [key]: '2026-01-01' }), '2026-11-26')?.people.size).toBe(0)
+    }
+    expect(readState(withPeople({ [uuid.toUpperCase()]: '2026-01-01' }), '2026-11-26')?.people).toEqual(new Map([[uuid, '2026-01-01']]))
   })
 })
