@@ -8,6 +8,14 @@ import { defaultDependencies } from './engine.js'
 // As in the action: the young generation at its first size saves memory on large listings.
 setFlagsFromString('--semi-space-growth-factor=1')
 
+// A reader that went away (`| head`) closes the pipe: what is left to print is not wanted, and the exit
+// code still tells the verdict. Any other stream error is a real failure.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
+}
+
 // no-color.org: NO_COLOR set to anything but '' turns colour off.
 const color = process.stdout.isTTY && !process.env.NO_COLOR
 process.exitCode = await main(

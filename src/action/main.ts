@@ -10,10 +10,12 @@ import { plural } from '../report/words.js'
 import { writeReportFile } from '../report-file.js'
 import { readActionSettings, type ActionSettings } from './inputs.js'
 import type { ActionIO } from './io.js'
+import { coreFetch, githubCredential } from './tracking/fetch.js'
 import { octokitIssues, type IssuesApi } from './tracking/github.js'
+import { formsOf, SecretSet } from '../secrets.js'
 import type { RunResult } from './tracking/plan.js'
 import { trackIssue } from './tracking/track.js'
-import { redactFor, visibilityFromEvent, visibilityOf } from './visibility.js'
+import { redactFor, visibilityFromEvent, visibilityOf, type Visibility } from './visibility.js'
 import { utcDay } from '../config/exemptions.js'
 
 /**
@@ -28,6 +30,8 @@ export async function run(io: ActionIO, env: NodeJS.ProcessEnv, deps: RunDepende
   let redact = true
   let settings: ActionSettings | null = null
   let issues: IssuesApi | null = null
+  // What the issue writes withholds names unless the repository is known to be private, whatever `redact` says.
+  let issueRedact = true
   let result: RunResult | null = null
   // Read first and on its own: even a run whose other inputs are wrong overwrites an old report.
   const reportFile = io.getInput('report-file').trim()
@@ -40,59 +44,95 @@ export async function run(io: ActionIO, env: NodeJS.ProcessEnv, deps: RunDepende
     )
     wantSummary = settings.summary
     for (const secret of secretsFor(settings.options)) io.setSecret(secret)
-    if (settings.tracking) issues = await connectIssues(settings.tracking.token, env)
-    redact = await resolveRedaction(io, settings, readEventPayload(env), issues)
+    if (settings.tracking) issues = await connectIssues(settings.tracking.token, env, deps, settings)
+    const visibility = await resolveVisibility(io, readEventPayload(env), issues)
+    redact = redactFor(settings.redact, visibility)
+    issueRedact = redact || visibility !== 'private'
     const { options } = settings
     io.info(`Reading the members of ${options.workspaces.join(', ')} from ${options.apiUrl.origin}`)
     const verdict = await check({ ...options, redact }, { ...deps, events: events(io) })
     setOutputs(io, buildOutputs(verdict))
     summary = renderSummary(verdict, { redact, failOnViolation: settings.failOnViolation, workspaces: options.workspaces })
     result = { verdict }
+    reportVerdict(io, verdict, settings, redact)
     if (reportFile !== '') {
       const text = renderJsonReport(verdict, { generatedAt: deps.now(), apiOrigin: options.apiUrl.origin, workspaces: options.workspaces, redact })
-      io.setOutput('report-file', await writeReport(reportFile, env, text))
+      summary += await writeVerdictReport(io, reportFile, env, text)
     }
-    reportVerdict(io, verdict, settings, redact)
   } catch (error) {
     setOutputs(io, BROKEN_RUN_OUTPUTS)
     const message = errorMessage(error, redact)
     summary = renderErrorSummary(message)
-    if (result === null) result = { error: message }
-    if (reportFile !== '') await writeBrokenReport(io, reportFile, env, message, settings, deps.now())
+    if (result === null) result = { error }
+    if (reportFile !== '') await writeBrokenReport(io, reportFile, env, error, settings, deps.now())
     io.setFailed(error instanceof GateError ? message : `Unexpected error: ${message}. Please report it at the issue tracker.`)
   }
   try {
-    if (issues !== null && settings?.tracking) summary += await updateTrackingIssue(io, issues, result, settings, redact, env, deps.now())
+    if (issues !== null && settings?.tracking) {
+      summary += await updateTrackingIssue(io, issues, result, settings, { summary: redact, issue: issueRedact }, env, deps.now())
+    }
   } finally {
     if (wantSummary) await writeSummary(io, summary)
   }
 }
 
-/** GITHUB_API_URL and GITHUB_REPOSITORY, as the runner sets them; the Octokit client is loaded only now. */
-async function connectIssues(token: string, env: NodeJS.ProcessEnv): Promise<IssuesApi> {
+/**
+ * GITHUB_API_URL and GITHUB_REPOSITORY, as the runner sets them; the Octokit client is loaded only now.
+ * The github-token goes through the request core, locked to GITHUB_API_URL's origin.
+ */
+async function connectIssues(token: string, env: NodeJS.ProcessEnv, deps: RunDependencies, settings: ActionSettings): Promise<IssuesApi> {
   const [owner, repo, extra] = (env.GITHUB_REPOSITORY ?? '').split('/')
   if (!owner || !repo || extra !== undefined) {
     throw new GateError(
       '`tracking-issue: true` needs GITHUB_REPOSITORY (owner/name), which GitHub Actions sets: the tracking issue works only in a GitHub workflow. Set `tracking-issue: false` elsewhere.'
     )
   }
-  return octokitIssues(token, env.GITHUB_API_URL ?? 'https://api.github.com', { owner, repo })
+  const apiUrl = parseGitHubApiUrl(env.GITHUB_API_URL)
+  const credential = githubCredential(token, apiUrl)
+  // Scrubbed before GitHub's words are cut: the github-token and every credential of the run.
+  const scrub = new SecretSet([...secretsFor(settings.options), ...formsOf([token, `token ${token}`])]).scrub
+  return octokitIssues(token, apiUrl.href, { owner, repo }, { fetch: coreFetch(deps.transport, credential), scrub })
+}
+
+/** GITHUB_API_URL (default https://api.github.com), which the runner sets: an http(s) URL with nothing but a path. */
+function parseGitHubApiUrl(value: string | undefined): URL {
+  const text = value === undefined || value.trim() === '' ? 'https://api.github.com' : value.trim()
+  let url: URL | null
+  try {
+    url = new URL(text)
+  } catch {
+    url = null
+  }
+  if (
+    url === null ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.search !== '' ||
+    url.hash !== ''
+  ) {
+    throw new GateError(
+      'GITHUB_API_URL, which the runner sets, is not the URL of an API without credentials or a query, so the `github-token` is not sent anywhere. ' +
+        'Leave GITHUB_API_URL to the runner, or set `tracking-issue: false`.'
+    )
+  }
+  return url
 }
 
 /**
- * `redact` as the inputs and the event say; with `auto`, a payload that does not state the visibility,
- * and a GitHub token at hand (the tracking issue), GitHub is asked. Any failure there withholds names:
- * this can only show names in a private repository, never change a verdict.
+ * The repository's visibility as the event says; when it does not say, and a GitHub token is at hand
+ * (the tracking issue), GitHub is asked. Any failure there is `unknown`, which withholds names: this
+ * can only show names in a private repository, never change a verdict.
  */
-async function resolveRedaction(io: ActionIO, settings: ActionSettings, eventPayload: string | null, issues: IssuesApi | null): Promise<boolean> {
+async function resolveVisibility(io: ActionIO, eventPayload: string | null, issues: IssuesApi | null): Promise<Visibility> {
   const visibility = visibilityFromEvent(eventPayload)
-  if (settings.redact !== 'auto' || visibility !== 'unknown' || issues === null) return redactFor(settings.redact, visibility)
+  if (visibility !== 'unknown' || issues === null) return visibility
   try {
     const repository = await issues.visibility()
-    return redactFor('auto', visibilityOf(repository.private, repository.visibility))
+    return visibilityOf(repository.private, repository.visibility)
   } catch (error) {
-    io.info(`The event does not say whether this repository is private, and GitHub could not be asked (${errorMessage(error)}): names are withheld.`)
-    return true
+    io.info(`The event does not say whether this repository is private, and GitHub could not be asked (${errorMessage(error, true)}): names are withheld.`)
+    return 'unknown'
   }
 }
 
@@ -102,7 +142,7 @@ async function updateTrackingIssue(
   issues: IssuesApi,
   result: RunResult | null,
   settings: ActionSettings,
-  redact: boolean,
+  redact: { readonly summary: boolean; readonly issue: boolean },
   env: NodeJS.ProcessEnv,
   now: Date
 ): Promise<string> {
@@ -110,7 +150,7 @@ async function updateTrackingIssue(
   try {
     const line = await trackIssue(issues, result, {
       workspaces: settings.options.workspaces,
-      redact,
+      redact: redact.issue,
       failOnViolation: settings.failOnViolation,
       today: utcDay(now),
       runUrl: runUrlOf(env),
@@ -120,7 +160,7 @@ async function updateTrackingIssue(
     io.info(line)
     return `\n${line}\n`
   } catch (error) {
-    const message = errorMessage(error, redact)
+    const message = errorMessage(error, redact.summary)
     io.setFailed(
       error instanceof GateError ? message : `Unexpected error while updating the tracking issue: ${message}. Please report it at the issue tracker.`
     )
@@ -154,7 +194,7 @@ function reportVerdict(io: ActionIO, verdict: Verdict, settings: ActionSettings,
   const { workspaces } = settings.options
   for (const line of verdictLogLines(verdict, { redact, workspaces })) io.info(line)
   for (const line of exemptionWarnings(verdict)) io.warning(line)
-  if (verdict.secondSource?.warning) io.warning(verdict.secondSource.warning)
+  if (verdict.secondSource?.warning) io.warning(errorMessage(verdict.secondSource.warning, redact))
   if (!verdict.failOnUnknown && verdict.unknown.length > 0) {
     const people = plural(verdict.unknown.length, 'person has', 'people have')
     io.warning(`${people} an unknown 2FA flag; \`fail-on-unknown: false\` lets them pass.`)
@@ -173,12 +213,25 @@ function setOutputs(io: ActionIO, outputs: Outputs): void {
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
 }
 
-async function writeReport(path: string, env: NodeJS.ProcessEnv, text: string): Promise<string> {
+/**
+ * The report of a run that reached a verdict. A file that cannot be written fails the step, naming the
+ * file and the reason once; the verdict's outputs, log and summary stand (`report-file` stays empty).
+ */
+async function writeVerdictReport(io: ActionIO, path: string, env: NodeJS.ProcessEnv, text: string): Promise<string> {
   try {
-    return await writeReportFile(path, env.GITHUB_WORKSPACE ?? process.cwd(), text)
+    io.setOutput('report-file', await writeReportFile(path, env.GITHUB_WORKSPACE ?? process.cwd(), text))
+    return ''
   } catch (error) {
-    throw new GateError(`Could not write the report to \`report-file\` (${path}): ${errorMessage(error)}. Check the path and that the runner may write there.`)
+    io.setOutput('report-file', '')
+    const message = reportFailure(error)
+    io.setFailed(`${message} The verdict above stands; only the report is missing.`)
+    return `\n${renderNote(message)}`
   }
+}
+
+/** Why the report file was not written: the writer names the file and the reason. */
+function reportFailure(error: unknown): string {
+  return `Could not write the report: ${errorMessage(error)}. Check \`report-file\` and that the runner may write there.`
 }
 
 /** A broken run overwrites any old report, so no stale file is uploaded as if it were this run's. */
@@ -186,11 +239,12 @@ async function writeBrokenReport(
   io: ActionIO,
   path: string,
   env: NodeJS.ProcessEnv,
-  message: string,
+  error: unknown,
   settings: ActionSettings | null,
   now: Date
 ): Promise<void> {
-  const text = renderErrorReport(message, {
+  // The report says `"redacted": true` of itself: its message is the one without member data or server text.
+  const text = renderErrorReport(errorMessage(error, true), {
     generatedAt: now,
     apiOrigin: settings?.options.apiUrl.origin ?? null,
     workspaces: settings?.options.workspaces ?? [],
@@ -199,7 +253,7 @@ async function writeBrokenReport(
   try {
     io.setOutput('report-file', await writeReportFile(path, env.GITHUB_WORKSPACE ?? process.cwd(), text))
   } catch (error) {
-    io.warning(`Could not write the report to \`report-file\` (${path}): ${errorMessage(error)}.`)
+    io.warning(reportFailure(error))
   }
 }
 

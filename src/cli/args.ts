@@ -31,6 +31,70 @@ export function reportFileOf(argv: readonly string[]): string {
   return ''
 }
 
+/** Every flag the CLI takes, for node:util parseArgs. */
+const FLAGS = {
+  workspace: { type: 'string', multiple: true },
+  email: { type: 'string' },
+  token: { type: 'string' },
+  'api-url': { type: 'string' },
+  'oauth-client-id': { type: 'string' },
+  'oauth-token-url': { type: 'string' },
+  'atlassian-org-id': { type: 'string' },
+  'atlassian-api-key': { type: 'string' },
+  'atlassian-api-url': { type: 'string' },
+  'accept-atlassian-2sv': { type: 'boolean' },
+  exempt: { type: 'string', multiple: true },
+  'exempt-file': { type: 'string' },
+  'fail-on-unknown': { type: 'boolean' },
+  'no-fail-on-unknown': { type: 'boolean' },
+  'fail-on-violation': { type: 'boolean' },
+  'no-fail-on-violation': { type: 'boolean' },
+  redact: { type: 'boolean' },
+  'report-file': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' }
+} as const
+
+/** Flags whose value is a secret: it is scrubbed from everything the CLI prints, from the first line on. */
+const SECRET_FLAGS = ['--token', '--atlassian-api-key']
+/** Environment variables that hold a secret. */
+const SECRET_VARIABLES = ['BITBUCKET_TOKEN', 'BITBUCKET_OAUTH_CLIENT_SECRET', 'ATLASSIAN_API_KEY'] as const
+
+/**
+ * The secrets on the command line and in the environment, read before anything is parsed, so that
+ * even a line that does not parse (a token that lost its `--token`) prints none of them.
+ */
+export function secretsOnLine(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const found: string[] = SECRET_VARIABLES.map((name) => env[name] ?? '').filter((value) => value !== '')
+  argv.forEach((arg, i) => {
+    for (const flag of SECRET_FLAGS) {
+      if (arg === flag && i + 1 < argv.length) found.push(argv[i + 1] ?? '')
+      if (arg.startsWith(`${flag}=`)) found.push(arg.slice(flag.length + 1))
+    }
+  })
+  return found
+}
+
+/**
+ * A line that does not parse, in words that never echo a value: an argument that belongs to no flag
+ * may be a secret whose flag was forgotten, so only its position is given.
+ */
+function usageError(argv: readonly string[], error: unknown): InputError {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    const { tokens } = parseArgs({ args: [...argv], options: FLAGS, strict: false, allowPositionals: true, tokens: true })
+    const stray = tokens.find((token) => token.kind === 'positional')
+    const position = stray === undefined ? '' : ` (argument ${stray.index + 1})`
+    return new InputError(
+      `An argument${position} follows no flag; it is not shown, in case it is a secret that lost its flag. ` +
+        'Every value follows its flag (--token <value>, --workspace <slug>). Run with --help for the options.'
+    )
+  }
+  const message = error instanceof Error ? error.message.replace(/\. To specify.*$/s, '') : String(error)
+  return new InputError(`${message}. Run with --help for the options.`)
+}
+
 /**
  * Flags and environment → the same Options the action builds, checked by the same parsers (their
  * messages name inputs the action's way; the CLI's port respells them). Flags win over the
@@ -43,32 +107,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: {
-        workspace: { type: 'string', multiple: true },
-        email: { type: 'string' },
-        token: { type: 'string' },
-        'api-url': { type: 'string' },
-        'oauth-client-id': { type: 'string' },
-        'oauth-token-url': { type: 'string' },
-        'atlassian-org-id': { type: 'string' },
-        'atlassian-api-key': { type: 'string' },
-        'atlassian-api-url': { type: 'string' },
-        'accept-atlassian-2sv': { type: 'boolean' },
-        exempt: { type: 'string', multiple: true },
-        'exempt-file': { type: 'string' },
-        'fail-on-unknown': { type: 'boolean' },
-        'no-fail-on-unknown': { type: 'boolean' },
-        'fail-on-violation': { type: 'boolean' },
-        'no-fail-on-violation': { type: 'boolean' },
-        redact: { type: 'boolean' },
-        'report-file': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' }
-      }
+      options: FLAGS
     })
   } catch (error) {
-    throw new InputError(`${error instanceof Error ? error.message.replace(/\. To specify.*$/s, '') : String(error)}. Run with --help for the options.`)
+    throw usageError(argv, error)
   }
   const { values } = parsed
   if (values.help === true) return { kind: 'help' }

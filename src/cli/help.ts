@@ -1,9 +1,9 @@
-/** `bitbucket-2fa-gate --help`. The README's CLI table is checked against the flags named here. */
+/** `bitbucket-2fa-gate --help`. The CLI table in docs/reference.md is checked against the flags named here. */
 export const HELP = `Usage: bitbucket-2fa-gate --workspace <slug> [options]
 
 Checks that every member of one or more Bitbucket Cloud workspaces has two-factor
 authentication on. Exit code: 0 compliant, 1 not compliant, 2 no verdict (bad usage,
-bad input, or the check itself failed).
+bad input, or the check itself failed) or a --report-file that could not be written.
 
 Options:
   --workspace <slug>        Workspace slug or braced {uuid}; repeat it or separate with commas.
@@ -42,7 +42,8 @@ Options:
                             terminal is private; use this where others see the output).
   --report-file <path>      Write the JSON report there (folders are created). A run without a
                             verdict overwrites it with one that says so.
-  --json                    Print the JSON report on stdout instead of the table.
+  --json                    Print the JSON report on stdout instead of the table (also for a run
+                            without a verdict: verdict null, and the error).
   -h, --help                Show this help.
   -V, --version             Show the version.
 

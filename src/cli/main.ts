@@ -3,9 +3,10 @@ import { check, secretsFor, type EngineEvents, type RunDependencies } from '../e
 import { renderErrorReport, renderJsonReport } from '../report/json.js'
 import { writeReportFile } from '../report-file.js'
 import { SecretSet } from '../secrets.js'
-import { parseCommandLine, reportFileOf } from './args.js'
+import { parseCommandLine, reportFileOf, secretsOnLine } from './args.js'
 import { HELP } from './help.js'
 import { respell } from './spelling.js'
+import { onLine, redactionOf } from './redaction.js'
 import { renderTable } from './table.js'
 
 /** Exit codes: the verdict, or why there is none. */
@@ -30,7 +31,7 @@ export interface CliIO {
  * it prints is scrubbed of the credentials.
  */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIO, deps: RunDependencies): Promise<number> {
-  const secrets = new SecretSet()
+  const secrets = new SecretSet(secretsOnLine(argv, env))
   const out = (text: string): void => {
     io.stdout(secrets.scrub(text))
   }
@@ -40,6 +41,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   const reportFile = reportFileOf(argv)
   let apiOrigin: string | null = null
   let workspaces: readonly string[] = []
+  let redact = redactionOf(argv, null)
+  // `--json` anywhere: every run answers with the JSON report on stdout, one without a verdict too.
+  const json = onLine(argv, '--json')
   try {
     const request = parseCommandLine(argv, env, (path) => io.readFile(path))
     if (request.kind === 'help') {
@@ -51,6 +55,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       return EXIT.compliant
     }
     const { options } = request
+    redact = redactionOf(argv, options.redact)
     secrets.add(secretsFor(options))
     apiOrigin = options.apiUrl.origin
     workspaces = options.workspaces
@@ -58,22 +63,23 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     const verdict = await check(options, { ...deps, events: events(progress, err, secrets) }).finally(() => {
       progress.done()
     })
-    if (verdict.secondSource?.warning) err(`bitbucket-2fa-gate: warning: ${respell(verdict.secondSource.warning)}\n`)
+    if (verdict.secondSource?.warning) err(`bitbucket-2fa-gate: warning: ${respell(errorMessage(verdict.secondSource.warning, options.redact))}\n`)
     const report = renderJsonReport(verdict, { generatedAt: deps.now(), apiOrigin, workspaces, redact: options.redact })
-    if (reportFile !== '') await writeReport(reportFile, io.cwd, report)
     out(request.json ? report : renderTable(verdict, { redact: options.redact, color: io.color, failOnViolation: request.failOnViolation }))
+    // A report that cannot be written leaves the verdict shown, but the run did not do all it was asked: exit 2.
+    if (reportFile !== '' && !(await writeReport(reportFile, io.cwd, report, err))) return EXIT.noVerdict
     if (verdict.compliant || !request.failOnViolation) return EXIT.compliant
     return EXIT.notCompliant
   } catch (error) {
-    const message = respell(errorMessage(error))
+    const message = respell(errorMessage(error, redact))
     if (reportFile !== '') {
-      const text = renderErrorReport(message, { generatedAt: deps.now(), apiOrigin, workspaces, redact: true })
-      await writeReport(reportFile, io.cwd, text).catch((writeError: unknown) => {
-        err(`bitbucket-2fa-gate: ${errorMessage(writeError)}\n`)
-      })
+      // The report says `"redacted": true` of itself: its message is the one without member data or server text.
+      const text = renderErrorReport(respell(errorMessage(error, true)), { generatedAt: deps.now(), apiOrigin, workspaces, redact: true })
+      await writeReport(reportFile, io.cwd, text, err)
     }
     const known = error instanceof GateError
     err(`bitbucket-2fa-gate: ${known ? message : `unexpected error: ${message}. Please report it at the issue tracker.`}\n`)
+    if (json) out(renderErrorReport(message, { generatedAt: deps.now(), apiOrigin, workspaces, redact }))
     return EXIT.noVerdict
   }
 }
@@ -93,11 +99,14 @@ function events(progress: Progress, err: (text: string) => void, secrets: Secret
   }
 }
 
-async function writeReport(path: string, cwd: string, text: string): Promise<string> {
+/** Writes the report; a failure is said once on stderr, naming the file and the reason, and returns false. */
+async function writeReport(path: string, cwd: string, text: string, err: (text: string) => void): Promise<boolean> {
   try {
-    return await writeReportFile(path, cwd, text)
+    await writeReportFile(path, cwd, text)
+    return true
   } catch (error) {
-    throw new GateError(`Could not write the report to --report-file ${path}: ${errorMessage(error)}. Check the path and that you may write there.`)
+    err(`bitbucket-2fa-gate: could not write the report: ${errorMessage(error)}. Check --report-file and that you may write there.\n`)
+    return false
   }
 }
 

@@ -1,8 +1,10 @@
 import type { AccountRecord } from '../gate/types.js'
 import { requestsOf, type Verdict } from '../gate/verdict.js'
-import { exemptionWarnings, organizationCost } from '../report/log.js'
+import { exemptionFindings } from '../report/findings.js'
+import { organizationCost } from '../report/log.js'
 import { HOURLY_BUDGET, plural } from '../report/words.js'
 import { cleanText } from '../text.js'
+import { displayWidth, truncateToWidth } from './width.js'
 
 /** How to draw: names shown or withheld, colour on or off (only on a TTY, never with NO_COLOR). */
 export interface TableOptions {
@@ -71,7 +73,7 @@ export function renderTable(verdict: Verdict, options: TableOptions): string {
       id(a),
       a.twoFactor === 'disabled' ? 'off' : 'unknown',
       e?.until ?? 'no end',
-      cleanText(
+      cell(
         e?.exemptions
           .map((x) => x.reason)
           .filter(Boolean)
@@ -92,8 +94,9 @@ export function renderTable(verdict: Verdict, options: TableOptions): string {
       `${plural(protectedElsewhere, 'person', 'people')} listed above ${protectedElsewhere === 1 ? 'has' : 'have'} Atlassian-account 2SV on: --accept-atlassian-2sv would let them pass.`
     )
   }
-  const warnings = exemptionWarnings(verdict)
-  if (warnings.length > 0) lines.push('', paint('bold', 'Exemptions to review'), ...warnings.map((w) => `  - ${w.replace(/`exempt`/g, '--exempt')}`))
+  // The same findings, order and words as the job summary's "Exemptions to review", spelled for a terminal.
+  const findings = exemptionFindings(verdict, (e) => (options.redact ? `--exempt line ${e.line}` : `--exempt line ${e.line} (${e.id})`))
+  if (findings.length > 0) lines.push('', paint('bold', 'Exemptions to review'), ...findings.map((finding) => `  - ${finding}`))
   if (verdict.nonCompliant.length + verdict.unknown.length > 0) {
     lines.push('', 'Each person listed turns on two-step verification in Bitbucket: avatar → Personal settings → Two-step verification.')
   }
@@ -106,22 +109,23 @@ export function renderTable(verdict: Verdict, options: TableOptions): string {
 
 /** Member text for one terminal cell: no control or invisible character, so no escape sequence. */
 function name(text: string): string {
-  return cleanText(text, 40) || '–'
+  return cell(text, 40) || '–'
 }
 
-/** Columns padded to their widest cell. */
+/** Member text cleaned, then cut to `columns` terminal columns (not code points: 李 and 🚀 take two). */
+function cell(text: string, columns: number): string {
+  return truncateToWidth(cleanText(text, Number.POSITIVE_INFINITY), columns)
+}
+
+/** Columns padded to their widest cell, in terminal columns. */
 function grid(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))))
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))))
   const line = (cells: readonly string[]): string =>
     cells
-      .map((c, i) => c + ' '.repeat((widths[i] ?? 0) - width(c)))
+      .map((c, i) => c + ' '.repeat((widths[i] ?? 0) - displayWidth(c)))
       .join('  ')
       .trimEnd()
   return [line(header), ...rows.map(line)]
-}
-
-function width(text: string): number {
-  return Array.from(text).length
 }
 
 /** The account id (or uuid) as Bitbucket sent it, cleaned like a name but never cut. */

@@ -269,6 +269,24 @@ describe('the action, run in process through its port', () => {
     expect(report.people.map((p) => p.display_name).filter(Boolean)).toContain('Bob NoTwoFactor')
   })
 
+  it('keeps a verdict standing when report-file cannot be written: outputs, log and summary show it, the step fails naming the file once', async () => {
+    sim.workspaces.splice(0, 1)
+    const run = await runInProcess({ ...base(), workspace: 'beta', 'report-file': '/proc/bb2fa-nope/r.json' })
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs.compliant).toBe('true')
+    expect(run.outputs['member-count']).toBe('120')
+    expect(run.outputs['report-file']).toBe('')
+    expect(run.summary).toContain('✅')
+    expect(run.summary).not.toContain('Nothing was proven')
+    expect(run.stdout).not.toContain('Nothing was proven')
+    const errors = workflowCommands(run.stdout).filter((line) => line.startsWith('::error::'))
+    expect(errors.map((line) => line.slice('::error::'.length))).toEqual([
+      'Could not write the report: the folder /proc/bb2fa-nope could not be created (ENOENT), so /proc/bb2fa-nope/r.json cannot be written. ' +
+        'Check `report-file` and that the runner may write there. The verdict above stands; only the report is missing.'
+    ])
+    expect(run.summary.split('could not be created').length - 1).toBe(1)
+  })
+
   it('keeps counts only in the report of a public repository', async () => {
     const dir = workspaceFolder()
     await runInProcess({ ...base(), 'report-file': 'r.json' }, { env: { GITHUB_WORKSPACE: dir }, event: PUBLIC_REPO_EVENT })

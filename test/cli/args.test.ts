@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseCommandLine, reportFileOf } from '../../src/cli/args.js'
+import { parseCommandLine, reportFileOf, secretsOnLine } from '../../src/cli/args.js'
+import { InputError } from '../../src/errors.js'
 
 const noFile = (): string => {
   throw Object.assign(new Error('no'), { code: 'ENOENT' })
@@ -86,5 +87,39 @@ describe('reportFileOf', () => {
     expect(reportFileOf(['--x', '--report-file', 'a.json'])).toBe('a.json')
     expect(reportFileOf(['--report-file=b.json'])).toBe('b.json')
     expect(reportFileOf(['--json'])).toBe('')
+  })
+})
+
+describe('a line that does not parse', () => {
+  it('never echoes an argument that follows no flag: it may be a token that lost its --token', () => {
+    const token = 'ATATT3xFfGF0-forgotten-flag-token'
+    const error: unknown = (() => {
+      try {
+        parseCommandLine(['--email', 'me@example.com', '--redact', token], {}, () => '')
+      } catch (e) {
+        return e
+      }
+      return null
+    })()
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as Error).message).toBe(
+      'An argument (argument 4) follows no flag; it is not shown, in case it is a secret that lost its flag. ' +
+        'Every value follows its flag (--token <value>, --workspace <slug>). Run with --help for the options.'
+    )
+    expect((error as Error).message).not.toContain('ATATT')
+  })
+})
+
+describe('secretsOnLine', () => {
+  it('finds the secrets of the line and the environment before anything parses', () => {
+    expect(
+      secretsOnLine(['--token', 'tok-1', '--atlassian-api-key=key-2', '--workspace', 'acme'], {
+        BITBUCKET_TOKEN: 'env-3',
+        BITBUCKET_OAUTH_CLIENT_SECRET: 'env-4',
+        ATLASSIAN_API_KEY: 'env-5',
+        BITBUCKET_EMAIL: 'not-a-secret'
+      }).sort()
+    ).toEqual(['env-3', 'env-4', 'env-5', 'key-2', 'tok-1'])
+    expect(secretsOnLine(['--token'], {})).toEqual([])
   })
 })

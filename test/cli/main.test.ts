@@ -38,6 +38,70 @@ beforeEach(() => {
 const env = () => ({ BITBUCKET_EMAIL: ADMIN_EMAIL, BITBUCKET_TOKEN: ADMIN_TOKEN, BITBUCKET_API_URL: sim.apiUrl })
 
 describe('the CLI', () => {
+  it('reports every exemption finding the action reports, in the same order and words', async () => {
+    const bob = person(2, false)
+    const ada = person(1, true)
+    const exempt = [
+      `${bob.uuid} until 2026-12-05 # ends soon, but line 2 outlasts it`,
+      `${bob.account_id ?? ''} until 2027-06-30`,
+      `${ada.uuid} # not needed`,
+      'bob # a nickname',
+      '557058:00000000-dead-beef-0000-000000000000 until 2026-01-01 # expired, matches nobody'
+    ].join('\n')
+    const action = await runInProcess({ workspace: 'acme', email: ADMIN_EMAIL, token: ADMIN_TOKEN, 'api-url': sim.apiUrl, exempt, 'fail-on-unknown': 'false' })
+    const cli = await runCli(['--workspace', 'acme', '--no-fail-on-unknown', ...exempt.split('\n').flatMap((line) => ['--exempt', line])], env())
+    const fromSummary = action.summary
+      .split('### Exemptions to review\n\n')[1]!
+      .split('\n\n')[0]!
+      .split('\n')
+      .map((line) => line.replace(/^- /, '').replace(/`exempt` line (\d+) \(`[^`]*`\)/g, 'line $1'))
+    const fromCli = cli.stdout
+      .split('Exemptions to review\n')[1]!
+      .split('\n\n')[0]!
+      .split('\n')
+      .filter((line) => line.startsWith('  - '))
+      .map((line) => line.replace(/^ {2}- /, '').replace(/--exempt line (\d+) \([^)]*\)/g, 'line $1'))
+    expect(fromSummary.length).toBeGreaterThanOrEqual(4)
+    expect(fromCli).toEqual(fromSummary)
+    expect(fromCli.join('\n')).toContain('it is a nickname')
+    expect(fromCli.join('\n')).toContain('is not needed')
+    expect(fromCli.join('\n')).toContain('but line 2 keeps that person exempt until 2027-06-30')
+  })
+
+  it('with --redact prints the redacted message of a run without a verdict, on stderr and in the report, naming no uuid', async () => {
+    const shared = '557058:shared-account-id'
+    sim.workspaces[0]?.members.push(person(7, false, { account_id: shared }), person(8, false, { account_id: shared }))
+    const uuids = [person(7, false).uuid, person(8, false).uuid]
+    const argv = ['--workspace', 'acme', '--exempt', shared, '--report-file', 'out/report.json']
+    const redacted = await runCli([...argv, '--redact'], env())
+    expect(redacted.exitCode).toBe(2)
+    expect(redacted.stderr).toContain('names account_id 557058:shared-account-id, which Bitbucket gives to 2 different members (uuids withheld')
+    const report = readFileSync(join(redacted.cwd, 'out/report.json'), 'utf8')
+    expect(JSON.parse(report)).toMatchObject({ redacted: true, verdict: null })
+    for (const uuid of uuids) {
+      expect(redacted.stderr).not.toContain(uuid)
+      expect(report).not.toContain(uuid)
+    }
+    // Without --redact the terminal names them; the report, marked redacted, still does not.
+    const shown = await runCli(argv, env())
+    expect(shown.stderr).toContain(`uuids ${[...uuids].sort().join(' and ')}`)
+    for (const uuid of uuids) expect(readFileSync(join(shown.cwd, 'out/report.json'), 'utf8')).not.toContain(uuid)
+  })
+
+  it('prints no secret of the environment even when the line does not parse', async () => {
+    const run = await runCli(['--workspace', 'acme', '--bogus', ADMIN_TOKEN], env())
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr).not.toContain(ADMIN_TOKEN)
+  })
+
+  it('with --redact quotes no word of what Bitbucket said, only its shape', async () => {
+    sim.faults.push({ times: 6, action: { status: 503, contentType: 'text/html', body: '<h1>Upstream {aaaaaaaa-0000-4000-8000-000000000002} down</h1>' } })
+    const run = await runCli(['--workspace', 'acme', '--redact'], env())
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr).not.toContain('Upstream')
+    expect(run.stderr).toMatch(/Bitbucket's answer \(text\/html, \d+ bytes\) is not quoted in redact mode\./)
+  })
+
   it('exits 0 on a compliant workspace and prints the table', async () => {
     const run = await runCli(['--workspace', 'beta'], env())
     expect(run.exitCode).toBe(0)
@@ -85,6 +149,31 @@ describe('the CLI', () => {
     )
     expect(run.exitCode).toBe(0)
     expect(run.stdout).toContain('Exempted (2)')
+  })
+
+  it('answers every run with the JSON report when --json stands on the line: a run without a verdict and a usage error too, exit 2', async () => {
+    const broken = await runCli(['--workspace', 'ghost', '--json'], env())
+    expect(broken.exitCode).toBe(2)
+    const report = JSON.parse(broken.stdout) as Record<string, unknown>
+    expect(report).toMatchObject({ verdict: null, compliant: false, requested_workspaces: ['ghost'] })
+    expect(String(report.error)).toContain('Bitbucket answered 404 for workspace "ghost"')
+    expect(schemaErrors(report)).toEqual([])
+    expect(broken.stderr).toContain('bitbucket-2fa-gate: Bitbucket answered 404')
+    const usage = await runCli(['--json', '--bogus'], env())
+    expect(usage.exitCode).toBe(2)
+    expect(JSON.parse(usage.stdout)).toMatchObject({ verdict: null, requested_workspaces: [] })
+    expect(String((JSON.parse(usage.stdout) as { error: unknown }).error)).toContain('--bogus')
+    expect((await runCli(['--', '--json'], env())).stdout).toBe('')
+  })
+
+  it('shows the verdict when --report-file cannot be written, names the file and the reason once, and exits 2', async () => {
+    const run = await runCli(['--workspace', 'acme', '--report-file', '/proc/bb2fa-nope/report.json'], env())
+    expect(run.exitCode).toBe(2)
+    expect(run.stdout).toContain('Bob NoTwoFactor')
+    expect(run.stderr).toBe(
+      'bitbucket-2fa-gate: could not write the report: the folder /proc/bb2fa-nope could not be created (ENOENT), so /proc/bb2fa-nope/report.json ' +
+        'cannot be written. Check --report-file and that you may write there.\n'
+    )
   })
 
   it('prints the JSON report with --json, valid against the schema, and writes --report-file', async () => {
