@@ -25,6 +25,18 @@ export interface ExemptedAccount {
   readonly until: string | null
 }
 
+/**
+ * A line that ends soon or has expired while another line in force keeps the same person exempt past
+ * its day: when it ends nothing changes for the gate, so it is a line to tidy, not a warning.
+ */
+export interface SupersededExemption {
+  readonly exemption: Exemption
+  /** Its `until` has passed (else it ends within EXPIRY_WARNING_DAYS). */
+  readonly expired: boolean
+  /** The line in force that keeps the person exempt longest (no end beats any date; the first such line). */
+  readonly by: Exemption
+}
+
 export interface UnmatchedExemption {
   readonly exemption: Exemption
   /** The id equals some member's nickname: a likely mix-up worth saying. */
@@ -59,16 +71,26 @@ export interface Verdict {
   /** People whose flag Bitbucket did not give, and no exemption in force. */
   readonly unknown: readonly AccountRecord[]
   readonly exempted: readonly ExemptedAccount[]
-  /** Lines whose `until` has passed, whether or not another line still covers the person. */
+  /** Lines whose `until` has passed, whether or not another line still covers the person (the JSON report's `expired`). */
   readonly expiredExemptions: readonly Exemption[]
+  /**
+   * The expired lines to warn about: those no line in force replaces for the same person (lines for
+   * nobody, or for someone who needs no exemption, included). The others are in supersededExemptions.
+   */
+  readonly lapsedExemptions: readonly Exemption[]
   /** Lines that name a listed account (in force or not). */
   readonly matchedExemptions: readonly Exemption[]
   /** Lines in force that name no listed account. */
   readonly unmatchedExemptions: readonly UnmatchedExemption[]
   /** Lines in force for accounts that need none (2FA on, or an app user). */
   readonly unneededExemptions: readonly Exemption[]
-  /** Lines in force that cover someone and end within EXPIRY_WARNING_DAYS. */
+  /**
+   * Lines in force that cover someone and end within EXPIRY_WARNING_DAYS, with no other line in force
+   * keeping that person exempt past their day: after it the gate fails for the person.
+   */
   readonly expiringExemptions: readonly Exemption[]
+  /** Lines that end soon or have expired while another line in force outlasts them for the same person, in line order. */
+  readonly supersededExemptions: readonly SupersededExemption[]
   readonly workspaces: readonly WorkspaceCounts[]
   readonly failOnUnknown: boolean
   /** The organization's part: null when it was not asked. */
@@ -98,6 +120,7 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
   checkIdentities(merged, options.exemptions)
   const workspacesOf = workspaceIndex(listings, merged)
   const inForce = (e: Exemption): boolean => !isExpired(e, options.today)
+  const soon = addDays(options.today, EXPIRY_WARNING_DAYS)
 
   const matched = new Set<Exemption>()
   const unneeded = new Set<Exemption>()
@@ -115,11 +138,14 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
   const atlassian2sv: AccountRecord[] = []
   const source = options.secondSource ?? null
   const exempted: ExemptedAccount[] = []
+  const ending = new Set<Exemption>()
+  const superseded = new Map<Exemption, Exemption>()
   const nicknames = new Set<string>()
   for (const member of merged.otherAccounts()) {
     const lines = exemptionsFor(member.uuid, member.accountId)
     for (const e of lines) matched.add(e)
     const active = lines.filter(inForce)
+    const [first, ...rest] = active
     if (member.nickname !== '') nicknames.add(member.nickname.toLowerCase())
     const secondFactor = member.accountId === null || member.isAppUser ? undefined : source?.states.get(member.accountId)
     const account: AccountRecord = { ...member, workspaces: workspacesOf(member.uuid), ...(secondFactor === undefined ? {} : { secondFactor }) }
@@ -133,8 +159,15 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
       for (const e of active) unneeded.add(e)
       atlassian2sv.push(account)
       group = 'atlassian2sv'
-    } else if (active.length > 0) {
-      exempted.push({ account, exemptions: active, until: latestUntil(active) })
+    } else if (first !== undefined) {
+      const longest = longestLine(first, rest)
+      exempted.push({ account, exemptions: active, until: longest.until })
+      // A line ends for the gate only when no line in force outlasts it; an expired one always is outlasted here.
+      for (const e of lines) {
+        if (e.until === null || (inForce(e) && e.until > soon)) continue
+        if (longest.until !== null && e.until >= longest.until) ending.add(e)
+        else superseded.set(e, longest)
+      }
       group = 'exempt'
     } else if (account.twoFactor === 'disabled') {
       nonCompliant.push(account)
@@ -149,8 +182,6 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
     }
   }
   const compliant = nonCompliant.length === 0 && (!options.failOnUnknown || unknown.length === 0)
-  const soon = addDays(options.today, EXPIRY_WARNING_DAYS)
-  const covering = new Set(exempted.flatMap((e) => e.exemptions))
   return {
     memberCount: merged.size,
     enabledCount: merged.enabledCount,
@@ -161,12 +192,17 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
     unknown: unknown.sort(byName),
     exempted: exempted.sort((a, b) => byName(a.account, b.account)),
     expiredExemptions: options.exemptions.filter((e) => !inForce(e)),
+    lapsedExemptions: options.exemptions.filter((e) => !inForce(e) && !superseded.has(e)),
     matchedExemptions: options.exemptions.filter((e) => matched.has(e)),
     unmatchedExemptions: options.exemptions
       .filter((e) => !matched.has(e) && inForce(e))
       .map((exemption) => ({ exemption, isNickname: nicknames.has(exemption.id.toLowerCase()) })),
     unneededExemptions: options.exemptions.filter((e) => unneeded.has(e)),
-    expiringExemptions: options.exemptions.filter((e) => covering.has(e) && e.until !== null && e.until <= soon),
+    expiringExemptions: options.exemptions.filter((e) => ending.has(e)),
+    supersededExemptions: options.exemptions.flatMap((exemption) => {
+      const by = superseded.get(exemption)
+      return by === undefined ? [] : [{ exemption, expired: !inForce(exemption), by }]
+    }),
     workspaces: [...counts.values()],
     failOnUnknown: options.failOnUnknown,
     secondSource: source,
@@ -289,14 +325,11 @@ function emptyCounts(listing: WorkspaceListing, merged: AccountSet): MutableCoun
   }
 }
 
-/** null (no end) outlasts every date. */
-function latestUntil(exemptions: readonly Exemption[]): string | null {
-  let latest = ''
-  for (const { until } of exemptions) {
-    if (until === null) return null
-    if (until > latest) latest = until
-  }
-  return latest
+/** The line that keeps a person exempt longest: null (no end) outlasts every date; the first of equals. */
+function longestLine(first: Exemption, rest: readonly Exemption[]): Exemption {
+  let longest = first
+  for (const e of rest) if (longest.until !== null && (e.until === null || e.until > longest.until)) longest = e
+  return longest
 }
 
 function addDays(day: string, days: number): string {

@@ -66,13 +66,17 @@ export function annotationText(verdict: Verdict, { redact, workspaces }: LogOpti
   return `${head} ${names}${more}. Each must turn on two-step verification in Bitbucket's personal settings.`
 }
 
-/** Warnings about `exempt` lines: ending soon, expired, matching nobody. They name only what the admin wrote. */
+/**
+ * Warnings about `exempt` lines: ending soon, expired, matching nobody. They name only what the admin
+ * wrote. A line another line in force outlasts for the same person (`supersededExemptions`) changes
+ * nothing for the gate when it ends, so it is no warning here: the summary lists it to tidy.
+ */
 export function exemptionWarnings(verdict: Verdict): string[] {
   return [
     ...verdict.expiringExemptions.map(
       (e) => `Exemption on \`exempt\` line ${e.line} ends on ${e.until ?? ''}: after that the gate fails for that person unless they turn on 2FA.`
     ),
-    ...verdict.expiredExemptions.map((e) => `Exemption on \`exempt\` line ${e.line} expired on ${e.until ?? ''} and no longer applies.`),
+    ...verdict.lapsedExemptions.map((e) => `Exemption on \`exempt\` line ${e.line} expired on ${e.until ?? ''} and no longer applies.`),
     ...verdict.unmatchedExemptions.map(
       ({ exemption }) => `Exemption on \`exempt\` line ${exemption.line} matches no member's account_id or {uuid}; remove it or fix the id.`
     )

@@ -1,7 +1,9 @@
+import { errorMessage } from '../errors.js'
 import type { Exemption } from '../gate/types.js'
 import type { AccountRecord } from '../gate/types.js'
 import { cleanText, codeSpan, escapeMarkdown, escapePunctuation } from '../text.js'
 import { requestsOf, type ExemptedAccount, type Verdict } from '../gate/verdict.js'
+import { exemptionFindings } from './findings.js'
 import { organizationCost } from './log.js'
 import { HOURLY_BUDGET, plural, privateWay } from './words.js'
 
@@ -57,6 +59,8 @@ type RenderOptions = ReportOptions & { readonly maxRows: number }
 function renderWith(verdict: Verdict, options: RenderOptions): string {
   const lines: string[] = [`## ${headline(verdict, options)}`, '']
   lines.push(...workspaceTable(verdict), '')
+  // What the organization's answer means for this verdict stands next to it, before any list.
+  lines.push(...secondSourceNote(verdict, options.redact))
   if (options.redact) lines.push(redactedNote(options.workspaces), '')
   lines.push(...peopleSection('Without two-factor authentication', verdict.nonCompliant, options))
   const unknownNote = verdict.failOnUnknown
@@ -80,7 +84,6 @@ function renderWith(verdict: Verdict, options: RenderOptions): string {
       lines.push('If many flags are unknown, check that the token belongs to a workspace admin: only admins see the flag.', '')
     }
   }
-  lines.push(...secondSourceNote(verdict))
   const requests = requestsOf(verdict)
   lines.push(
     `${plural(requests, 'API request')} used (Bitbucket allows ${HOURLY_BUDGET.toLocaleString('en')} an hour per user).${organizationCost(verdict)}`,
@@ -90,14 +93,11 @@ function renderWith(verdict: Verdict, options: RenderOptions): string {
 }
 
 /** What the organization's answer means here: information only, or not available (the Bitbucket verdict stands). */
-function secondSourceNote(verdict: Verdict): string[] {
+function secondSourceNote(verdict: Verdict, redact: boolean): string[] {
   const source = verdict.secondSource
   if (source === null) return []
-  if (source.warning !== null)
-    return [
-      `**The Atlassian organization could not be asked:** ${escapePunctuation(cleanText(source.warning, 600))} The verdict above is Bitbucket's alone.`,
-      ''
-    ]
+  // The message says what failed and that Bitbucket's flag alone decides: prose, its code spans kept.
+  if (source.warning !== null) return [`**The Atlassian organization could not be asked.** ${proseWithCode(errorMessage(source.warning, redact))}`, '']
   if (source.accepted) return []
   const protectedElsewhere = [...verdict.nonCompliant, ...verdict.unknown].filter((p) => p.secondFactor === 'on').length
   const hint =
@@ -215,18 +215,7 @@ function exemptedSection(exempted: readonly ExemptedAccount[], { redact, maxRows
  */
 function exemptionNotes(verdict: Verdict, redact: boolean): string[] {
   const describe = (e: Exemption): string => (redact ? `\`exempt\` line ${e.line}` : describeLine(e))
-  const notes = [
-    ...verdict.expiringExemptions.map((e) => `- ${describe(e)} ends on ${e.until ?? ''}: after that the gate fails for that person.`),
-    ...verdict.expiredExemptions.map((e) => `- ${describe(e)} expired on ${e.until ?? ''} and no longer applies.`),
-    ...verdict.unmatchedExemptions.map(
-      ({ exemption, isNickname }) =>
-        `- ${describe(exemption)} matches no member` +
-        (isNickname ? ': it is a nickname, and nicknames are not identities. Use the account_id or {uuid}.' : '.')
-    ),
-    ...verdict.unneededExemptions.map(
-      (e) => `- ${describe(e)} is not needed: that account has 2FA on, is an app user, or passes by accepted Atlassian-account 2SV.`
-    )
-  ]
+  const notes = exemptionFindings(verdict, describe).map((note) => `- ${note}`)
   return notes.length === 0 ? [] : ['### Exemptions to review', '', ...notes, '']
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { annotationText, verdictLogLines } from '../../src/report/log.js'
+import { annotationText, exemptionWarnings, verdictLogLines } from '../../src/report/log.js'
 import { decideCompliance } from '../../src/gate/verdict.js'
 import { HOSTILE_NAMES as HOSTILE, listing, member, verdictOf } from '../support/members.js'
 
@@ -42,5 +42,34 @@ describe('log lines and annotation', () => {
     const verdict = verdictOf([member('enabled'), member('disabled', { displayName: 'Hidden' })])
     expect(annotationText(verdict, { redact: true, workspaces: ['acme'] })).not.toContain('Hidden')
     expect(verdictLogLines(verdict, { redact: true, workspaces: ['acme'] }).join('\n')).not.toContain('Hidden')
+  })
+})
+
+describe('exemption warnings', () => {
+  const off = () => member('disabled')
+
+  it('does not warn that the gate fails when another line (account id or uuid, either way) keeps the person exempt', () => {
+    const p = off()
+    expect(exemptionWarnings(verdictOf([member('enabled'), p], `${p.uuid} until 2026-12-01\n${p.accountId!} # key on order`))).toEqual([])
+    expect(exemptionWarnings(verdictOf([member('enabled'), p], `${p.accountId!} until 2026-12-01\n${p.uuid} until 2027-06-30`))).toEqual([])
+  })
+
+  it('names only the line that truly ends, with its day', () => {
+    const p = off()
+    expect(exemptionWarnings(verdictOf([member('enabled'), p], `${p.uuid} until 2026-12-01\n${p.accountId!} until 2026-12-05`))).toEqual([
+      'Exemption on `exempt` line 2 ends on 2026-12-05: after that the gate fails for that person unless they turn on 2FA.'
+    ])
+  })
+
+  it('does not warn of an expired line while another line keeps the person exempt, but does when none does', () => {
+    const p = off()
+    expect(exemptionWarnings(verdictOf([member('enabled'), p], `${p.accountId!} until 2026-11-01\n${p.uuid}`))).toEqual([])
+    expect(exemptionWarnings(verdictOf([member('enabled'), p], `${p.accountId!} until 2026-11-01\n${p.uuid} until 2026-12-10`))).toEqual([
+      'Exemption on `exempt` line 2 ends on 2026-12-10: after that the gate fails for that person unless they turn on 2FA.'
+    ])
+    expect(exemptionWarnings(verdictOf([member('enabled'), p], `${p.accountId!} until 2026-11-01\n${p.uuid} until 2026-11-20`))).toEqual([
+      'Exemption on `exempt` line 1 expired on 2026-11-01 and no longer applies.',
+      'Exemption on `exempt` line 2 expired on 2026-11-20 and no longer applies.'
+    ])
   })
 })

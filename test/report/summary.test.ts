@@ -3,7 +3,7 @@ import { parseExemptions } from '../../src/config/exemptions.js'
 import type { Member } from '../../src/gate/types.js'
 import { MAX_ROWS, MAX_SUMMARY_BYTES, redactedNote, renderErrorSummary, renderSummary } from '../../src/report/summary.js'
 import { decideCompliance } from '../../src/gate/verdict.js'
-import { nodesOfType, parseGfm, tablesByHeading, textOf } from '../support/markdown.js'
+import { nodesOfType, parseGfm, renderProblems, tablesByHeading, textOf } from '../support/markdown.js'
 import { HOSTILE_NAMES as HOSTILE, listing, member, verdictOf } from '../support/members.js'
 
 describe('renderSummary', () => {
@@ -162,5 +162,43 @@ describe('what an admin sees', () => {
     const soon = member('disabled')
     const markdown = render([member('enabled'), soon], `${soon.accountId!} until 2026-12-01`)
     expect(markdown).toContain(`- \`exempt\` line 1 (\`${soon.accountId!}\`) ends on 2026-12-01: after that the gate fails for that person.`)
+  })
+})
+
+describe('the organization warning in the summary', () => {
+  it('renders once as prose next to the verdict, its code spans kept, before any list and before "How to fix"', () => {
+    const base = verdictOf([member('enabled'), member('disabled', { displayName: 'Dee Nothing' })])
+    const warning = new Error(
+      'The Atlassian organization API answered 401 for organization `org-5f2c9a1e`. Check `atlassian-api-key`. Bitbucket\u2019s flag alone decides this run.'
+    )
+    const verdict = { ...base, secondSource: { accepted: false, states: new Map(), requests: 1, warning } }
+    for (const redact of [false, true]) {
+      const markdown = renderSummary(verdict, { redact, failOnViolation: true, workspaces: ['acme'] })
+      expect(renderProblems(markdown)).toEqual([])
+      const tree = parseGfm(markdown)
+      const paragraphs = nodesOfType(tree, 'paragraph').map((node) => textOf(node))
+      const notes = paragraphs.filter((text) => text.includes('could not be asked'))
+      expect(notes).toHaveLength(1)
+      expect(notes[0]).not.toContain('`')
+      expect(nodesOfType(tree, 'inlineCode').map((node) => textOf(node))).toEqual(expect.arrayContaining(['org-5f2c9a1e', 'atlassian-api-key']))
+      expect(markdown.split('alone decides').length - 1).toBe(1)
+      const at = markdown.indexOf('could not be asked')
+      expect(at).toBeLessThan(markdown.indexOf('### Without two-factor authentication'))
+      expect(at).toBeLessThan(markdown.indexOf('### How to fix'))
+    }
+  })
+})
+
+describe('exemption lines that another line outlasts', () => {
+  it('are tidy-ups naming the line that keeps the person exempt, not a warning that the gate will fail', () => {
+    const person = member('disabled')
+    const verdict = verdictOf([member('enabled'), person], `${person.uuid} until 2026-12-01\n${person.accountId ?? ''}`)
+    const markdown = renderSummary(verdict, { redact: true, failOnViolation: true, workspaces: ['acme'] })
+    expect(markdown).toContain('- `exempt` line 1 ends on 2026-12-01, but line 2 keeps that person exempt with no end: nothing changes for the gate then.')
+    expect(markdown).not.toContain('after that the gate fails')
+    const expired = verdictOf([member('enabled'), person], `${person.uuid} until 2026-11-01\n${person.accountId ?? ''} until 2027-06-30`)
+    const text = renderSummary(expired, { redact: true, failOnViolation: true, workspaces: ['acme'] })
+    expect(text).toContain('- `exempt` line 1 expired on 2026-11-01; line 2 keeps that person exempt until 2027-06-30: remove line 1.')
+    expect(text).not.toContain('no longer applies')
   })
 })
