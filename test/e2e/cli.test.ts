@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -25,17 +25,21 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true })
 })
 
-/** A shell's run of the bundled CLI: only PATH, HOME and the variables given. */
-function cli(args: string[], env: Record<string, string> = {}, bin = CLI) {
-  return spawnNode([bin, ...args], {
+/** The environment a shell gives the bundled CLI: only PATH, HOME and the gate's variables. */
+function shellEnv(): Record<string, string> {
+  return {
     PATH: process.env.PATH ?? '',
     HOME: work,
     BITBUCKET_EMAIL: ADMIN_EMAIL,
     BITBUCKET_TOKEN: ADMIN_TOKEN,
     BITBUCKET_API_URL: sim.apiUrl,
-    BITBUCKET_2FA_GATE_TEST_TIMING: JSON.stringify({ timeoutMs: 2000, delayScale: 0 }),
-    ...env
-  })
+    BITBUCKET_2FA_GATE_TEST_TIMING: JSON.stringify({ timeoutMs: 2000, delayScale: 0 })
+  }
+}
+
+/** A shell's run of the bundled CLI: only PATH, HOME and the variables given. */
+function cli(args: string[], env: Record<string, string> = {}, bin = CLI) {
+  return spawnNode([bin, ...args], { ...shellEnv(), ...env })
 }
 
 describe('the bundled CLI, run as a shell runs it', () => {
@@ -52,6 +56,19 @@ describe('the bundled CLI, run as a shell runs it', () => {
     expect(broken.stdout).toBe('')
     const usage = await cli(['--nope'])
     expect(usage.exitCode).toBe(2)
+  })
+
+  it("ends quietly with the verdict's exit code when the reader of its output goes away (`| head`)", async () => {
+    const script = `"${process.execPath}" "${CLI}" --workspace acme --json | true; echo "exit=\${PIPESTATUS[0]}"`
+    // Asynchronous: the simulator answers from this process while the pipeline runs.
+    const run = await new Promise<{ stdout: string; stderr: string }>((done, fail) => {
+      execFile('bash', ['-c', script], { env: shellEnv() }, (error, stdout, stderr) => {
+        if (error) fail(new Error(error.message))
+        else done({ stdout, stderr })
+      })
+    })
+    expect(run.stdout.trim()).toBe('exit=1')
+    expect(run.stderr).not.toMatch(/EPIPE|Error|\bat /)
   })
 
   it('writes a report that validates against the schema, and prints it with --json', async () => {
