@@ -1,18 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { parseExemptions } from '../src/config/exemptions.js'
 import { check, defaultDependencies, secretsFor } from '../src/engine.js'
 import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, compliantWorkspace, person } from './simulator/fixtures.js'
 import { BitbucketSimulator } from './simulator/server.js'
-import { fastDependencies } from './support/io.js'
+import { DEFAULT_RETRY_POLICY } from '../src/http/retry.js'
+import type { RunDependencies } from '../src/engine.js'
+import { QUICK } from './support/quick.js'
 
 const acme = compliantWorkspace('acme', 250)
 acme.members[180] = person(181, false)
+/** Served in memory: the engine's requests go through the simulator's transport, no socket. */
 const sim = new BitbucketSimulator({ workspaces: [acme, compliantWorkspace('beta', 120, 1000)], credentials: [adminCredential] })
-beforeAll(async () => {
-  await sim.start()
-})
-afterAll(async () => {
-  await sim.stop()
+/** The engine's dependencies for a test: the simulator in memory, a fixed day, a clock that never waits. */
+const inMemory = (): RunDependencies => ({
+  now: () => new Date('2026-11-26T12:00:00Z'),
+  clock: { sleep: () => Promise.resolve() },
+  random: () => 0.5,
+  transport: sim.transport(),
+  retryPolicy: DEFAULT_RETRY_POLICY
 })
 
 const options = () => ({
@@ -24,12 +29,12 @@ const options = () => ({
   redact: false
 })
 
-describe('check', () => {
+describe('check', QUICK, () => {
   it('lists every workspace and decides, telling its events', async () => {
     const pages: string[] = []
     const responses: number[] = []
     const verdict = await check(options(), {
-      ...fastDependencies(),
+      ...inMemory(),
       events: {
         page: ({ workspace, pageNo, pages: total }) => pages.push(`${workspace} ${pageNo}/${String(total)}`),
         response: ({ status }) => responses.push(status)
@@ -43,7 +48,7 @@ describe('check', () => {
 
   it('decides the day from its clock (exemptions end by it)', async () => {
     const exempt = parseExemptions(`${person(181, false).account_id!} until 2026-11-26`)
-    const deps = fastDependencies()
+    const deps = inMemory()
     expect((await check({ ...options(), exemptions: exempt }, deps)).compliant).toBe(true)
     expect((await check({ ...options(), exemptions: exempt }, { ...deps, now: () => new Date('2026-11-27T00:00:01Z') })).compliant).toBe(false)
   })
@@ -54,7 +59,7 @@ describe('check', () => {
   })
 })
 
-describe('defaultDependencies', () => {
+describe('defaultDependencies', QUICK, () => {
   it('scales waits by the test knob', async () => {
     const started = performance.now()
     await defaultDependencies({ BITBUCKET_2FA_GATE_TEST_TIMING: '{"delayScale":0}' }).clock.sleep(10_000)

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { lookUpSecondFactor, MAX_PAGES_PER_BATCH, type LookupContext } from '../../src/atlassian/lookup.js'
-import { GateError } from '../../src/errors.js'
+import { errorMessage, GateError } from '../../src/errors.js'
 import { Limiter } from '../../src/http/limiter.js'
 import { DEFAULT_RETRY_POLICY, WaitBudget } from '../../src/http/retry.js'
-import { createTransport } from '../../src/http/transport.js'
 import { AtlassianOrgSimulator } from '../simulator/atlassian.js'
+import { QUICK } from '../support/quick.js'
 
+/** Served in memory: no socket, the same handler. */
 const org = new AtlassianOrgSimulator('org-1', 'org-key-123456', [])
-beforeAll(async () => {
-  await org.start()
-})
-afterAll(async () => {
-  await org.stop()
-})
 beforeEach(() => {
   org.users.length = 0
   org.log.length = 0
@@ -25,7 +20,7 @@ function context(): LookupContext {
   return {
     organization: { orgId: 'org-1', apiKey: 'org-key-123456', apiUrl: new URL(org.apiUrl), accept: true },
     retry: {
-      transport: createTransport({ timeoutMs: 2000 }),
+      transport: org.transport(),
       clock: { sleep: () => Promise.resolve() },
       random: () => 0.5,
       now: () => Date.now(),
@@ -37,7 +32,7 @@ function context(): LookupContext {
   }
 }
 
-describe('lookUpSecondFactor', () => {
+describe('lookUpSecondFactor', QUICK, () => {
   it('asks nothing for nobody', async () => {
     expect(await lookUpSecondFactor([], context())).toEqual({ states: new Map(), requests: 0 })
     expect(org.log).toEqual([])
@@ -86,13 +81,16 @@ describe('lookUpSecondFactor', () => {
       (e: unknown) => e
     )
     expect((error as Error).message).toMatch(
-      /^Could not get an answer from the Atlassian organization API at http:\/\/127\.0\.0\.1:1: ECONNREFUSED, after 6 attempts\. Check `atlassian-api-url`/
+      /^Could not get an answer from the Atlassian organization API at http:\/\/127\.0\.0\.1:1 for page 1 of batch 1: ECONNREFUSED, after 6 attempts\. Check `atlassian-api-url`/
     )
   })
 
   it('quotes the organization message scrubbed of the key', async () => {
-    org.faults.push({ times: 1, status: 401, body: JSON.stringify({ errors: [{ title: 'Unauthorized', detail: 'key org-key-123456 revoked' }] }) })
+    org.faults.push({ times: 1, status: 401, body: JSON.stringify({ errors: [{ title: 'Unauthorized', detail: 'key org-key-123456 gone' }] }) })
     const error = await lookUpSecondFactor(['a'], context()).catch((e: unknown) => e)
-    expect((error as Error).message).toContain('It says: `key *** revoked`.')
+    expect(error).toBeInstanceOf(GateError)
+    expect((error as Error).message).not.toContain('gone')
+    expect(errorMessage(error)).toBe(`${(error as Error).message} The organization API says: \`key *** gone\`.`)
+    expect(errorMessage(error)).not.toContain('org-key-123456')
   })
 })

@@ -1,5 +1,5 @@
-import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type * as FastCheck from 'fast-check'
+import { describe, expect, it } from 'vitest'
 import { listMembers } from '../../src/bitbucket/listing/list.js'
 import { errorMessage, GateError } from '../../src/errors.js'
 import { parseExemptions } from '../../src/config/exemptions.js'
@@ -13,7 +13,7 @@ import { BitbucketSimulator, type FaultAction, type FaultRule, type SimUser } fr
 import { clientContext } from '../support/client.js'
 import { askOrganization } from '../../src/engine.js'
 import { AtlassianOrgSimulator } from '../simulator/atlassian.js'
-import { nodesOfType, parseGfm } from '../support/markdown.js'
+import { memoryNetwork } from '../simulator/http.js'
 
 /**
  * The gate's invariant, as a property, over random worlds: up to three workspaces sharing people
@@ -31,7 +31,7 @@ import { nodesOfType, parseGfm } from '../support/markdown.js'
  *   account; an organization that fails while accepted leaves no verdict; its key goes only to it.
  *
  * "True" is the world as it stands when the run ends. Faults that change content are limited to
- * what one client can detect (see the README's known limits): at most one membership change per
+ * what one client can detect (see docs/security.md, "One limit"): at most one membership change per
  * run, and without `size` at most one content fault.
  */
 
@@ -47,43 +47,6 @@ interface Identity {
   readonly hostile: string | null
 }
 
-const identityArb = (n: number) =>
-  fc.record({
-    n: fc.constant(n),
-    flag: fc.constantFrom<boolean | null | undefined>(true, true, true, true, false, null, undefined),
-    hostile: fc.option(fc.constantFrom(...HOSTILE), { freq: 6 })
-  })
-
-/** Each workspace: which identities it lists, and whether one of them shows up as an app user there. */
-const worldArb = fc.integer({ min: 1, max: 3 }).chain((workspaceCount) =>
-  fc.integer({ min: 0, max: 400 }).chain((people) =>
-    fc.record({
-      identities: fc.tuple(...Array.from({ length: people }, (_, i) => identityArb(i + 1))),
-      membership: fc.array(
-        fc.record({
-          share: fc.oneof(
-            { arbitrary: fc.double({ min: 0.2, max: 1, noNaN: true }), weight: 9 },
-            { arbitrary: fc.double({ min: 0, max: 0.2, noNaN: true }), weight: 1 }
-          ),
-          seed: fc.nat(),
-          botOf: fc.option(fc.nat()),
-          bots: fc.nat({ max: 3 })
-        }),
-        {
-          minLength: workspaceCount,
-          maxLength: workspaceCount
-        }
-      ),
-      exemptions: fc.array(fc.record({ target: fc.nat(), byUuid: fc.boolean(), expired: fc.boolean(), dated: fc.boolean() }), { maxLength: 5 }),
-      failOnUnknown: fc.boolean(),
-      redact: fc.boolean(),
-      // The organization as a second source, in half the worlds; now and then it fails.
-      org: fc.option(fc.record({ accept: fc.boolean(), seed: fc.nat(), failing: fc.integer({ min: 0, max: 9 }).map((n) => n < 2) })),
-      order: fc.array(fc.nat(), { minLength: workspaceCount, maxLength: workspaceCount })
-    })
-  )
-)
-
 type Transport = 'status429' | 'status500' | 'status502html' | 'status503retry' | 'reset' | 'hang' | 'truncate'
 type Content = 'leave' | 'join' | 'skip' | 'repeat' | 'sizeUp' | 'sizeDown' | 'spuriousNext'
 interface FaultSpec {
@@ -94,41 +57,85 @@ interface FaultSpec {
 }
 const CONTENT: readonly string[] = ['leave', 'join', 'skip', 'repeat', 'sizeUp', 'sizeDown', 'spuriousNext']
 
-const faultArb = fc.record({
-  at: fc.integer({ min: 1, max: 30 }),
-  kind: fc.constantFrom<Transport | Content>(
-    'status429',
-    'status500',
-    'status502html',
-    'status503retry',
-    'reset',
-    'hang',
-    'truncate',
-    'leave',
-    'join',
-    'skip',
-    'repeat',
-    'sizeUp',
-    'sizeDown',
-    'spuriousNext'
-  ),
-  position: fc.nat({ max: 1000 }),
-  flag: fc.constantFrom<boolean | null>(true, false, null)
-})
-
-/** Half the runs have no faults at all: those must decide. */
-const scheduleArb = fc
-  .record({ includeSize: fc.boolean(), faults: fc.oneof(fc.constant<FaultSpec[]>([]), fc.array(faultArb, { maxLength: 6 })) })
-  .map(({ includeSize, faults }) => {
-    let mutations = 0
-    let content = 0
-    const kept = faults.filter((f) => {
-      if (!CONTENT.includes(f.kind)) return true
-      if ((f.kind === 'leave' || f.kind === 'join') && mutations++ > 0) return false
-      return includeSize || content++ === 0
+/**
+ * The random worlds and fault schedules. fast-check is loaded when the property runs, not when the file
+ * is collected: the mutation run collects this file for most mutants and runs it for few.
+ */
+function arbitraries(fc: typeof FastCheck) {
+  const identityArb = (n: number) =>
+    fc.record({
+      n: fc.constant(n),
+      flag: fc.constantFrom<boolean | null | undefined>(true, true, true, true, false, null, undefined),
+      hostile: fc.option(fc.constantFrom(...HOSTILE), { freq: 6 })
     })
-    return { includeSize, faults: kept }
+
+  /** Each workspace: which identities it lists, and whether one of them shows up as an app user there. */
+  const worldArb = fc.integer({ min: 1, max: 3 }).chain((workspaceCount) =>
+    fc.integer({ min: 0, max: 400 }).chain((people) =>
+      fc.record({
+        identities: fc.tuple(...Array.from({ length: people }, (_, i) => identityArb(i + 1))),
+        membership: fc.array(
+          fc.record({
+            share: fc.oneof(
+              { arbitrary: fc.double({ min: 0.2, max: 1, noNaN: true }), weight: 9 },
+              { arbitrary: fc.double({ min: 0, max: 0.2, noNaN: true }), weight: 1 }
+            ),
+            seed: fc.nat(),
+            botOf: fc.option(fc.nat()),
+            bots: fc.nat({ max: 3 })
+          }),
+          {
+            minLength: workspaceCount,
+            maxLength: workspaceCount
+          }
+        ),
+        exemptions: fc.array(fc.record({ target: fc.nat(), byUuid: fc.boolean(), expired: fc.boolean(), dated: fc.boolean() }), { maxLength: 5 }),
+        failOnUnknown: fc.boolean(),
+        redact: fc.boolean(),
+        // The organization as a second source, in half the worlds; now and then it fails.
+        org: fc.option(fc.record({ accept: fc.boolean(), seed: fc.nat(), failing: fc.integer({ min: 0, max: 9 }).map((n) => n < 2) })),
+        order: fc.array(fc.nat(), { minLength: workspaceCount, maxLength: workspaceCount })
+      })
+    )
+  )
+
+  const faultArb = fc.record({
+    at: fc.integer({ min: 1, max: 30 }),
+    kind: fc.constantFrom<Transport | Content>(
+      'status429',
+      'status500',
+      'status502html',
+      'status503retry',
+      'reset',
+      'hang',
+      'truncate',
+      'leave',
+      'join',
+      'skip',
+      'repeat',
+      'sizeUp',
+      'sizeDown',
+      'spuriousNext'
+    ),
+    position: fc.nat({ max: 1000 }),
+    flag: fc.constantFrom<boolean | null>(true, false, null)
   })
+
+  /** Half the runs have no faults at all: those must decide. */
+  const scheduleArb = fc
+    .record({ includeSize: fc.boolean(), faults: fc.oneof(fc.constant<FaultSpec[]>([]), fc.array(faultArb, { maxLength: 6 })) })
+    .map(({ includeSize, faults }) => {
+      let mutations = 0
+      let content = 0
+      const kept = faults.filter((f) => {
+        if (!CONTENT.includes(f.kind)) return true
+        if ((f.kind === 'leave' || f.kind === 'join') && mutations++ > 0) return false
+        return includeSize || content++ === 0
+      })
+      return { includeSize, faults: kept }
+    })
+  return { worldArb, scheduleArb }
+}
 
 function userOf(identity: Identity, asBot: boolean): SimUser {
   return {
@@ -229,7 +236,9 @@ function oracle(
   }
 }
 
-function artefactsOf(verdict: Verdict, redact: boolean): string[] {
+type Markdown = typeof import('../support/markdown.js')
+
+function artefactsOf(verdict: Verdict, redact: boolean, { nodesOfType, parseGfm }: Markdown): string[] {
   const summary = renderSummary(verdict, { redact, failOnViolation: true, workspaces: ['acme'] })
   expect(nodesOfType(parseGfm(summary), 'html')).toEqual([])
   const shown = [
@@ -242,20 +251,17 @@ function artefactsOf(verdict: Verdict, redact: boolean): string[] {
   return [...shown, JSON.stringify(buildOutputs(verdict))]
 }
 
+// Both served in memory, on one network: a scripted hang is the client's timeout at once, not a wait.
 const sim = new BitbucketSimulator({ workspaces: [], credentials: [adminCredential] })
 const ORG_KEY = 'org-property-key-6d3a91'
 const org = new AtlassianOrgSimulator('org-1', ORG_KEY, [])
-beforeAll(async () => {
-  await sim.start()
-  await org.start()
-})
-afterAll(async () => {
-  await sim.stop()
-  await org.stop()
-})
+const network = memoryNetwork(sim, org)
 
 describe("the gate's invariant under random worlds and faults", () => {
   it('decides exactly right when nothing goes wrong, fails closed otherwise; never green on a violator, never a secret', async () => {
+    const fc = await import('fast-check')
+    const markdown = await import('../support/markdown.js')
+    const { worldArb, scheduleArb } = arbitraries(fc)
     let decided = 0
     await fc.assert(
       fc.asyncProperty(worldArb, scheduleArb, async (world, schedule) => {
@@ -287,8 +293,7 @@ describe("the gate's invariant under random worlds and faults", () => {
           .map((w, i) => ({ slug: w.slug, key: world.order[i]! }))
           .sort((a, b) => a.key - b.key)
           .map((w) => w.slug)
-        // PROPERTY_TIMEOUT_MS: the mutation tests use a shorter one, so a scripted hang costs less per mutant.
-        const { context } = clientContext(sim.apiUrl, { timeoutMs: Number(process.env.PROPERTY_TIMEOUT_MS ?? 500), redact: world.redact })
+        const { context } = clientContext(sim, { transport: network })
         org.users.length = 0
         org.log.length = 0
         org.faults.length = 0
@@ -345,7 +350,7 @@ describe("the gate's invariant under random worlds and faults", () => {
           compliant: verdict.compliant
         }
         expect(truths).toContainEqual(decidedWorld)
-        for (const text of artefactsOf(verdict, world.redact)) for (const fragment of FRAGMENTS) expect(text).not.toContain(fragment)
+        for (const text of artefactsOf(verdict, world.redact, markdown)) for (const fragment of FRAGMENTS) expect(text).not.toContain(fragment)
       }),
       // PROPERTY_SEED makes a run repeatable (the mutation tests use one, so every mutant meets the same worlds).
       {

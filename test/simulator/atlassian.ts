@@ -1,13 +1,18 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { close, listen, readBody } from './http.js'
+import type { Transport } from '../../src/http/transport.js'
+import { answer, close, InFlight, jsonAnswer, listen, memoryTransport, socketListener, type Handler } from './http.js'
 
 /**
  * A local Atlassian organization admin API for tests, following ../shared/atlassian-admin-api/REFERENCE.md:
  * POST /admin/v2/orgs/{orgId}/directories/-/users/search with a Bearer organization API key, a JSON body
  * (`accountIds` filter, `limit`, `cursor`), `{data, links: {self, prev, next}}` answers with opaque
- * cursors, and both error body shapes. Scriptable faults answer with a status instead.
+ * cursors, and both error body shapes. Scriptable faults answer with a status instead. Served on a
+ * socket after `start()`, or in memory through `transport()`.
  */
+
+/** Where an in-memory organization simulator answers. */
+export const ORG_MEMORY_ORIGIN = 'http://atlassian.test'
 
 export interface OrgUser {
   readonly accountId: string
@@ -40,21 +45,28 @@ export class AtlassianOrgSimulator {
   /** Rewrite an answer before it is sent (a malformed page, a looping cursor). */
   rewrite: ((body: Record<string, unknown>) => unknown) | null = null
   private server: Server | null = null
+  private readonly memoryOrigin: string
+  private readonly inFlight = new InFlight()
 
   constructor(
     readonly orgId: string,
     readonly apiKey: string,
     users: OrgUser[],
-    options: { pageSize?: number } = {}
+    options: { pageSize?: number; memoryOrigin?: string } = {}
   ) {
     this.users = users
     this.pageSize = options.pageSize ?? 50
+    this.memoryOrigin = new URL(options.memoryOrigin ?? ORG_MEMORY_ORIGIN).origin
+  }
+
+  /** Once started, its socket on 127.0.0.1; before, the in-memory origin that `transport()` serves. */
+  get origin(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined
+    return address ? `http://127.0.0.1:${address.port}` : this.memoryOrigin
   }
 
   get apiUrl(): string {
-    const address = this.server?.address() as AddressInfo | null
-    if (!address) throw new Error('organization simulator not started')
-    return `http://127.0.0.1:${address.port}`
+    return this.origin
   }
 
   /** Search requests answered so far. */
@@ -62,13 +74,13 @@ export class AtlassianOrgSimulator {
     return this.log.length
   }
 
+  /** The most requests in flight at once so far. */
+  get maxInFlight(): number {
+    return this.inFlight.peak
+  }
+
   async start(): Promise<this> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        send(res, 500, { code: 500, message: `simulator error: ${String(error)}` })
-      })
-    })
-    this.server = await listen(server)
+    this.server = await listen(createServer(socketListener(this.serve, 'http', this.inFlight)))
     return this
   }
 
@@ -78,54 +90,51 @@ export class AtlassianOrgSimulator {
     await close(server)
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const text = await readBody(req)
-    const body = parseJson(text)
+  /** The same simulator in memory: a Transport for requests to `origin`. */
+  transport(): Transport {
+    return memoryTransport(() => this.origin, this.serve, this.inFlight)
+  }
+
+  readonly serve: Handler = (req) => {
+    const { url } = req
+    const body = parseJson(req.body)
     const authorization = req.headers.authorization ?? ''
     this.log.push({ path: url.pathname, authorization, body })
     const fault = this.faults.find((f) => f.times > 0)
     if (fault) {
       fault.times--
-      res.writeHead(fault.status, { 'Content-Type': fault.contentType ?? 'application/json' })
-      res.end(fault.body ?? JSON.stringify({ code: fault.status, message: 'Scripted failure' }))
-      return
+      return Promise.resolve(
+        answer(fault.status, fault.contentType ?? 'application/json', fault.body ?? JSON.stringify({ code: fault.status, message: 'Scripted failure' }))
+      )
     }
-    if (authorization !== `Bearer ${this.apiKey}`) {
-      send(res, 401, { code: 401, message: 'Unauthorized; scope does not match' })
-      return
-    }
+    return Promise.resolve(this.search(req.method, url, authorization, req.headers['content-type'] ?? '', body))
+  }
+
+  private search(method: string, url: URL, authorization: string, contentType: string, body: unknown) {
+    if (authorization !== `Bearer ${this.apiKey}`) return jsonAnswer(401, { code: 401, message: 'Unauthorized; scope does not match' })
     const match = /^\/admin\/v2\/orgs\/([^/]+)\/directories\/([^/]+)\/users\/search$/.exec(url.pathname)
-    if (req.method !== 'POST' || !match) {
-      send(res, 404, { errors: [{ status: '404', code: 'NOT_FOUND', title: 'Not Found', detail: 'No such resource' }] })
-      return
+    if (method !== 'POST' || !match) {
+      return jsonAnswer(404, { errors: [{ status: '404', code: 'NOT_FOUND', title: 'Not Found', detail: 'No such resource' }] })
     }
     if (decodeURIComponent(match[1] ?? '') !== this.orgId) {
-      send(res, 404, { errors: [{ status: '404', code: 'NOT_FOUND', title: 'Not Found', detail: 'Organization not found' }] })
-      return
+      return jsonAnswer(404, { errors: [{ status: '404', code: 'NOT_FOUND', title: 'Not Found', detail: 'Organization not found' }] })
     }
-    if (!/^application\/json/.test(req.headers['content-type'] ?? '') || typeof body !== 'object' || body === null) {
-      send(res, 400, { code: 400, message: 'Expected a JSON body' })
-      return
+    if (!/^application\/json/.test(contentType) || typeof body !== 'object' || body === null) {
+      return jsonAnswer(400, { code: 400, message: 'Expected a JSON body' })
     }
     const { accountIds, limit, cursor } = body as { accountIds?: unknown; limit?: unknown; cursor?: unknown }
     if (accountIds !== undefined && (!Array.isArray(accountIds) || accountIds.length > 100)) {
-      send(res, 400, { code: 400, message: 'accountIds: at most 100' })
-      return
+      return jsonAnswer(400, { code: 400, message: 'accountIds: at most 100' })
     }
     if (limit !== undefined && (typeof limit !== 'number' || limit < 1 || limit > 100)) {
-      send(res, 400, { code: 400, message: 'limit: 1 to 100' })
-      return
+      return jsonAnswer(400, { code: 400, message: 'limit: 1 to 100' })
     }
     const wanted = Array.isArray(accountIds) ? new Set(accountIds) : null
     const matching = this.users.filter((u) => wanted === null || wanted.has(u.accountId))
     // Cursors are opaque to clients; this one carries the offset first (anything may follow it).
     const offset = typeof cursor === 'string' ? /^offset:(\d+)/.exec(Buffer.from(cursor, 'base64url').toString('utf8')) : null
     const start = typeof cursor !== 'string' ? 0 : offset ? Number(offset[1]) : Number.NaN
-    if (!Number.isInteger(start) || start < 0) {
-      send(res, 400, { code: 400, message: 'Invalid cursor' })
-      return
-    }
+    if (!Number.isInteger(start) || start < 0) return jsonAnswer(400, { code: 400, message: 'Invalid cursor' })
     const size = Math.min(typeof limit === 'number' ? limit : 50, this.pageSize)
     const data = matching.slice(start, start + size).map((u) => ({
       accountId: u.accountId,
@@ -137,8 +146,8 @@ export class AtlassianOrgSimulator {
       ...(u.mfaEnabled === undefined ? {} : { mfaEnabled: u.mfaEnabled })
     }))
     const next = start + size < matching.length ? Buffer.from(`offset:${start + size}`).toString('base64url') : null
-    const answer: Record<string, unknown> = { data, links: { self: typeof cursor === 'string' ? cursor : null, prev: null, next } }
-    send(res, 200, this.rewrite ? this.rewrite(answer) : answer)
+    const page: Record<string, unknown> = { data, links: { self: typeof cursor === 'string' ? cursor : null, prev: null, next } }
+    return jsonAnswer(200, this.rewrite ? this.rewrite(page) : page)
   }
 }
 
@@ -148,10 +157,4 @@ function parseJson(text: string): unknown {
   } catch {
     return text
   }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) })
-  res.end(text)
 }

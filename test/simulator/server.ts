@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { applyFields, mentions, parseFields } from './fields.js'
-import { close, listen, readBody } from './http.js'
+import type { Transport } from '../../src/http/transport.js'
+import { answer, close, InFlight, listen, memoryTransport, socketListener, type Handler, type PlainAnswer, type PlainRequest } from './http.js'
 
 /**
  * A local Bitbucket Cloud API for tests, the demo and the bench, following
@@ -76,7 +77,8 @@ export interface SimRequest {
   readonly workspace: string
   readonly page: number
   readonly url: URL
-  readonly headers: IncomingMessage['headers']
+  /** Names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>
 }
 
 export interface PageBody {
@@ -132,6 +134,8 @@ export interface SimOptions {
   readonly tls?: { readonly key: string; readonly cert: string }
   /** Port to listen on; default any free one. */
   readonly port?: number
+  /** The origin `transport()` serves in memory, without a socket; default http://bitbucket.test. */
+  readonly memoryOrigin?: string
 }
 
 export interface SimLogEntry {
@@ -139,6 +143,9 @@ export interface SimLogEntry {
   readonly status: number | 'reset' | 'hang'
   readonly authorization: string
 }
+
+/** Where an in-memory simulator answers: a name no DNS resolves, so nothing can reach it by accident. */
+export const MEMORY_ORIGIN = 'http://bitbucket.test'
 
 export const RATE_LIMIT_TEXT = 'Rate limit for this resource has been exceeded'
 const API_TOKEN_BEARER_TEXT = 'Token is invalid, expired, or not supported for this endpoint.'
@@ -152,11 +159,11 @@ export class BitbucketSimulator {
   private readonly credentials: readonly SimCredential[]
   private readonly tls: SimOptions['tls']
   private readonly listenPort: number
+  private readonly memoryOrigin: string
   private readonly rateLimit: number
   private readonly used = new Map<string, number>()
   private server: Server | null = null
-  private inFlight = 0
-  private peakInFlight = 0
+  private readonly inFlight = new InFlight()
   private memberRequests = 0
   /** Access tokens handed out by the token endpoint, and whether each has expired. */
   private readonly issued = new Map<string, { consumer: SimOAuthConsumer; expired: boolean }>()
@@ -172,17 +179,28 @@ export class BitbucketSimulator {
     this.faults = options.faults ?? []
     this.tls = options.tls
     this.listenPort = options.port ?? 0
+    this.memoryOrigin = new URL(options.memoryOrigin ?? MEMORY_ORIGIN).origin
   }
 
-  /** Base URL to use as `api-url`, e.g. http://127.0.0.1:43567/2.0 */
+  /**
+   * Where the simulator answers: once started, its socket (e.g. http://127.0.0.1:43567); before, the
+   * in-memory origin that `transport()` serves.
+   */
+  get origin(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined
+    if (!address) return this.memoryOrigin
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`
+  }
+
+  /** Base URL to use as `api-url`, e.g. http://127.0.0.1:43567/2.0, or http://bitbucket.test/2.0 in memory. */
   get apiUrl(): string {
-    const address = this.server?.address() as AddressInfo | null
-    if (!address) throw new Error('simulator not started')
-    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${address.port}/2.0`
+    return `${this.origin}/2.0`
   }
 
   get port(): number {
-    return (this.server?.address() as AddressInfo).port
+    const address = this.server?.address() as AddressInfo | null | undefined
+    if (!address) throw new Error('simulator not started')
+    return address.port
   }
 
   /** Member-list requests answered or cut so far. */
@@ -191,35 +209,21 @@ export class BitbucketSimulator {
   }
 
   get maxInFlight(): number {
-    return this.peakInFlight
+    return this.inFlight.peak
   }
 
   resetStats(): void {
     this.memberRequests = 0
-    this.peakInFlight = 0
+    this.inFlight.resetPeak()
     this.log.length = 0
     this.used.clear()
     this.tokenRequests = 0
   }
 
+  /** Serves on a socket on 127.0.0.1 (the client, end-to-end, bench and demo runs). */
   async start(): Promise<this> {
-    const handler = (req: IncomingMessage, res: ServerResponse): void => {
-      this.inFlight++
-      this.peakInFlight = Math.max(this.peakInFlight, this.inFlight)
-      let done = false
-      const finish = (): void => {
-        if (!done) {
-          done = true
-          this.inFlight--
-        }
-      }
-      res.on('close', finish)
-      res.on('finish', finish)
-      this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) send(res, 500, 'text/plain', `simulator error: ${String(error)}`)
-      })
-    }
-    const server: Server = this.tls ? createTlsServer({ key: this.tls.key, cert: this.tls.cert }, handler) : createServer(handler)
+    const listener = socketListener(this.serve, this.tls ? 'https' : 'http', this.inFlight)
+    const server: Server = this.tls ? createTlsServer({ key: this.tls.key, cert: this.tls.cert }, listener) : createServer(listener)
     server.keepAliveTimeout = 5000
     this.server = await listen(server, this.listenPort)
     return this
@@ -229,6 +233,15 @@ export class BitbucketSimulator {
     const server = this.server
     this.server = null
     await close(server)
+  }
+
+  /**
+   * The same simulator without a socket: a Transport for requests to `origin` (the in-process tests).
+   * Faults map as a client sees them: reset and cut reject ECONNRESET, hang rejects ETIMEDOUT at once,
+   * latency and delays pass as turns of the event loop.
+   */
+  transport(): Transport {
+    return memoryTransport(() => this.origin, this.serve, this.inFlight)
   }
 
   /** Every access token handed out so far expires now (as after an hour). */
@@ -246,23 +259,20 @@ export class BitbucketSimulator {
     return this.workspaces.find((w) => w.slug.toLowerCase() === key || w.uuid.toLowerCase() === key)
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `${this.tls ? 'https' : 'http'}://${req.headers.host ?? '127.0.0.1'}`)
+  /** One request, whichever front end brought it. */
+  readonly serve: Handler = async (req, env) => {
+    const { url } = req
     const authorization = req.headers.authorization ?? ''
-    if (url.pathname === TOKEN_PATH) {
-      await this.grant(req, res, url, authorization)
-      return
-    }
+    if (url.pathname === TOKEN_PATH) return this.grant(req, authorization)
     const match = /^\/2\.0\/workspaces\/([^/]+)\/members\/?$/.exec(url.pathname)
     if (req.method !== 'GET' || !match?.[1]) {
       this.log.push({ path: url.pathname + url.search, status: 404, authorization })
-      sendError(res, 404, 'Resource not found')
-      return
+      return errorAnswer(404, 'Resource not found')
     }
     const workspaceId = decodeURIComponent(match[1])
     const page = Number(url.searchParams.get('page') ?? '1')
     const request: SimRequest = { n: ++this.memberRequests, workspace: workspaceId, page, url, headers: req.headers }
-    if (this.latencyMs > 0) await sleep(this.latencyMs)
+    if (this.latencyMs > 0) await env.sleep(this.latencyMs)
     const record = (status: SimLogEntry['status']): void => {
       this.log.push({ path: url.pathname + url.search, status, authorization })
     }
@@ -275,43 +285,38 @@ export class BitbucketSimulator {
       const action = rule.action
       if ('reset' in action) {
         record('reset')
-        req.socket.destroy()
-        return
+        return { kind: 'reset' }
       }
       if ('hang' in action) {
         record('hang')
-        return
+        return { kind: 'hang' }
       }
       if ('status' in action) {
         record(action.status)
         const body = typeof action.body === 'function' ? action.body(request) : (action.body ?? '')
-        send(res, action.status, action.contentType ?? 'application/json', body, action.headers)
-        return
+        return answer(action.status, action.contentType ?? 'application/json', body, action.headers)
       }
       if ('mutate' in action) action.mutate(this)
-      if ('delayMs' in action) await sleep(action.delayMs)
+      if ('delayMs' in action) await env.sleep(action.delayMs)
       if ('rewrite' in action) rewrite = action.rewrite
       if ('truncate' in action) truncate = true
       if ('cut' in action) cut = true
     }
 
-    const answer = this.answer(url, workspaceId, authorization)
-    if (answer.kind === 'error') {
-      record(answer.status)
-      send(res, answer.status, answer.contentType, answer.body)
-      return
+    const result = this.answer(url, workspaceId, authorization)
+    if (result.kind === 'error') {
+      record(result.status)
+      return answer(result.status, result.contentType, result.body)
     }
-    const body = rewrite ? rewrite(answer.body, request) : answer.body
+    const body = rewrite ? rewrite(result.body, request) : result.body
     let text = JSON.stringify(body)
     if (truncate) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)))
     if (cut) {
       record('reset')
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) })
-      res.write(text.slice(0, Math.floor(text.length / 2)), () => req.socket.destroy())
-      return
+      return { kind: 'cut', status: 200, headers: { 'Content-Type': 'application/json' }, body: text }
     }
     record(200)
-    send(res, 200, 'application/json; charset=utf-8', text)
+    return answer(200, 'application/json; charset=utf-8', text)
   }
 
   private takeFault(request: SimRequest, endpoint: 'members' | 'token'): FaultRule | undefined {
@@ -325,61 +330,43 @@ export class BitbucketSimulator {
    * form body `grant_type=client_credentials`; RFC 6749 error bodies. Faults with `endpoint: 'token'`
    * answer with their status instead.
    */
-  private async grant(req: IncomingMessage, res: ServerResponse, url: URL, authorization: string): Promise<void> {
-    const body = await readBody(req)
+  private grant(req: PlainRequest, authorization: string): PlainAnswer {
+    const { url } = req
     this.tokenRequests++
     const record = (status: number): void => {
       this.log.push({ path: url.pathname + url.search, status, authorization })
     }
-    const oauthError = (status: number, error: string, description: string): void => {
+    const oauthError = (status: number, error: string, description: string): PlainAnswer => {
       record(status)
-      send(res, status, 'application/json', JSON.stringify({ error_description: description, error }))
+      return answer(status, 'application/json', JSON.stringify({ error_description: description, error }))
     }
     const request: SimRequest = { n: this.tokenRequests, workspace: '', page: 0, url, headers: req.headers }
     const rule = this.takeFault(request, 'token')
     if (rule && 'status' in rule.action) {
       record(rule.action.status)
       const text = typeof rule.action.body === 'function' ? rule.action.body(request) : (rule.action.body ?? '')
-      send(res, rule.action.status, rule.action.contentType ?? 'application/json', text, rule.action.headers)
-      return
+      return answer(rule.action.status, rule.action.contentType ?? 'application/json', text, rule.action.headers)
     }
     if (rule && 'reset' in rule.action) {
       record(0)
-      req.socket.destroy()
-      return
+      return { kind: 'reset' }
     }
-    if (req.method !== 'POST') {
-      oauthError(405, 'invalid_request', 'Method not allowed')
-      return
-    }
-    const form = new URLSearchParams(body)
-    if (!/^application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) {
-      oauthError(400, 'invalid_request', 'Expected a form body')
-      return
-    }
-    if (form.get('grant_type') !== 'client_credentials') {
-      oauthError(400, 'unsupported_grant_type', 'Unsupported grant type')
-      return
-    }
+    if (req.method !== 'POST') return oauthError(405, 'invalid_request', 'Method not allowed')
+    const form = new URLSearchParams(req.body)
+    if (!/^application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) return oauthError(400, 'invalid_request', 'Expected a form body')
+    if (form.get('grant_type') !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'Unsupported grant type')
     const decoded = authorization.startsWith('Basic ') ? Buffer.from(authorization.slice(6), 'base64').toString('utf8') : ''
     const colon = decoded.indexOf(':')
     const consumer = this.credentials.find(
       (c): c is SimOAuthConsumer => c.kind === 'oauth-consumer' && colon > 0 && c.key === decoded.slice(0, colon) && c.secret === decoded.slice(colon + 1)
     )
-    if (!consumer) {
-      oauthError(400, 'invalid_client', 'Invalid OAuth client credentials')
-      return
-    }
-    if (consumer.private === false) {
-      oauthError(400, 'unauthorized_client', 'Client credentials grant is only available to private consumers')
-      return
-    }
+    if (!consumer) return oauthError(400, 'invalid_client', 'Invalid OAuth client credentials')
+    if (consumer.private === false) return oauthError(400, 'unauthorized_client', 'Client credentials grant is only available to private consumers')
     const accessToken = `sim-oauth-${this.issued.size + 1}-${randomBytes(12).toString('base64url')}`
     this.issued.set(accessToken, { consumer, expired: false })
     record(200)
     const scopes = consumer.omitScopes === true ? {} : { scopes: (consumer.scopes ?? ['account']).join(' ') }
-    send(
-      res,
+    return answer(
       200,
       'application/json',
       JSON.stringify({
@@ -505,15 +492,6 @@ function withPage(url: URL, page: number): string {
   return `${url.protocol}//${url.host}${url.pathname}?${parts.join('&')}`
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers })
-  res.end(body)
-}
-
-function sendError(res: ServerResponse, status: number, message: string): void {
-  send(res, status, 'application/json', JSON.stringify({ type: 'error', error: { message } }))
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+function errorAnswer(status: number, message: string): PlainAnswer {
+  return answer(status, 'application/json', JSON.stringify({ type: 'error', error: { message } }))
 }

@@ -4,7 +4,7 @@ import { BitbucketSimulator, type SimOptions } from '../simulator/server.js'
 
 export type StartSimulator = (options: Partial<SimOptions> & Pick<SimOptions, 'workspaces'>) => Promise<BitbucketSimulator>
 
-/** A `start` for simulators that are stopped after each test (the admin credential by default). */
+/** A `start` for simulators on a socket, stopped after each test (the admin credential by default): client tests. */
 export function simulatorPerTest(): StartSimulator {
   const running: BitbucketSimulator[] = []
   afterEach(async () => {
@@ -15,4 +15,12 @@ export function simulatorPerTest(): StartSimulator {
     running.push(sim)
     return sim
   }
+}
+
+/**
+ * A `start` for simulators served in memory (the admin credential by default): no socket, nothing to
+ * stop; reach one with `clientContext(sim)` or `sim.transport()`.
+ */
+export function simulatorInMemory(): StartSimulator {
+  return (options) => Promise.resolve(new BitbucketSimulator({ credentials: [adminCredential], ...options }))
 }

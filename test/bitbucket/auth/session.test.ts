@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { listMembers } from '../../../src/bitbucket/listing/list.js'
 import type { Credentials } from '../../../src/config/credentials.js'
-import { BitbucketHttpError, GateError } from '../../../src/errors.js'
+import { BitbucketHttpError, errorMessage, GateError } from '../../../src/errors.js'
+import type { Transport, WireRequest } from '../../../src/http/transport.js'
 import { CONSUMER_KEY, CONSUMER_SECRET, compliantWorkspace, consumerCredential, person } from '../../simulator/fixtures.js'
 import type { SimOAuthConsumer } from '../../simulator/server.js'
 import { clientContext, membersOf } from '../../support/client.js'
-import { simulatorPerTest } from '../../support/simulator.js'
+import { simulatorInMemory } from '../../support/simulator.js'
+import { QUICK } from '../../support/quick.js'
 
-const start = simulatorPerTest()
+const start = simulatorInMemory()
 
 const consumer = (tokenUrl: string, secret = CONSUMER_SECRET): Credentials => ({
   kind: 'oauth',
@@ -21,10 +23,10 @@ async function startWith(extra: Partial<SimOAuthConsumer> = {}, members = 250) {
   return start({ credentials: [{ ...consumerCredential, ...extra }], workspaces: [compliantWorkspace('acme', members)] })
 }
 
-describe('an OAuth consumer', () => {
+describe('an OAuth consumer', QUICK, () => {
   it('buys one token with Basic id:secret and a form body, then sends it only as Bearer to the API', async () => {
     const s = await startWith()
-    const { context, tokens } = clientContext(s.apiUrl, { credentials: consumer(s.tokenUrl) })
+    const { context, tokens } = clientContext(s, { credentials: consumer(s.tokenUrl) })
     const listing = await listMembers('acme', context)
     expect(membersOf(listing)).toHaveLength(250)
     expect(s.tokenRequests).toBe(1)
@@ -37,6 +39,33 @@ describe('an OAuth consumer', () => {
     // The token is never in a URL (Bitbucket accepts it only in the header since May 2026).
     for (const entry of s.log) expect(entry.path).not.toContain('access_token=')
     expect(listing.requests).toBe(3)
+  })
+
+  it('asks for the token as JSON, with its user agent and a form body', async () => {
+    const s = await startWith({}, 1)
+    const sent: WireRequest[] = []
+    const inner = s.transport()
+    const recording: Transport = (request) => {
+      sent.push(request)
+      return inner(request)
+    }
+    await listMembers('acme', clientContext(s, { credentials: consumer(s.tokenUrl), transport: recording }).context)
+    const grant = sent.find((request) => request.url.pathname === '/site/oauth2/access_token')
+    expect(grant).toMatchObject({
+      method: 'POST',
+      headers: { Accept: 'application/json', 'User-Agent': 'bitbucket-2fa-gate', Authorization: basicOfConsumer },
+      body: { contentType: 'application/x-www-form-urlencoded', text: 'grant_type=client_credentials' }
+    })
+  })
+
+  it('scrubs the access token it bought from what Bitbucket says back', async () => {
+    const s = await startWith()
+    s.faults.push({ times: Infinity, action: { status: 400, contentType: 'text/plain', body: (r) => `you sent ${r.headers.authorization ?? ''} here` } })
+    const { context, tokens } = clientContext(s, { credentials: consumer(s.tokenUrl) })
+    const message = errorMessage(await listMembers('acme', context).catch((e: unknown) => e))
+    expect(tokens).toHaveLength(1)
+    expect(message).toContain('you sent *** here')
+    expect(message).not.toContain(tokens[0]!)
   })
 
   it('renews an expired token once, shared by every request in flight, and retries each once', async () => {
@@ -55,7 +84,7 @@ describe('an OAuth consumer', () => {
         }
       ]
     })
-    const { context, tokens } = clientContext(s.apiUrl, { credentials: consumer(s.tokenUrl) })
+    const { context, tokens } = clientContext(s, { credentials: consumer(s.tokenUrl) })
     const listing = await listMembers('acme', context)
     expect(membersOf(listing)).toHaveLength(800)
     expect(s.tokenRequests).toBe(2)
@@ -86,7 +115,7 @@ describe('an OAuth consumer', () => {
         }
       ]
     })
-    const { context } = clientContext(s.apiUrl, { credentials: consumer(s.tokenUrl) })
+    const { context } = clientContext(s, { credentials: consumer(s.tokenUrl) })
     const error = await listMembers('acme', context).then(
       () => null,
       (e: unknown) => e
@@ -112,7 +141,7 @@ describe('an OAuth consumer', () => {
         { when: (r) => r.n === 4, action: expire }
       ]
     })
-    const error = await listMembers('acme', clientContext(s.apiUrl, { credentials: consumer(s.tokenUrl) }).context).catch((e: unknown) => e)
+    const error = await listMembers('acme', clientContext(s, { credentials: consumer(s.tokenUrl) }).context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(BitbucketHttpError)
     expect((error as BitbucketHttpError).message).toMatch(/401 Unauthorized/)
     expect(s.tokenRequests).toBe(2)
@@ -120,7 +149,7 @@ describe('an OAuth consumer', () => {
 
   it('says a wrong secret in the admin words and never sends the listing anything', async () => {
     const s = await startWith()
-    const { context } = clientContext(s.apiUrl, { credentials: consumer(s.tokenUrl, 'wrong-secret-value') })
+    const { context } = clientContext(s, { credentials: consumer(s.tokenUrl, 'wrong-secret-value') })
     const error = await listMembers('acme', context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(BitbucketHttpError)
     expect((error as Error).message).toMatch(
@@ -132,13 +161,13 @@ describe('an OAuth consumer', () => {
 
   it('says a consumer that is not private may not use client credentials', async () => {
     const s = await startWith({ private: false })
-    const error = await listMembers('acme', clientContext(s.apiUrl, { credentials: consumer(s.tokenUrl) }).context).catch((e: unknown) => e)
+    const error = await listMembers('acme', clientContext(s, { credentials: consumer(s.tokenUrl) }).context).catch((e: unknown) => e)
     expect((error as Error).message).toMatch(/unauthorized_client\): only a private consumer may use them/)
   })
 
   it('says a missing account scope before reading a page', async () => {
     const s = await startWith({ scopes: ['repository'] })
-    const error = await listMembers('acme', clientContext(s.apiUrl, { credentials: consumer(s.tokenUrl) }).context).catch((e: unknown) => e)
+    const error = await listMembers('acme', clientContext(s, { credentials: consumer(s.tokenUrl) }).context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(GateError)
     expect((error as Error).message).toMatch(/has no `account` scope/)
     expect(s.requests).toBe(0)
@@ -146,7 +175,7 @@ describe('an OAuth consumer', () => {
 
   it('when the grant leaves scopes out, the 403 of the listing names the permission to give', async () => {
     const s = await startWith({ scopes: ['repository'], omitScopes: true })
-    const error = await listMembers('acme', clientContext(s.apiUrl, { credentials: consumer(s.tokenUrl) }).context).catch((e: unknown) => e)
+    const error = await listMembers('acme', clientContext(s, { credentials: consumer(s.tokenUrl) }).context).catch((e: unknown) => e)
     expect((error as Error).message).toMatch(/403 Forbidden.*give the consumer the permission Account: Read; its owner must be an admin/)
   })
 
@@ -156,7 +185,7 @@ describe('an OAuth consumer', () => {
       workspaces: [{ ...compliantWorkspace('acme', 1), members: [person(1, true)] }],
       faults: [{ endpoint: 'token', times: 2, action: { status: 503, contentType: 'text/plain', body: 'unavailable' } }]
     })
-    const { context, waits } = clientContext(s.apiUrl, { credentials: consumer(s.tokenUrl) })
+    const { context, waits } = clientContext(s, { credentials: consumer(s.tokenUrl) })
     expect(membersOf(await listMembers('acme', context))).toHaveLength(1)
     expect(s.tokenRequests).toBe(3)
     expect(waits).toEqual([750, 1500])
@@ -164,10 +193,10 @@ describe('an OAuth consumer', () => {
 
   it('names the token endpoint when it never answers', async () => {
     const s = await startWith()
-    const { context } = clientContext(s.apiUrl, { credentials: consumer('http://127.0.0.1:1/site/oauth2/access_token') })
+    const { context } = clientContext(s, { credentials: consumer('http://127.0.0.1:1/site/oauth2/access_token') })
     const failure = await listMembers('acme', context).catch((e: unknown) => e)
     expect((failure as Error).message).toMatch(
-      /^Could not get an answer from the token endpoint http:\/\/127\.0\.0\.1:1: ECONNREFUSED, after 6 attempts\. Check `oauth-token-url`/
+      /^Could not get an answer from Bitbucket's token endpoint at http:\/\/127\.0\.0\.1:1 for a token: ECONNREFUSED, after 6 attempts\. Check `oauth-token-url`/
     )
     expect(s.requests).toBe(0)
   })

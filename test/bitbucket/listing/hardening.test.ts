@@ -6,9 +6,10 @@ import { decideCompliance } from '../../../src/gate/verdict.js'
 import { ADMIN_EMAIL, ADMIN_TOKEN, compliantWorkspace, person } from '../../simulator/fixtures.js'
 import type { SimWorkspace } from '../../simulator/server.js'
 import { clientContext } from '../../support/client.js'
-import { simulatorPerTest } from '../../support/simulator.js'
+import { simulatorInMemory } from '../../support/simulator.js'
+import { QUICK } from '../../support/quick.js'
 
-const start = simulatorPerTest()
+const start = simulatorInMemory()
 const BASE64 = Buffer.from(`${ADMIN_EMAIL}:${ADMIN_TOKEN}`).toString('base64')
 
 /** Every run of `length` characters of the secrets: none may be in a text. */
@@ -22,7 +23,7 @@ function acmeWithViolatorOnPage2(): SimWorkspace {
   return acme
 }
 
-describe('next is locked to the listing it continues', () => {
+describe('next is locked to the listing it continues', QUICK, () => {
   it("fails closed on a next from acme to another workspace on the same host, where a green would hide acme's violator", async () => {
     const s = await start({
       workspaces: [acmeWithViolatorOnPage2(), compliantWorkspace('other', 150, 1000)],
@@ -39,7 +40,7 @@ describe('next is locked to the listing it continues', () => {
         }
       ]
     })
-    const error: unknown = await listMembers('acme', clientContext(s.apiUrl).context).catch((e: unknown) => e)
+    const error: unknown = await listMembers('acme', clientContext(s).context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ListingError)
     expect(errorMessage(error)).toContain(
       '`next` link on page 1 of workspace "acme" is not the next page of this listing: it leaves the members path of this workspace'
@@ -53,7 +54,7 @@ describe('next is locked to the listing it continues', () => {
       includeSize: false,
       faults: [{ when: (r) => r.page === 1, times: Infinity, action: { rewrite: (body) => ({ ...body, next: body.next?.replace('%2B', '+') }) } }]
     })
-    await expect(listMembers('acme', clientContext(s.apiUrl).context)).rejects.toThrow(/it changes the query/)
+    await expect(listMembers('acme', clientContext(s).context)).rejects.toThrow(/it changes the query/)
   })
 
   it('follows a next that encodes the same parameters differently', async () => {
@@ -67,7 +68,7 @@ describe('next is locked to the listing it continues', () => {
         }
       ]
     })
-    const listing = await listMembers('acme', clientContext(s.apiUrl).context)
+    const listing = await listMembers('acme', clientContext(s).context)
     expect(listing.accounts.size).toBe(150)
     expect([...listing.accounts.otherAccounts()].map((m) => m.displayName)).toEqual(['Vic Violator'])
   })
@@ -82,13 +83,13 @@ describe('next is locked to the listing it continues', () => {
         }
       ]
     })
-    const message = errorMessage(await listMembers('acme', clientContext(s.apiUrl).context).catch((e: unknown) => e))
-    expect(message).toContain('(https://evil.example/x?auth=***)')
+    const message = errorMessage(await listMembers('acme', clientContext(s).context).catch((e: unknown) => e))
+    expect(message).toContain(' The link: `https://evil.example/x?auth=***`.')
     for (const fragment of fragments()) expect(message).not.toContain(fragment)
   })
 })
 
-describe('strict flag values', () => {
+describe('strict flag values', QUICK, () => {
   it.each([
     ['the string "false"', 'false'],
     ['0', 0],
@@ -111,14 +112,14 @@ describe('strict flag values', () => {
         }
       ]
     })
-    const outcome = listMembers('acme', clientContext(s.apiUrl).context).then((listing) =>
+    const outcome = listMembers('acme', clientContext(s).context).then((listing) =>
       decideCompliance([listing], { exemptions: parseExemptions(''), today: '2026-11-26', failOnUnknown: false })
     )
     await expect(outcome).rejects.toThrow('but values[1].user.has_2fa_enabled is not true, false or null.')
   })
 })
 
-describe('scrub first, then cut', () => {
+describe('scrub first, then cut', QUICK, () => {
   it.each([
     ['plain text that echoes the Authorization header past the cut', 'text/plain', (header: string) => `${'x'.repeat(100)} you sent Authorization: ${header}`],
     ['HTML that echoes the base64 alone', 'text/html', () => `<p>${'y'.repeat(110)}</p> ${BASE64}`],
@@ -132,7 +133,7 @@ describe('scrub first, then cut', () => {
       workspaces: [compliantWorkspace('acme', 1)],
       faults: [{ times: Infinity, action: { status: 400, contentType, body: body(`Basic ${BASE64}`) } }]
     })
-    const message = errorMessage(await listMembers('acme', clientContext(s.apiUrl).context).catch((e: unknown) => e))
+    const message = errorMessage(await listMembers('acme', clientContext(s).context).catch((e: unknown) => e))
     expect(message).toContain('Bitbucket answered 400')
     for (const fragment of fragments()) expect(message).not.toContain(fragment)
   })
@@ -141,13 +142,13 @@ describe('scrub first, then cut', () => {
     const acme = compliantWorkspace('acme', 2)
     acme.members[1] = person(2, false, { display_name: `${'n'.repeat(60)} Basic ${BASE64}`, nickname: ADMIN_TOKEN })
     const s = await start({ workspaces: [acme] })
-    const listing = await listMembers('acme', clientContext(s.apiUrl).context)
+    const listing = await listMembers('acme', clientContext(s).context)
     const [shown] = [...listing.accounts.otherAccounts()]
     expect(shown).toMatchObject({ displayName: `${'n'.repeat(60)} ***`, nickname: '***' })
   })
 })
 
-describe('redaction holds on error paths', () => {
+describe('redaction holds on error paths', QUICK, () => {
   it("describes a page that misses a uuid by its shape, never by the member's name", async () => {
     const acme = compliantWorkspace('acme', 5)
     acme.members[3] = person(4, false, { display_name: 'Secret Person', nickname: 'secretnick', account_id: '557058:secret-id' })
@@ -166,7 +167,7 @@ describe('redaction holds on error paths', () => {
       ]
     })
     for (const redact of [true, false]) {
-      const message = errorMessage(await listMembers('acme', clientContext(s.apiUrl, { redact }).context).catch((e: unknown) => e), redact)
+      const message = errorMessage(await listMembers('acme', clientContext(s).context).catch((e: unknown) => e), redact)
       expect(message).toContain('but values[3].user has no uuid.')
       expect(message).not.toMatch(/Secret Person|secretnick|secret-id|aaaaaaaa-/)
     }
@@ -176,8 +177,8 @@ describe('redaction holds on error paths', () => {
     const acme = compliantWorkspace('acme', 5)
     acme.members[0] = person(1, false, { display_name: 'Secret Person' })
     const s = await start({ workspaces: [acme], faults: [{ times: Infinity, action: { truncate: true } }] })
-    const message = errorMessage(await listMembers('acme', clientContext(s.apiUrl, { redact: true }).context).catch((e: unknown) => e), true)
-    expect(message).toMatch(/but the body is not valid JSON \(application\/json; charset=utf-8, \d+ bytes\)\./)
+    const message = errorMessage(await listMembers('acme', clientContext(s).context).catch((e: unknown) => e), true)
+    expect(message).toMatch(/but the body is not valid JSON \(application\/json, \d+ bytes\)\./)
     expect(message).not.toContain('Secret Person')
   })
 
@@ -186,8 +187,8 @@ describe('redaction holds on error paths', () => {
       workspaces: [compliantWorkspace('acme', 1)],
       faults: [{ times: Infinity, action: { status: 400, contentType: 'text/html', body: '<p>Secret Person</p>' } }]
     })
-    const message = errorMessage(await listMembers('acme', clientContext(s.apiUrl, { redact: true }).context).catch((e: unknown) => e), true)
-    expect(message).toContain('The body (text/html, 20 bytes) is not quoted in redact mode.')
+    const message = errorMessage(await listMembers('acme', clientContext(s).context).catch((e: unknown) => e), true)
+    expect(message).toContain("Bitbucket's answer (text/html, 20 bytes) is not quoted in redact mode.")
     expect(message).not.toContain('Secret Person')
   })
 })

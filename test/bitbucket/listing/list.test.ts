@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { listMembers } from '../../../src/bitbucket/listing/list.js'
+import type { ClientContext } from '../../../src/bitbucket/listing/types.js'
 import { ListingError } from '../../../src/errors.js'
 import { adminCredential, compliantWorkspace, person } from '../../simulator/fixtures.js'
 import type { BitbucketSimulator, FaultRule } from '../../simulator/server.js'
 import { clientContext, membersOf } from '../../support/client.js'
-import { simulatorPerTest } from '../../support/simulator.js'
+import { simulatorInMemory } from '../../support/simulator.js'
+import { QUICK } from '../../support/quick.js'
 
-const start = simulatorPerTest()
+const start = simulatorInMemory()
 
 const uuidsOf = (members: readonly { uuid: string }[]) => members.map((m) => m.uuid).sort()
 const onPage = (page: number, times = 1, workspace?: string): Pick<FaultRule, 'when' | 'times'> => ({
@@ -14,11 +16,13 @@ const onPage = (page: number, times = 1, workspace?: string): Pick<FaultRule, 'w
   times
 })
 
-describe('parallel paging', () => {
+describe('parallel paging', QUICK, () => {
   it('reads 1,000 members in exactly 10 requests with at most 8 in flight', async () => {
     const s = await start({ workspaces: [compliantWorkspace('acme', 1000)], latencyMs: 5 })
-    const { context, limiter } = clientContext(s.apiUrl)
+    const { context, limiter, planned } = clientContext(s)
     const result = await listMembers('acme', context)
+    // The run's deadline learns of the 9 pages page 1 leaves to read.
+    expect(planned).toEqual([9])
     expect(membersOf(result)).toHaveLength(1000)
     expect(result.requests).toBe(10)
     expect(s.requests).toBe(10)
@@ -27,9 +31,25 @@ describe('parallel paging', () => {
     expect(limiter.peakActive).toBe(8)
   })
 
+  it('tells the deadline no more pages than any read would fetch, whatever size page 1 claims', async () => {
+    const s = await start({
+      workspaces: [compliantWorkspace('acme', 150)],
+      faults: [{ ...onPage(1, Infinity), action: { rewrite: (body) => ({ ...body, size: 1_000_000_000 }) } }]
+    })
+    const { context, planned } = clientContext(s)
+    await expect(listMembers('acme', context)).rejects.toThrow(ListingError)
+    expect(planned).toEqual([4999])
+  })
+
+  it('reads without a deadline to tell', async () => {
+    const s = await start({ workspaces: [compliantWorkspace('acme', 250)] })
+    const withoutDeadline: ClientContext = { ...clientContext(s).context, plan: undefined }
+    expect(membersOf(await listMembers('acme', withoutDeadline))).toHaveLength(250)
+  })
+
   it("keeps every parameter of Bitbucket's next link and changes only page", async () => {
     const s = await start({ workspaces: [compliantWorkspace('acme', 350)] })
-    await listMembers('acme', clientContext(s.apiUrl).context)
+    await listMembers('acme', clientContext(s).context)
     const paths = s.log.map((entry) => entry.path)
     const first = paths[0]!
     for (const [index, path] of paths.slice(1).sort().entries()) expect(path).toBe(`${first}&page=${index + 2}`)
@@ -43,14 +63,14 @@ describe('parallel paging', () => {
         { ...onPage(3), action: { delayMs: 20 } }
       ]
     })
-    const result = await listMembers('acme', clientContext(s.apiUrl).context)
+    const result = await listMembers('acme', clientContext(s).context)
     expect(uuidsOf(membersOf(result))).toEqual(uuidsOf(s.workspaces[0]!.members))
     expect(result.requests).toBe(5)
   })
 
   it('shares the cap across workspaces read at once', async () => {
     const s = await start({ workspaces: [compliantWorkspace('a', 900), compliantWorkspace('b', 900, 1000), compliantWorkspace('c', 900, 2000)], latencyMs: 3 })
-    const { context } = clientContext(s.apiUrl)
+    const { context } = clientContext(s)
     const results = await Promise.all(['a', 'b', 'c'].map((ws) => listMembers(ws, context)))
     expect(results.map((r) => membersOf(r).length)).toEqual([900, 900, 900])
     expect(results.map((r) => r.requests)).toEqual([9, 9, 9])
@@ -62,27 +82,29 @@ describe('parallel paging', () => {
       workspaces: [compliantWorkspace('acme', 450)],
       faults: [{ ...onPage(3), action: { rewrite: (body) => ({ ...body, size: 451 }) } }]
     })
-    const result = await listMembers('acme', clientContext(s.apiUrl).context)
+    const result = await listMembers('acme', clientContext(s).context)
     expect(membersOf(result)).toHaveLength(450)
     expect(result.requests).toBe(5 + 5)
   })
 
   it('follows next one by one when size is absent', async () => {
     const s = await start({ workspaces: [compliantWorkspace('acme', 450)], includeSize: false, latencyMs: 2 })
-    const result = await listMembers('acme', clientContext(s.apiUrl).context)
+    const { context, planned } = clientContext(s)
+    const result = await listMembers('acme', context)
+    expect(planned).toEqual([])
     expect(membersOf(result)).toHaveLength(450)
     expect(s.maxInFlight).toBe(1)
     expect(result.requests).toBe(10)
   })
 })
 
-describe('a complete listing or none', () => {
+describe('a complete listing or none', QUICK, () => {
   it('reads again when a member leaves between pages, and lists who is there now', async () => {
     const s = await start({
       workspaces: [compliantWorkspace('acme', 250)],
       faults: [{ ...onPage(2), action: { mutate: (sim) => sim.workspaces[0]!.members.splice(10, 1) } }]
     })
-    const result = await listMembers('acme', clientContext(s.apiUrl).context)
+    const result = await listMembers('acme', clientContext(s).context)
     expect(uuidsOf(membersOf(result))).toEqual(uuidsOf(s.workspaces[0]!.members))
     expect(membersOf(result)).toHaveLength(249)
   })
@@ -93,7 +115,7 @@ describe('a complete listing or none', () => {
       workspaces: [compliantWorkspace('acme', 250)],
       faults: [{ ...onPage(2), action: { mutate: (sim) => sim.workspaces[0]!.members.unshift(joiner) } }]
     })
-    const result = await listMembers('acme', clientContext(s.apiUrl).context)
+    const result = await listMembers('acme', clientContext(s).context)
     expect(membersOf(result).find((m) => m.uuid === joiner.uuid)?.twoFactor).toBe('disabled')
     expect(membersOf(result)).toHaveLength(251)
   })
@@ -106,7 +128,7 @@ describe('a complete listing or none', () => {
       includeSize: false,
       faults: [{ when: (r) => r.page === 2 && ++page2Requests === 2, action: { mutate: (sim) => sim.workspaces[0]!.members.unshift(joiner) } }]
     })
-    const result = await listMembers('acme', clientContext(s.apiUrl).context)
+    const result = await listMembers('acme', clientContext(s).context)
     expect(membersOf(result).find((m) => m.uuid === joiner.uuid)?.twoFactor).toBe('disabled')
     expect(uuidsOf(membersOf(result))).toEqual(uuidsOf(s.workspaces[0]!.members))
     expect(result.requests).toBe(4 * 3)
@@ -117,7 +139,7 @@ describe('a complete listing or none', () => {
     s.faults.push({ ...onPage(2), action: { rewrite: (body) => ({ ...body, values: firstPageValues }) } })
     const firstPageValues = await pageValues(s, 1)
     s.resetStats()
-    const result = await listMembers('acme', clientContext(s.apiUrl).context)
+    const result = await listMembers('acme', clientContext(s).context)
     expect(membersOf(result)).toHaveLength(300)
   })
 
@@ -126,7 +148,7 @@ describe('a complete listing or none', () => {
       workspaces: [compliantWorkspace('acme', 200)],
       faults: [{ ...onPage(2, 2), action: { rewrite: (body, r) => ({ ...body, next: r.url.href.replace('page=2', 'page=3') }) } }]
     })
-    const result = await listMembers('acme', clientContext(s.apiUrl).context)
+    const result = await listMembers('acme', clientContext(s).context)
     expect(membersOf(result)).toHaveLength(200)
   })
 
@@ -135,8 +157,11 @@ describe('a complete listing or none', () => {
       workspaces: [compliantWorkspace('acme', 150)],
       faults: [{ times: Infinity, action: { rewrite: (body) => ({ ...body, size: 155 }) } }]
     })
-    await expect(listMembers('acme', clientContext(s.apiUrl).context)).rejects.toThrow(
-      /listing of workspace "acme" kept changing while it was read \(.*reported 155 members but listed 150/
+    // One parallel read, then four sequential ones, each saying why.
+    const reason = 'Bitbucket reported 155 members but listed 150 different ones'
+    await expect(listMembers('acme', clientContext(s).context)).rejects.toThrow(
+      `The member listing of workspace "acme" kept changing while it was read (${Array.from({ length: 5 }, () => reason).join('; ')}). ` +
+        'The gate will not judge an incomplete listing: re-run the job once membership changes have settled.'
     )
   })
 
@@ -146,7 +171,7 @@ describe('a complete listing or none', () => {
       includeSize: false,
       faults: [{ ...onPage(2, Infinity), action: { rewrite: (body, r) => ({ ...body, next: r.url.href.replace(/&page=2$/, '') }) } }]
     })
-    const error: unknown = await listMembers('acme', clientContext(s.apiUrl).context).catch((e: unknown) => e)
+    const error: unknown = await listMembers('acme', clientContext(s).context).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ListingError)
     expect((error as Error).message).toContain('`next` link on page 2 of workspace "acme" is not the next page of this listing: it has no single page number')
   })
@@ -162,7 +187,7 @@ describe('a complete listing or none', () => {
         }
       ]
     })
-    await expect(listMembers('acme', clientContext(s.apiUrl).context)).rejects.toThrow(/went past 4 pages although Bitbucket reported 150 members/)
+    await expect(listMembers('acme', clientContext(s).context)).rejects.toThrow(/went past 4 pages although Bitbucket reported 150 members/)
   })
 
   it('reads a page it cannot parse as an error, never as an empty page', async () => {
@@ -174,28 +199,31 @@ describe('a complete listing or none', () => {
       { status: 200, body: '{"values":[{"user":{"display_name":"no uuid"}}]}' }
     ]) {
       const s = await start({ workspaces: [compliantWorkspace('acme', 150)], faults: [{ ...onPage(2), action }] })
-      const error: unknown = await listMembers('acme', clientContext(s.apiUrl).context).catch((e: unknown) => e)
+      const error: unknown = await listMembers('acme', clientContext(s).context).catch((e: unknown) => e)
       expect(error, JSON.stringify(action)).toBeInstanceOf(ListingError)
       expect((error as Error).message).toMatch(/Bitbucket answered 200 on page 2 of workspace "acme", but/)
-      await s.stop()
     }
   })
 })
 
 async function pageValues(s: BitbucketSimulator, page: number): Promise<unknown[]> {
   const auth = `Basic ${Buffer.from(`${adminCredential.email}:${adminCredential.token}`).toString('base64')}`
-  const response = await fetch(`${s.apiUrl}/workspaces/acme/members?pagelen=100&page=${page}`, { headers: { Authorization: auth } })
-  return ((await response.json()) as { values: unknown[] }).values
+  const url = new URL(`${s.apiUrl}/workspaces/acme/members?pagelen=100&page=${page}`)
+  const response = await s.transport()({ method: 'GET', url, headers: { Authorization: auth } })
+  return (JSON.parse(response.body) as { values: unknown[] }).values
 }
 
-describe('when the parallel plan does not apply', () => {
+describe('when the parallel plan does not apply', QUICK, () => {
   it('reads one page at a time when page 1 holds fewer members than its pagelen', async () => {
     const s = await start({
       workspaces: [compliantWorkspace('acme', 350)],
       latencyMs: 5,
       faults: [{ ...onPage(1, Infinity), action: { rewrite: (body) => ({ ...body, pagelen: 120 }) } }]
     })
-    const result = await listMembers('acme', clientContext(s.apiUrl).context)
+    const { context, planned } = clientContext(s)
+    const result = await listMembers('acme', context)
+    // In pages of the 100 the gate asks for, whatever pagelen page 1 claims: ⌈350 / 100⌉ - 1 = 3 pages.
+    expect(planned).toEqual([3])
     expect(membersOf(result)).toHaveLength(350)
     expect(s.maxInFlight).toBe(1)
     expect(s.requests).toBe(4)
@@ -203,7 +231,7 @@ describe('when the parallel plan does not apply', () => {
 
   it('reads one page at a time when page 1 gives no size', async () => {
     const s = await start({ workspaces: [compliantWorkspace('acme', 350)], includeSize: false, latencyMs: 5 })
-    await listMembers('acme', clientContext(s.apiUrl).context)
+    await listMembers('acme', clientContext(s).context)
     expect(s.maxInFlight).toBe(1)
   })
 
@@ -212,7 +240,7 @@ describe('when the parallel plan does not apply', () => {
       workspaces: [compliantWorkspace('acme', 250)],
       faults: [{ ...onPage(2, Infinity), action: { rewrite: (body) => ({ ...body, page: 3 }) } }]
     })
-    await expect(listMembers('acme', clientContext(s.apiUrl).context)).rejects.toThrow(
+    await expect(listMembers('acme', clientContext(s).context)).rejects.toThrow(
       /kept changing while it was read \(page 2 answered as page 3; page 2 answered as page 3;/
     )
   })
@@ -224,7 +252,7 @@ describe('when the parallel plan does not apply', () => {
       includeSize: false,
       faults: [{ ...onPage(2, Infinity), action: { rewrite: (body) => ({ ...body, values: body.values.slice(n++ % 2) }) } }]
     })
-    await expect(listMembers('acme', clientContext(s.apiUrl).context)).rejects.toThrow(
+    await expect(listMembers('acme', clientContext(s).context)).rejects.toThrow(
       'kept changing while it was read (two reads without `size` listed different members; two reads without `size` listed different members; two reads without `size` listed different members)'
     )
   })
@@ -234,7 +262,7 @@ describe('when the parallel plan does not apply', () => {
       workspaces: [compliantWorkspace('acme', 250)],
       faults: [{ ...onPage(3), action: { rewrite: (body, r) => ({ ...body, next: r.url.href.replace('page=3', 'page=4') }) } }]
     })
-    const result = await listMembers('acme', clientContext(s.apiUrl).context)
+    const result = await listMembers('acme', clientContext(s).context)
     expect(membersOf(result)).toHaveLength(250)
     expect(s.requests).toBe(6)
   })

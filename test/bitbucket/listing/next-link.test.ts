@@ -156,6 +156,26 @@ describe('checkNextLink', () => {
       'https://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2#x',
       'it has a #fragment'
     ],
+    [
+      'pagelen dropped (the last parameter in order)',
+      'https://api.bitbucket.org/2.0/workspaces/acme/members?fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2',
+      'it changes the query'
+    ],
+    [
+      'a shorter path that ends at the workspace',
+      'https://api.bitbucket.org/2.0/workspaces/acme?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2',
+      'it leaves the members path of this workspace'
+    ],
+    [
+      'a page number with more after it',
+      'https://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2x',
+      'it has no single page number'
+    ],
+    [
+      'two different pages',
+      'https://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2&page=3',
+      'it has no single page number'
+    ],
     ['not a URL', 'http://[bad', 'it is not a URL']
   ])('refuses %s', (_, next, reason) => {
     expect(problem(next)).toContain(reason)
