@@ -482,3 +482,14 @@ describe('decideCompliance orders and proves', () => {
     expect('secondFactor' in verdict.nonCompliant[0]!).toBe(false)
   })
 })
+
+describe('an exemption line that reads like a missing id', () => {
+  it('never exempts a member Bitbucket gave no account id', async () => {
+    const { member, verdictOf } = await import('../support/members.js')
+    const anonymous = member('disabled', { accountId: null })
+    const verdict = verdictOf([member('enabled'), anonymous], 'null')
+    expect(verdict.compliant).toBe(false)
+    expect(verdict.nonCompliant.map((a) => a.uuid)).toEqual([anonymous.uuid])
+    expect(verdict.exempted).toEqual([])
+  })
+})
