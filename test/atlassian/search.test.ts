@@ -1,32 +1,15 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseExemptions } from '../../src/config/exemptions.js'
 import { combine, parseSearchPage, searchBody, searchUrl } from '../../src/atlassian/search.js'
 import type { HttpResponse } from '../../src/http/transport.js'
 import { GateError } from '../../src/errors.js'
 import { thrown } from '../support/members.js'
+import { candidateIds, exemptsAsAccountId } from '../support/ids.js'
 
 const page = (body: unknown): HttpResponse => ({ status: 200, contentType: 'application/json', retryAfter: null, headers: {}, body: JSON.stringify(body) })
 const read = (body: unknown) => parseSearchPage(page(body), 'page 1 of batch 1')
 
 /** The exemption parser's verdict on an id: the one rule the listings must keep too. */
-const exemptsAsAccountId = (id: string): boolean => {
-  try {
-    const [first] = parseExemptions(id)
-    return first !== undefined && first.idKind === 'account_id' && first.id === id
-  } catch {
-    return false
-  }
-}
-/** Short ids from a mixed alphabet, and long ones from the allowed one, round the 128-character bound. */
-const candidateIds = fc.oneof(
-  fc.string({
-    unit: fc.constantFrom('a', 'Z', '0', '9', ':', '_', '-', '{', '}', ' ', '#', '<', '@', '.', '\n', '\u00e9', '\u200b'),
-    minLength: 1,
-    maxLength: 8
-  }),
-  fc.string({ unit: fc.constantFrom('a', 'Z', '0', ':', '_', '-'), minLength: 120, maxLength: 135 })
-)
 
 describe('the users search request', () => {
   it('goes to every directory of the organization, the id encoded', () => {

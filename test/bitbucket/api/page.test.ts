@@ -1,10 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseExemptions } from '../../../src/config/exemptions.js'
 import { parseMembersPage } from '../../../src/bitbucket/api/page.js'
 import type { HttpResponse } from '../../../src/http/transport.js'
 import { ListingError } from '../../../src/errors.js'
 import { thrown } from '../../support/members.js'
+import { candidateIds, exemptsAsAccountId } from '../../support/ids.js'
 
 const UUID = '{aaaaaaaa-0000-4000-8000-000000000001}'
 const answer = (body: unknown, contentType = 'application/json'): HttpResponse => ({
@@ -19,23 +19,6 @@ const parse = (body: unknown, contentType?: string, scrub = (text: string) => te
 const user = (fields: Record<string, unknown>) => ({ values: [{ user: { uuid: UUID, type: 'user', has_2fa_enabled: false, ...fields } }] })
 
 /** The exemption parser's verdict on an id: the one rule the listings must keep too. */
-const exemptsAsAccountId = (id: string): boolean => {
-  try {
-    const [first] = parseExemptions(id)
-    return first !== undefined && first.idKind === 'account_id' && first.id === id
-  } catch {
-    return false
-  }
-}
-/** Short ids from a mixed alphabet, and long ones from the allowed one, round the 128-character bound. */
-const candidateIds = fc.oneof(
-  fc.string({
-    unit: fc.constantFrom('a', 'Z', '0', '9', ':', '_', '-', '{', '}', ' ', '#', '<', '@', '.', '\n', '\u00e9', '\u200b'),
-    minLength: 1,
-    maxLength: 8
-  }),
-  fc.string({ unit: fc.constantFrom('a', 'Z', '0', ':', '_', '-'), minLength: 120, maxLength: 135 })
-)
 
 describe('parseMembersPage', () => {
   it.each([
