@@ -42,6 +42,48 @@ const EXAMPLES: Record<string, readonly [string, string]> = {
 /** The README's Pipelines step is a part of examples/bitbucket-pipelines.yml, checked in readme.test.ts. */
 const EXCERPTS = [['README.md', 'Bitbucket Pipelines']]
 
+/** Everything a user reads to install or run the gate: the manual, CONTRIBUTING.md and every file of examples/. */
+const INSTALL_TEXTS = [
+  ...DOCUMENTS,
+  ...readdirSync(join(root, 'examples'), { recursive: true, encoding: 'utf8' })
+    .map((name) => `examples/${name.split('\\').join('/')}`)
+    .filter((path) => statSync(join(root, path)).isFile())
+    .sort()
+]
+
+/**
+ * Where a text tells someone to run the gate by a package name that is bare or not an exact version
+ * (`bitbucket-2fa-gate@1`, `npx bitbucket-2fa-gate`): nothing need be published under that name, and a
+ * major-only name moves. A path (`./bitbucket-2fa-gate-1.0.0.tgz`) or the action (`OWNER/bitbucket-2fa-gate@…`)
+ * is not a package name.
+ */
+function packageNameProblems(text: string): string[] {
+  const unpinned = [...text.matchAll(/(?<![\w./-])bitbucket-2fa-gate@(?!\d+\.\d+\.\d+(?![\w.-]))[^\s`'")\]]*/g)].map((m) => m[0])
+  const bare = [
+    ...text.matchAll(/\b(?:npx|bunx|npm (?:exec|x|install|i|add)|(?:pnpm|yarn) (?:dlx|add))(?:\s+-[\w-]+(?:[= ]\S+)?)*?\s+bitbucket-2fa-gate(?![\w.@/-])/g)
+  ].map((m) => m[0])
+  return [...unpinned, ...bare]
+}
+
+/** The release tarball a CI example runs, with the lines that must come before it: download both files, check. */
+function tarballProblems(script: readonly string[]): string[] {
+  return script.flatMap((line, i) => {
+    const version = /^npx --yes \.\/bitbucket-2fa-gate-(\d+\.\d+\.\d+)\.tgz /.exec(line)?.[1]
+    if (version === undefined) return line.includes('bitbucket-2fa-gate') && !line.startsWith('curl') && !line.startsWith('sha256sum') ? [`runs ${line}`] : []
+    const tarball = `bitbucket-2fa-gate-${version}.tgz`
+    const download = `https://github.com/OWNER/bitbucket-2fa-gate/releases/download/v${version}`
+    const expected = [`curl -fsSLO ${download}/${tarball}`, `curl -fsSLO ${download}/${tarball}.sha256`, `sha256sum -c ${tarball}.sha256`]
+    return JSON.stringify(script.slice(Math.max(0, i - 3), i)) === JSON.stringify(expected) ? [] : [`${line} is not after ${expected.join('; ')}`]
+  })
+}
+
+/** Every `script:` list of a CI file (Pipelines steps, GitLab jobs), wherever it is nested. */
+function scriptsOf(value: unknown): string[][] {
+  if (Array.isArray(value)) return value.flatMap(scriptsOf)
+  if (typeof value !== 'object' || value === null) return []
+  return Object.entries(value).flatMap(([key, inner]) => (key === 'script' && Array.isArray(inner) ? [inner.map(String)] : scriptsOf(inner)))
+}
+
 /** Flags of other commands that the manual shows next to the gate's own. */
 const OTHER_FLAGS = ['--yes' /* npx */, '--members', '--latency', '--reps' /* npm run bench */]
 /** Names that look like the CLI's variables but are not: the GitHub secret the examples read. */
@@ -194,6 +236,28 @@ describe('example workflows', () => {
   })
 })
 
+describe('installing: a checkout or a release, never a bare package name', () => {
+  it.each(INSTALL_TEXTS)('%s names no bare or major-only package', (path) => {
+    expect(packageNameProblems(read(path))).toEqual([])
+  })
+
+  it.each(['examples/bitbucket-pipelines.yml', 'examples/gitlab-ci.yml'])('%s runs an exact release, downloaded and checked by its sha256', (path) => {
+    const scripts = scriptsOf(parse(read(path)))
+    expect(scripts.filter((script) => script.some((line) => line.startsWith('npx '))).length).toBeGreaterThan(0)
+    expect(scripts.flatMap(tarballProblems)).toEqual([])
+  })
+
+  it('names the tarball as npm pack does: package.json name and version', () => {
+    const pkg = JSON.parse(read('package.json')) as { name: string; bin: Record<string, string> }
+    expect(pkg.name).toBe('bitbucket-2fa-gate')
+    expect(Object.keys(pkg.bin)).toEqual([pkg.name])
+    const cli = read('docs/cli.md')
+    expect(cli).toContain(`\`${pkg.name}-X.Y.Z.tgz\`, what \`npm pack\` makes`)
+    expect(cli).toContain(`sha256sum -c ${pkg.name}-X.Y.Z.tgz.sha256`)
+    expect(cli).toContain(`npx --yes ./${pkg.name}-X.Y.Z.tgz --workspace acme`)
+  })
+})
+
 describe('rendering (GFM, as GitHub does)', () => {
   it.each(DOCUMENTS)('%s renders with every table and code block whole', (path) => {
     expect(renderProblems(read(path))).toEqual([])
@@ -249,6 +313,43 @@ describe('the checks above catch what they are for', () => {
     expect(renderProblems('text\n| a | b |\n')).toEqual(['line 2: a table row outside any table'])
     expect(renderProblems('```sh\nnpm test\n')).toHaveLength(1)
     expect(renderProblems('| a |\n| --- |\n| `Input \\`token\\` looks like` |\n')).not.toEqual([])
+  })
+
+  it('finds a bare or major-only package name, and lets paths and the action pass', () => {
+    for (const bad of [
+      'npx bitbucket-2fa-gate@1 --workspace acme',
+      '`npx --yes bitbucket-2fa-gate@1`',
+      'npx bitbucket-2fa-gate --workspace acme',
+      'npx --yes bitbucket-2fa-gate',
+      'npm install -g bitbucket-2fa-gate',
+      'npm exec bitbucket-2fa-gate@latest',
+      'pnpm dlx bitbucket-2fa-gate@1.2'
+    ])
+      expect(packageNameProblems(bad), bad).not.toEqual([])
+    for (const good of [
+      'uses: OWNER/bitbucket-2fa-gate@v1',
+      'uses: OWNER/bitbucket-2fa-gate@<the 40-character commit SHA> # v1.0.0',
+      'npx --yes ./bitbucket-2fa-gate-1.0.0.tgz --workspace acme',
+      'curl -fsSLO https://github.com/OWNER/bitbucket-2fa-gate/releases/download/v1.0.0/bitbucket-2fa-gate-1.0.0.tgz',
+      'node dist/cli.js --workspace acme',
+      '# bitbucket-2fa-gate documentation',
+      'bitbucket-2fa-gate:\n  image: node:24'
+    ])
+      expect(packageNameProblems(good), good).toEqual([])
+  })
+
+  it('finds a CI script that runs the gate without downloading and checking an exact release', () => {
+    const checked = [
+      'curl -fsSLO https://github.com/OWNER/bitbucket-2fa-gate/releases/download/v1.2.3/bitbucket-2fa-gate-1.2.3.tgz',
+      'curl -fsSLO https://github.com/OWNER/bitbucket-2fa-gate/releases/download/v1.2.3/bitbucket-2fa-gate-1.2.3.tgz.sha256',
+      'sha256sum -c bitbucket-2fa-gate-1.2.3.tgz.sha256',
+      'npx --yes ./bitbucket-2fa-gate-1.2.3.tgz --workspace acme'
+    ]
+    expect(tarballProblems(checked)).toEqual([])
+    expect(tarballProblems(checked.filter((line) => !line.startsWith('sha256sum')))).toHaveLength(1)
+    expect(tarballProblems([...checked.slice(0, 3), 'npx --yes ./bitbucket-2fa-gate-1.2.4.tgz --workspace acme'])).toHaveLength(1)
+    expect(tarballProblems(['npx --yes bitbucket-2fa-gate@1.2.3 --workspace acme'])).toHaveLength(1)
+    expect(scriptsOf(parse(read('examples/gitlab-ci.yml')))).toHaveLength(1)
   })
 
   it('tells a CI file from a snippet', () => {

@@ -67,8 +67,11 @@ describe('README is a front door', () => {
     expect(shown).toEqual({ pipelines: { branches: example.pipelines.branches } })
     const [gate, release] = shown.pipelines.branches?.main ?? []
     expect(release?.step.name).toBe('Release')
-    const command = gate?.step.script.join('\n') ?? ''
-    expect(command).toMatch(/^npx --yes bitbucket-2fa-gate@\S+ /)
+    // An exact release: its tarball and .sha256 downloaded, checked, then run by path (docs.test.ts checks the order).
+    const script = gate?.step.script ?? []
+    const command = script.at(-1) ?? ''
+    expect(command).toMatch(/^npx --yes \.\/bitbucket-2fa-gate-\d+\.\d+\.\d+\.tgz /)
+    expect(script.slice(0, -1).map((line) => line.split(' ')[0])).toEqual(['curl', 'curl', 'sha256sum'])
     for (const flag of command.match(/--[a-z][a-z0-9-]+/g) ?? []) if (flag !== '--yes') expect(HELP, flag).toContain(flag)
     // The variables it says to store are the ones the CLI reads.
     const text = section(tree, 'Bitbucket Pipelines').map(textOf).join('\n')
@@ -77,6 +80,33 @@ describe('README is a front door', () => {
       expect(HELP).toContain(name)
     }
     expect(text).toContain('node dist/cli.js')
+  })
+
+  it('says how to get it: the action by commit SHA and what OWNER is, the CLI from a checkout and from a release', () => {
+    const pkg = JSON.parse(read('package.json')) as { name: string }
+    const text = section(tree, 'Getting it').map(textOf).join('\n').replace(/\s+/g, ' ')
+    expect(text).toContain('OWNER/bitbucket-2fa-gate')
+    expect(text).toMatch(/OWNER[^.]*stands for the owner of the GitHub repository that hosts the action/)
+    expect(text).toContain('uses: OWNER/bitbucket-2fa-gate@<the 40-character commit SHA> # vX.Y.Z')
+    expect(text).toContain('node dist/cli.js --workspace acme')
+    expect(text).toContain(`${pkg.name}-X.Y.Z.tgz`)
+    expect(text).toContain('npm pack')
+    const [commands = ''] = codeIn('Getting it', 'sh')
+    const download = `https://github.com/OWNER/${pkg.name}/releases/download/vX.Y.Z`
+    expect(commands.split('\n')).toEqual([
+      `curl -fsSLO ${download}/${pkg.name}-X.Y.Z.tgz`,
+      `curl -fsSLO ${download}/${pkg.name}-X.Y.Z.tgz.sha256`,
+      `sha256sum -c ${pkg.name}-X.Y.Z.tgz.sha256`,
+      `npx --yes ./${pkg.name}-X.Y.Z.tgz --workspace acme`,
+      ''
+    ])
+    // What the release workflow attaches is what the README downloads.
+    const release = read('.github/workflows/release.yml')
+    expect(release).toContain(`FILE: ${pkg.name}-\${{ inputs.version }}.tgz`)
+    expect(release).toContain('npm pack')
+    expect(release).toContain('sha256sum "$FILE" | tee "$FILE.sha256"')
+    expect(release).toContain('gh release create "v$VERSION" "$FILE" "$FILE.sha256"')
+    expect(readme).toContain('`npm run simulator`')
   })
 
   it('gives the credential in three steps, with the exact scope, permissions and token types in sight', () => {
