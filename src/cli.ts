@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { setFlagsFromString } from 'node:v8'
 import packageJson from '../package.json' with { type: 'json' }
 import { main } from './cli/main.js'
-import { defaultDependencies } from './engine.js'
+import { defaultDependencies } from './wiring.js'
 
 // As in the action: the young generation at its first size saves memory on large listings.
 setFlagsFromString('--semi-space-growth-factor=1')

@@ -2,8 +2,8 @@ import { obtainedTokenSecrets, secretsOf } from './bitbucket/api/auth.js'
 import { sessionFor } from './bitbucket/auth/session.js'
 import { abortReason, Deadline, systemTimer, type Timer } from './http/deadline.js'
 import { Limiter } from './http/limiter.js'
-import { DEFAULT_RETRY_POLICY, systemClock, WaitBudget, type Clock, type RetryPolicy } from './http/retry.js'
-import { createTransport, type Transport } from './http/transport.js'
+import { WaitBudget, type Clock, type RetryPolicy } from './http/retry.js'
+import type { Transport } from './http/transport.js'
 import { listMembers } from './bitbucket/listing/list.js'
 import type { ClientContext } from './bitbucket/listing/types.js'
 import { utcDay } from './config/exemptions.js'
@@ -16,6 +16,8 @@ import type { AtlassianOptions } from './config/atlassian.js'
 import { GateError } from './errors.js'
 import type { WorkspaceListing } from './gate/accounts.js'
 import type { SecondSource } from './gate/types.js'
+import { say, type Sentence } from './sentence.js'
+import { code, valueOf } from './config/catalogue.js'
 
 /** Requests in flight across the whole run. */
 export const MAX_IN_FLIGHT = 8
@@ -104,28 +106,28 @@ export async function askOrganization(organization: AtlassianOptions, listings: 
   } catch (error) {
     if (!(error instanceof GateError)) throw error
     if (organization.accept) {
-      throw new GateError(`${error.message} With \`accept-atlassian-2sv: true\` the gate cannot tell who is protected without it, so there is no verdict.`, {
-        redactedMessage: `${error.redactedMessage} With \`accept-atlassian-2sv: true\` the gate cannot tell who is protected without it, so there is no verdict.`,
-        said: error.said
-      })
+      throw new GateError(
+        say`${error.sentence} With ${valueOf('accept-atlassian-2sv', 'true')} the gate cannot tell who is protected without it, so there is no verdict.`,
+        {
+          redactedMessage: say`${error.redactedSentence} With ${valueOf('accept-atlassian-2sv', 'true')} the gate cannot tell who is protected without it, so there is no verdict.`,
+          said: error.said
+        }
+      )
     }
     return {
       accepted: false,
       states: new Map(),
       requests: 0,
-      warning: new GateError(`${error.message} Bitbucket's flag alone decides this run.`, {
-        redactedMessage: `${error.redactedMessage} Bitbucket's flag alone decides this run.`,
+      warning: new GateError(say`${error.sentence} Bitbucket's flag alone decides this run.`, {
+        redactedMessage: say`${error.redactedSentence} Bitbucket's flag alone decides this run.`,
         said: error.said
       })
     }
   }
 }
 
-function consumerAdvice(ws: string): string {
-  return (
-    `An OAuth consumer's token acts as the consumer's owner: the owner must be an admin of ${ws}. ` +
-    `Create the consumer in ${ws}'s settings as one of its admins, or use an Atlassian API token (with \`email\`) of an admin.`
-  )
+function consumerAdvice(ws: string): Sentence {
+  return say`An OAuth consumer's token acts as the consumer's owner: the owner must be an admin of ${ws}. Create the consumer in ${ws}'s settings as one of its admins, or use an Atlassian API token (with ${code('email')}) of an admin.`
 }
 
 /** The secrets a door must mask and scrub for these options. */
@@ -183,36 +185,5 @@ function clientContext(options: Options, deps: RunDependencies, deadline: Deadli
     ...(events.response ? { onResponse: events.response } : {}),
     ...(events.page ? { onPage: events.page } : {}),
     retry
-  }
-}
-
-/**
- * The real dependencies. One test knob, documented in CONTRIBUTING.md and read only here:
- * BITBUCKET_2FA_GATE_TEST_TIMING='{"timeoutMs":300,"delayScale":0}' lets the end-to-end tests run the
- * bundles against scripted faults without waiting real seconds. A malformed value changes nothing.
- */
-export function defaultDependencies(env: NodeJS.ProcessEnv, events?: EngineEvents): RunDependencies {
-  const timing = readTestTiming(env.BITBUCKET_2FA_GATE_TEST_TIMING)
-  const timeoutMs = typeof timing.timeoutMs === 'number' ? timing.timeoutMs : REQUEST_TIMEOUT_MS
-  const delayScale = typeof timing.delayScale === 'number' ? timing.delayScale : 1
-  const clock: Clock = delayScale === 1 ? systemClock : { sleep: (ms) => systemClock.sleep(ms * delayScale) }
-  return {
-    now: () => new Date(),
-    clock,
-    random: Math.random,
-    transport: createTransport({ timeoutMs, maxSockets: MAX_IN_FLIGHT }),
-    retryPolicy: DEFAULT_RETRY_POLICY,
-    requestTimeoutMs: timeoutMs,
-    ...(events ? { events } : {})
-  }
-}
-
-function readTestTiming(text: string | undefined): { timeoutMs?: unknown; delayScale?: unknown } {
-  if (!text) return {}
-  try {
-    const parsed: unknown = JSON.parse(text)
-    return typeof parsed === 'object' && parsed !== null ? parsed : {}
-  } catch {
-    return {}
   }
 }

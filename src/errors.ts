@@ -1,3 +1,4 @@
+import { KEY_SPELLING, sentenceOf, type Sentence, type Spelling } from './sentence.js'
 import type { ServerText } from './text.js'
 
 /**
@@ -14,7 +15,7 @@ export interface ServerSaid {
 
 export interface GateErrorParts {
   /** The message without member data (uuids, account ids), for a public log; default the message. */
-  readonly redactedMessage?: string
+  readonly redactedMessage?: string | Sentence
   /** Server text that goes with the message; never spliced into it. */
   readonly said?: ServerSaid | null
 }
@@ -26,20 +27,28 @@ export interface GateErrorParts {
  * said travels beside it, as `said`, and only `errorMessage` joins the two.
  */
 export class GateError extends Error {
-  readonly redactedMessage: string
+  /** The message, with the inputs it names kept apart, so that each door spells them its own way. */
+  readonly sentence: Sentence
+  readonly redactedSentence: Sentence
   readonly said: ServerSaid | null
 
-  constructor(message: string, parts: GateErrorParts = {}) {
-    super(message)
+  constructor(message: string | Sentence, parts: GateErrorParts = {}) {
+    const sentence = sentenceOf(message)
+    super(sentence.toString())
     this.name = 'GateError'
-    this.redactedMessage = parts.redactedMessage ?? message
+    this.sentence = sentence
+    this.redactedSentence = parts.redactedMessage === undefined ? sentence : sentenceOf(parts.redactedMessage)
     this.said = parts.said ?? null
+  }
+
+  get redactedMessage(): string {
+    return this.redactedSentence.toString()
   }
 }
 
 /** An input is missing or malformed; nothing was sent to Bitbucket. */
 export class InputError extends GateError {
-  constructor(message: string) {
+  constructor(message: string | Sentence) {
     super(message)
     this.name = 'InputError'
   }
@@ -49,7 +58,7 @@ export class InputError extends GateError {
 export class BitbucketHttpError extends GateError {
   readonly status: number
 
-  constructor(status: number, message: string, said: ServerSaid | null = null) {
+  constructor(status: number, message: string | Sentence, said: ServerSaid | null = null) {
     super(message, { said })
     this.name = 'BitbucketHttpError'
     this.status = status
@@ -58,7 +67,7 @@ export class BitbucketHttpError extends GateError {
 
 /** The member listing could not be read completely and consistently. */
 export class ListingError extends GateError {
-  constructor(message: string, said: ServerSaid | null = null) {
+  constructor(message: string | Sentence, said: ServerSaid | null = null) {
     super(message, { said })
     this.name = 'ListingError'
   }
@@ -66,7 +75,7 @@ export class ListingError extends GateError {
 
 /** The listing was read, but it cannot prove anything (empty, no 2FA flags visible, conflicting ids). */
 export class UnprovableError extends GateError {
-  constructor(message: string, redactedMessage: string = message) {
+  constructor(message: string | Sentence, redactedMessage: string | Sentence = message) {
     super(message, { redactedMessage })
     this.name = 'UnprovableError'
   }
@@ -76,14 +85,20 @@ export class UnprovableError extends GateError {
 const MAX_QUOTE = 300
 
 /**
- * The message to print, the one place where a server's words join the gate's: outside redact mode the
+ * The message to print, in a door's spelling of the inputs it names (the action's by default), the one
+ * place where a server's words join the gate's: outside redact mode the
  * server text is quoted (scrubbed, then cut); in redact mode the message is the one without member data,
  * and of the server's answer only its shape is given (content type, length), never a word of it.
  */
-export function errorMessage(error: unknown, redact = false): string {
-  if (!(error instanceof GateError)) return error instanceof Error ? error.message : String(error)
-  const message = redact ? error.redactedMessage : error.message
-  return error.said === null ? message : `${message}${saidText(error.said, redact)}`
+export function errorMessage(error: unknown, redact = false, spelling: Spelling = KEY_SPELLING): string {
+  return errorSentence(error, redact).spell(spelling)
+}
+
+/** The message as a sentence, for a door to spell: `errorMessage` before its spelling. */
+export function errorSentence(error: unknown, redact = false): Sentence {
+  if (!(error instanceof GateError)) return sentenceOf(error instanceof Error ? error.message : String(error))
+  const sentence = redact ? error.redactedSentence : error.sentence
+  return error.said === null ? sentence : sentence.concat(saidText(error.said, redact))
 }
 
 function saidText(said: ServerSaid, redact: boolean): string {

@@ -13,7 +13,7 @@ export function scrubberFor(secrets: readonly string[]): (text: string) => strin
   const forms = formsOf(secrets)
   return (text) => {
     let clean = text
-    for (const form of forms) if (clean.includes(form)) clean = clean.split(form).join('***')
+    for (const form of forms) clean = clean.replaceAll(form, '***')
     return clean
   }
 }
@@ -52,7 +52,7 @@ export class SecretSet {
   private readonly secrets: string[]
   private scrubber: (text: string) => string
 
-  constructor(initial: readonly string[] = []) {
+  constructor(initial: readonly string[]) {
     this.secrets = [...initial]
     this.scrubber = scrubberFor(this.secrets)
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseExemptions } from '../src/config/exemptions.js'
-import { check, defaultDependencies, secretsFor } from '../src/engine.js'
+import { check, secretsFor } from '../src/engine.js'
 import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, compliantWorkspace, person } from './simulator/fixtures.js'
 import { BitbucketSimulator } from './simulator/server.js'
 import { DEFAULT_RETRY_POLICY } from '../src/http/retry.js'
@@ -56,19 +56,5 @@ describe('check', QUICK, () => {
   it('names the secrets a door must mask: the token, the header, its base64', () => {
     const base64 = Buffer.from(`${ADMIN_EMAIL}:${ADMIN_TOKEN}`).toString('base64')
     expect(secretsFor(options())).toEqual(expect.arrayContaining([ADMIN_TOKEN, `Basic ${base64}`, base64]))
-  })
-})
-
-describe('defaultDependencies', QUICK, () => {
-  it('scales waits by the test knob', async () => {
-    const started = performance.now()
-    await defaultDependencies({ BITBUCKET_2FA_GATE_TEST_TIMING: '{"delayScale":0}' }).clock.sleep(10_000)
-    expect(performance.now() - started).toBeLessThan(1000)
-  })
-
-  it.each(['not json', '', '{"delayScale":"0"}', 'null'])('waits for real with a malformed or absent knob %j', async (knob) => {
-    const started = performance.now()
-    await defaultDependencies({ BITBUCKET_2FA_GATE_TEST_TIMING: knob }).clock.sleep(30)
-    expect(performance.now() - started).toBeGreaterThanOrEqual(25)
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { authorizationFor, secretsOf } from '../src/bitbucket/api/auth.js'
 import { ServerText } from '../src/text.js'
-import { scrubSecrets } from '../src/secrets.js'
+import { SecretSet, scrubSecrets } from '../src/secrets.js'
 
 describe('secrets', () => {
   const credentials = { kind: 'api-token' as const, email: 'a@b.co', token: 'ATATT-s3cret/x+y=' }
@@ -37,5 +37,13 @@ describe('secrets', () => {
     const quoted = ServerText.of(echoed, (text) => scrubSecrets(text, secretsOf(credentials)), { contentType: 'text/plain', body: echoed }).quote(120)
     expect(quoted).toBe(`${'x'.repeat(100)} Authorization: ***`)
     for (let i = 0; i + 6 <= BASE64.length; i++) expect(quoted).not.toContain(BASE64.slice(i, i + 6))
+  })
+
+  it('keeps a set of secrets that grows: it scrubs the first ones and every one added later, in all their forms', () => {
+    const secrets = new SecretSet(['first-secret'])
+    const echo = 'a first-secret b later/secret c later\\/secret'
+    expect(secrets.scrub(echo)).toBe('a *** b later/secret c later\\/secret')
+    secrets.add(['later/secret'])
+    expect(secrets.scrub(echo)).toBe('a *** b *** c ***')
   })
 })

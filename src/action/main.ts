@@ -1,13 +1,15 @@
-import { readFileSync } from 'node:fs'
 import { errorMessage, GateError } from '../errors.js'
 import { check, secretsFor, type EngineEvents, type RunDependencies } from '../engine.js'
-import type { Verdict } from '../gate/verdict.js'
-import { renderErrorReport, renderJsonReport } from '../report/json.js'
-import { annotationText, exemptionWarnings, verdictLogLines } from '../report/log.js'
-import { BROKEN_RUN_OUTPUTS, buildOutputs, type Outputs } from '../report/outputs.js'
-import { renderErrorSummary, renderNote, renderSummary } from '../report/summary.js'
-import { plural } from '../report/words.js'
+import { ACTION_SPELLING } from '../config/spellings.js'
+import { renderErrorReport, renderJsonReport } from '../present/json.js'
+import { annotationText, verdictLogLines } from '../present/log.js'
+import { present, type Presentation, type View, type WithheldBecause } from '../present/model.js'
+import { BROKEN_RUN_OUTPUTS, buildOutputs, type Outputs } from '../present/outputs.js'
+import { actionRelease, type ReleaseSource } from '../present/release.js'
+import { renderErrorSummary, renderNote, renderSummary } from '../present/summary.js'
 import { writeReportFile } from '../report-file.js'
+import packageJson from '../../package.json' with { type: 'json' }
+import { runUrlOf, type RunnerContext } from './context.js'
 import { readActionSettings, type ActionSettings } from './inputs.js'
 import type { ActionIO } from './io.js'
 import { coreFetch, githubCredential } from './tracking/fetch.js'
@@ -23,7 +25,7 @@ import { utcDay } from '../config/exemptions.js'
  * tracking issue. Prints only through `io`; a non-compliant verdict and a broken run are different
  * things and say so. The tracking issue comes last: nothing it reads can change what came before.
  */
-export async function run(io: ActionIO, env: NodeJS.ProcessEnv, deps: RunDependencies): Promise<void> {
+export async function run(io: ActionIO, context: RunnerContext, deps: RunDependencies): Promise<void> {
   let summary: string
   let wantSummary = true
   // Until the inputs and the event say otherwise, everything is printed as for a public repository.
@@ -32,6 +34,7 @@ export async function run(io: ActionIO, env: NodeJS.ProcessEnv, deps: RunDepende
   let issues: IssuesApi | null = null
   // What the issue writes withholds names unless the repository is known to be private, whatever `redact` says.
   let issueRedact = true
+  let issueWithheld: WithheldBecause = 'unknown'
   let result: RunResult | null = null
   // Read first and on its own: even a run whose other inputs are wrong overwrites an old report.
   const reportFile = io.getInput('report-file').trim()
@@ -44,32 +47,44 @@ export async function run(io: ActionIO, env: NodeJS.ProcessEnv, deps: RunDepende
     )
     wantSummary = settings.summary
     for (const secret of secretsFor(settings.options)) io.setSecret(secret)
-    if (settings.tracking) issues = await connectIssues(settings.tracking.token, env, deps, settings)
-    const visibility = await resolveVisibility(io, readEventPayload(env), issues)
+    if (settings.tracking) issues = await connectIssues(settings.tracking.token, context, deps, settings)
+    const visibility = await resolveVisibility(io, context.eventPayload, issues)
     redact = redactFor(settings.redact, visibility)
     issueRedact = redact || visibility !== 'private'
+    issueWithheld = withheldBecause(true, settings, visibility) ?? 'unknown'
     const { options } = settings
     io.info(`Reading the members of ${options.workspaces.join(', ')} from ${options.apiUrl.origin}`)
     const verdict = await check({ ...options, redact }, { ...deps, events: events(io) })
-    setOutputs(io, buildOutputs(verdict))
-    summary = renderSummary(verdict, { redact, failOnViolation: settings.failOnViolation, workspaces: options.workspaces })
+    const view: View = {
+      withhold: withheldBecause(redact, settings, visibility),
+      failOnViolation: settings.failOnViolation,
+      workspaces: options.workspaces,
+      release: releaseOf(context),
+      reportFile
+    }
+    const model = present(verdict, view)
+    const stepOutputs = buildOutputs(model)
+    setOutputs(io, stepOutputs.outputs)
+    summary = renderSummary(model)
     result = { verdict }
-    reportVerdict(io, verdict, settings, redact)
+    reportVerdict(io, model, settings)
+    if (stepOutputs.warning !== null) io.warning(stepOutputs.warning.spell(ACTION_SPELLING))
     if (reportFile !== '') {
-      const text = renderJsonReport(verdict, { generatedAt: deps.now(), apiOrigin: options.apiUrl.origin, workspaces: options.workspaces, redact })
-      summary += await writeVerdictReport(io, reportFile, env, text)
+      const text = renderJsonReport(model, { generatedAt: deps.now(), apiOrigin: options.apiUrl.origin, workspaces: options.workspaces, redact })
+      summary += await writeVerdictReport(io, reportFile, context, text)
     }
   } catch (error) {
     setOutputs(io, BROKEN_RUN_OUTPUTS)
     const message = errorMessage(error, redact)
     summary = renderErrorSummary(message)
     if (result === null) result = { error }
-    if (reportFile !== '') await writeBrokenReport(io, reportFile, env, error, settings, deps.now())
+    if (reportFile !== '') await writeBrokenReport(io, reportFile, context, error, settings, deps.now())
     io.setFailed(error instanceof GateError ? message : `Unexpected error: ${message}. Please report it at the issue tracker.`)
   }
   try {
     if (issues !== null && settings?.tracking) {
-      summary += await updateTrackingIssue(io, issues, result, settings, { summary: redact, issue: issueRedact }, env, deps.now())
+      const issueView = { summary: redact, issue: issueRedact, because: issueWithheld, reportFile }
+      summary += await updateTrackingIssue(io, issues, result, settings, issueView, context, deps.now())
     }
   } finally {
     if (wantSummary) await writeSummary(io, summary)
@@ -80,14 +95,14 @@ export async function run(io: ActionIO, env: NodeJS.ProcessEnv, deps: RunDepende
  * GITHUB_API_URL and GITHUB_REPOSITORY, as the runner sets them; the Octokit client is loaded only now.
  * The github-token goes through the request core, locked to GITHUB_API_URL's origin.
  */
-async function connectIssues(token: string, env: NodeJS.ProcessEnv, deps: RunDependencies, settings: ActionSettings): Promise<IssuesApi> {
-  const [owner, repo, extra] = (env.GITHUB_REPOSITORY ?? '').split('/')
+async function connectIssues(token: string, context: RunnerContext, deps: RunDependencies, settings: ActionSettings): Promise<IssuesApi> {
+  const [owner, repo, extra] = context.repository.split('/')
   if (!owner || !repo || extra !== undefined) {
     throw new GateError(
       '`tracking-issue: true` needs GITHUB_REPOSITORY (owner/name), which GitHub Actions sets: the tracking issue works only in a GitHub workflow. Set `tracking-issue: false` elsewhere.'
     )
   }
-  const apiUrl = parseGitHubApiUrl(env.GITHUB_API_URL)
+  const apiUrl = parseGitHubApiUrl(context.apiUrl)
   const credential = githubCredential(token, apiUrl)
   // Scrubbed before GitHub's words are cut: the github-token and every credential of the run.
   const scrub = new SecretSet([...secretsFor(settings.options), ...formsOf([token, `token ${token}`])]).scrub
@@ -95,8 +110,8 @@ async function connectIssues(token: string, env: NodeJS.ProcessEnv, deps: RunDep
 }
 
 /** GITHUB_API_URL (default https://api.github.com), which the runner sets: an http(s) URL with nothing but a path. */
-function parseGitHubApiUrl(value: string | undefined): URL {
-  const text = value === undefined || value.trim() === '' ? 'https://api.github.com' : value.trim()
+function parseGitHubApiUrl(value: string): URL {
+  const text = value.trim() === '' ? 'https://api.github.com' : value.trim()
   let url: URL | null
   try {
     url = new URL(text)
@@ -142,8 +157,8 @@ async function updateTrackingIssue(
   issues: IssuesApi,
   result: RunResult | null,
   settings: ActionSettings,
-  redact: { readonly summary: boolean; readonly issue: boolean },
-  env: NodeJS.ProcessEnv,
+  redact: { readonly summary: boolean; readonly issue: boolean; readonly because: WithheldBecause; readonly reportFile: string },
+  context: RunnerContext,
   now: Date
 ): Promise<string> {
   if (result === null || settings.tracking === null) return ''
@@ -153,9 +168,12 @@ async function updateTrackingIssue(
       redact: redact.issue,
       failOnViolation: settings.failOnViolation,
       today: utcDay(now),
-      runUrl: runUrlOf(env),
+      runUrl: runUrlOf(context),
+      withheldBecause: redact.because,
+      release: releaseOf(context),
+      reportFile: redact.reportFile,
       label: settings.tracking.label,
-      eventName: env.GITHUB_EVENT_NAME ?? ''
+      eventName: context.eventName
     })
     io.info(line)
     return `\n${line}\n`
@@ -166,12 +184,6 @@ async function updateTrackingIssue(
     )
     return `\n${renderNote(message)}`
   }
-}
-
-function runUrlOf(env: NodeJS.ProcessEnv): string | null {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env
-  if (!server || !repository || !runId || !/^https:\/\/[^\s()]+$/.test(server) || !/^\d+$/.test(runId) || !/^[\w.-]+\/[\w.-]+$/.test(repository)) return null
-  return `${server}/${repository}/actions/runs/${runId}`
 }
 
 /** The engine's progress, in the step log. */
@@ -189,21 +201,27 @@ function events(io: ActionIO): EngineEvents {
   }
 }
 
+/** The running release: package.json's version, and where the workflow takes the action from. */
+function releaseOf(context: RunnerContext): ReleaseSource {
+  return actionRelease(packageJson.version, context.actionRepository, context.actionRef)
+}
+
+/** Why names are withheld, when they are: `redact: true`, or what is known of the repository's visibility. */
+function withheldBecause(redact: boolean, settings: ActionSettings, visibility: Visibility): WithheldBecause | null {
+  if (!redact) return null
+  if (settings.redact === 'true' || visibility === 'private') return 'asked'
+  return visibility
+}
+
 /** The verdict in the log, as warnings, and as the step's failure (or a warning when reporting only). */
-function reportVerdict(io: ActionIO, verdict: Verdict, settings: ActionSettings, redact: boolean): void {
-  const { workspaces } = settings.options
-  for (const line of verdictLogLines(verdict, { redact, workspaces })) io.info(line)
-  for (const line of exemptionWarnings(verdict)) io.warning(line)
-  if (verdict.secondSource?.warning) io.warning(errorMessage(verdict.secondSource.warning, redact))
-  if (!verdict.failOnUnknown && verdict.unknown.length > 0) {
-    const people = plural(verdict.unknown.length, 'person has', 'people have')
-    io.warning(`${people} an unknown 2FA flag; \`fail-on-unknown: false\` lets them pass.`)
-  }
-  if (verdict.compliant) {
+function reportVerdict(io: ActionIO, model: Presentation, settings: ActionSettings): void {
+  for (const line of verdictLogLines(model)) io.info(line)
+  for (const warning of model.warnings) io.warning(warning.spell(ACTION_SPELLING))
+  if (model.compliant) {
     io.info('Every person has two-factor authentication on, or an exemption in force.')
     return
   }
-  const text = annotationText(verdict, { redact, workspaces })
+  const text = annotationText(model)
   if (settings.failOnViolation) io.setFailed(text)
   else io.warning(`${text} (report only: \`fail-on-violation: false\`)`)
 }
@@ -217,9 +235,9 @@ function setOutputs(io: ActionIO, outputs: Outputs): void {
  * The report of a run that reached a verdict. A file that cannot be written fails the step, naming the
  * file and the reason once; the verdict's outputs, log and summary stand (`report-file` stays empty).
  */
-async function writeVerdictReport(io: ActionIO, path: string, env: NodeJS.ProcessEnv, text: string): Promise<string> {
+async function writeVerdictReport(io: ActionIO, path: string, context: RunnerContext, text: string): Promise<string> {
   try {
-    io.setOutput('report-file', await writeReportFile(path, env.GITHUB_WORKSPACE ?? process.cwd(), text))
+    io.setOutput('report-file', await writeReportFile(path, context.workspace, text))
     return ''
   } catch (error) {
     io.setOutput('report-file', '')
@@ -238,7 +256,7 @@ function reportFailure(error: unknown): string {
 async function writeBrokenReport(
   io: ActionIO,
   path: string,
-  env: NodeJS.ProcessEnv,
+  context: RunnerContext,
   error: unknown,
   settings: ActionSettings | null,
   now: Date
@@ -251,7 +269,7 @@ async function writeBrokenReport(
     redact: true
   })
   try {
-    io.setOutput('report-file', await writeReportFile(path, env.GITHUB_WORKSPACE ?? process.cwd(), text))
+    io.setOutput('report-file', await writeReportFile(path, context.workspace, text))
   } catch (error) {
     io.warning(reportFailure(error))
   }
@@ -268,14 +286,4 @@ async function writeSummary(io: ActionIO, text: string): Promise<void> {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
-}
-
-function readEventPayload(env: NodeJS.ProcessEnv): string | null {
-  const path = env.GITHUB_EVENT_PATH
-  if (!path) return null
-  try {
-    return readFileSync(path, 'utf8')
-  } catch {
-    return null
-  }
 }

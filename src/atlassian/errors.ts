@@ -3,6 +3,8 @@ import { field } from '../json.js'
 import type { Service } from '../http/request.js'
 import type { HttpResponse } from '../http/transport.js'
 import { ServerText } from '../text.js'
+import { say } from '../sentence.js'
+import { code } from '../config/catalogue.js'
 
 /** The organization API, for the request core's messages. */
 export const ORGANIZATION_API: Service = { name: 'the Atlassian organization API', urlInput: 'atlassian-api-url' }
@@ -20,20 +22,19 @@ export function describeOrganizationFailure(response: HttpResponse, context: { o
   switch (true) {
     case status === 401 || status === 403:
       return new GateError(
-        `${head} Check \`atlassian-api-key\`: an organization API key (created in ${KEYS}) that is not revoked or expired; ` +
-          'a key with scopes needs read:directories:admin and read:accounts:admin. An API token of a person is not an organization key.',
+        say`${head} Check ${code('atlassian-api-key')}: an organization API key (created in ${KEYS}) that is not revoked or expired; a key with scopes needs read:directories:admin and read:accounts:admin. An API token of a person is not an organization key.`,
         { said }
       )
     case status === 404:
       return new GateError(
-        `${head} Check \`atlassian-org-id\` (the id in admin.atlassian.com/o/<id>/…) and \`atlassian-api-url\` (the default is https://api.atlassian.com).`,
+        say`${head} Check ${code('atlassian-org-id')} (the id in admin.atlassian.com/o/<id>/…) and ${code('atlassian-api-url')} (the default is https://api.atlassian.com).`,
         { said }
       )
     case status === 429 || status >= 500:
-      return new GateError(`${head} The organization API is busy or down: re-run the job later.`, { said })
+      return new GateError(`${head} The organization API is busy or down: run the gate again later.`, { said })
     default:
       return new GateError(
-        `${head} Check \`atlassian-org-id\`, \`atlassian-api-key\` and \`atlassian-api-url\`; if they are right, report this status at the issue tracker.`,
+        say`${head} Check ${code('atlassian-org-id')}, ${code('atlassian-api-key')} and ${code('atlassian-api-url')}; if they are right, report this status at the issue tracker.`,
         { said }
       )
   }

@@ -58,6 +58,6 @@ Environment:
   HTTPS_PROXY, NO_PROXY     The proxy rules, as for the GitHub Action.
 
 Examples:
-  BITBUCKET_EMAIL=admin@example.com BITBUCKET_TOKEN=... npx bitbucket-2fa-gate@1 --workspace acme
-  BITBUCKET_OAUTH_CLIENT_ID=... BITBUCKET_OAUTH_CLIENT_SECRET=... npx bitbucket-2fa-gate@1 --workspace acme
+  BITBUCKET_EMAIL=admin@example.com BITBUCKET_TOKEN=... node dist/cli.js --workspace acme
+  BITBUCKET_OAUTH_CLIENT_ID=... BITBUCKET_OAUTH_CLIENT_SECRET=... node dist/cli.js --workspace acme
 `

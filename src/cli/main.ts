@@ -1,11 +1,12 @@
 import { errorMessage, GateError } from '../errors.js'
 import { check, secretsFor, type EngineEvents, type RunDependencies } from '../engine.js'
-import { renderErrorReport, renderJsonReport } from '../report/json.js'
+import { CLI_SPELLING } from '../config/spellings.js'
+import { renderErrorReport, renderJsonReport } from '../present/json.js'
+import { present } from '../present/model.js'
 import { writeReportFile } from '../report-file.js'
 import { SecretSet } from '../secrets.js'
 import { parseCommandLine, reportFileOf, secretsOnLine } from './args.js'
 import { HELP } from './help.js'
-import { respell } from './spelling.js'
 import { onLine, redactionOf } from './redaction.js'
 import { renderTable } from './table.js'
 
@@ -63,18 +64,26 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     const verdict = await check(options, { ...deps, events: events(progress, err, secrets) }).finally(() => {
       progress.done()
     })
-    if (verdict.secondSource?.warning) err(`bitbucket-2fa-gate: warning: ${respell(errorMessage(verdict.secondSource.warning, options.redact))}\n`)
-    const report = renderJsonReport(verdict, { generatedAt: deps.now(), apiOrigin, workspaces, redact: options.redact })
-    out(request.json ? report : renderTable(verdict, { redact: options.redact, color: io.color, failOnViolation: request.failOnViolation }))
+    const model = present(verdict, {
+      withhold: options.redact ? 'asked' : null,
+      failOnViolation: request.failOnViolation,
+      workspaces: options.workspaces,
+      release: { version: io.version, repository: null, ref: null },
+      reportFile
+    })
+    // The table says it next to the verdict; the JSON report has no words, so stderr does.
+    if (request.json && model.organization !== null) err(`bitbucket-2fa-gate: warning: ${model.organization.spell(CLI_SPELLING)}\n`)
+    const report = renderJsonReport(model, { generatedAt: deps.now(), apiOrigin, workspaces, redact: options.redact })
+    out(request.json ? report : renderTable(model, { color: io.color }))
     // A report that cannot be written leaves the verdict shown, but the run did not do all it was asked: exit 2.
     if (reportFile !== '' && !(await writeReport(reportFile, io.cwd, report, err))) return EXIT.noVerdict
     if (verdict.compliant || !request.failOnViolation) return EXIT.compliant
     return EXIT.notCompliant
   } catch (error) {
-    const message = respell(errorMessage(error, redact))
+    const message = errorMessage(error, redact, CLI_SPELLING)
     if (reportFile !== '') {
       // The report says `"redacted": true` of itself: its message is the one without member data or server text.
-      const text = renderErrorReport(respell(errorMessage(error, true)), { generatedAt: deps.now(), apiOrigin, workspaces, redact: true })
+      const text = renderErrorReport(errorMessage(error, true, CLI_SPELLING), { generatedAt: deps.now(), apiOrigin, workspaces, redact: true })
       await writeReport(reportFile, io.cwd, text, err)
     }
     const known = error instanceof GateError

@@ -1,6 +1,8 @@
 import { InputError } from '../errors.js'
 import { printable } from '../text.js'
 import { parseAtlassianApiUrl } from './inputs.js'
+import { say } from '../sentence.js'
+import { named, code, valueOf } from './catalogue.js'
 
 /** The organization admin API, as a second source of two-step verification. */
 export interface AtlassianOptions {
@@ -32,24 +34,26 @@ export function parseAtlassianInputs(inputs: AtlassianInputs): AtlassianOptions 
   if (orgId === '' && apiKey === '') {
     if (inputs.accept) {
       throw new InputError(
-        '`accept-atlassian-2sv: true` needs the organization: set `atlassian-org-id` (admin.atlassian.com/o/<id>/…) and `atlassian-api-key` (an organization API key, from a secret), or remove `accept-atlassian-2sv`.'
+        say`${valueOf('accept-atlassian-2sv', 'true')} needs the organization: set ${code('atlassian-org-id')} (admin.atlassian.com/o/<id>/…) and ${code('atlassian-api-key')} (an organization API key, from a secret), or remove ${code('accept-atlassian-2sv')}.`
       )
     }
     return null
   }
   if (orgId === '') {
-    throw new InputError('Input `atlassian-api-key` was given without `atlassian-org-id`: set it to the organization id (in admin.atlassian.com/o/<id>/…).')
+    throw new InputError(
+      say`${named('atlassian-api-key')} was given without ${code('atlassian-org-id')}: set it to the organization id (in admin.atlassian.com/o/<id>/…).`
+    )
   }
   if (apiKey === '') {
     throw new InputError(
-      'Input `atlassian-org-id` needs `atlassian-api-key`: create an organization API key in admin.atlassian.com → Settings → API keys and pass it from a secret.'
+      say`${named('atlassian-org-id')} needs ${code('atlassian-api-key')}: create an organization API key in admin.atlassian.com → Settings → API keys and pass it from a secret.`
     )
   }
   if (!ORG_ID.test(orgId)) {
     throw new InputError(
-      `Input \`atlassian-org-id\` is not an organization id (got "${printable(orgId.slice(0, 60))}"): copy it from admin.atlassian.com/o/<id>/….`
+      say`${named('atlassian-org-id')} is not an organization id (got "${printable(orgId.slice(0, 60))}"): copy it from admin.atlassian.com/o/<id>/….`
     )
   }
-  if (/\s/.test(apiKey)) throw new InputError('Input `atlassian-api-key` contains white space; copy the key again without spaces or line breaks.')
+  if (/\s/.test(apiKey)) throw new InputError(say`${named('atlassian-api-key')} contains white space; copy the key again without spaces or line breaks.`)
   return { orgId, apiKey, apiUrl: parseAtlassianApiUrl(inputs.apiUrl), accept: inputs.accept }
 }

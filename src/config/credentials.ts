@@ -1,5 +1,7 @@
 import { InputError } from '../errors.js'
 import { parseOAuthTokenUrl } from './inputs.js'
+import { say } from '../sentence.js'
+import { named, code } from './catalogue.js'
 
 /** The Bitbucket credentials of a run: one kind, checked before any request. */
 export type Credentials =
@@ -29,23 +31,24 @@ export function parseCredentialInputs(inputs: CredentialInputs): Credentials {
   const tokenName = inputs.token.trim() !== '' ? 'token' : inputs.email.trim() !== '' ? 'email' : null
   if (tokenName !== null) {
     throw new InputError(
-      `Input \`${tokenName}\` and input \`${oauthName}\` were both given: a run uses exactly one kind of credential. ` +
-        'Keep `email` and `token` (an Atlassian API token) or `oauth-client-id` and `oauth-client-secret` (an OAuth consumer), and remove the other.'
+      say`${named(tokenName)} and ${named(oauthName)} were both given: a run uses exactly one kind of credential. Keep ${code('email')} and ${code('token')} (an Atlassian API token) or ${code('oauth-client-id')} and ${code('oauth-client-secret')} (an OAuth consumer), and remove the other.`
     )
   }
   if (clientId === '') {
     throw new InputError(
-      "Input `oauth-client-secret` was given without `oauth-client-id`: pass the OAuth consumer's Key as `oauth-client-id` (Workspace settings → OAuth consumers)."
+      say`${named('oauth-client-secret')} was given without ${code('oauth-client-id')}: pass the OAuth consumer's Key as ${code('oauth-client-id')} (Workspace settings → OAuth consumers).`
     )
   }
   if (clientSecret === '') {
-    throw new InputError("Input `oauth-client-id` needs `oauth-client-secret`: pass the OAuth consumer's Secret from a secret (never written into a file).")
+    throw new InputError(
+      say`${named('oauth-client-id')} needs ${code('oauth-client-secret')}: pass the OAuth consumer's Secret from a secret (never written into a file).`
+    )
   }
   for (const [name, value] of [
     ['oauth-client-id', clientId],
     ['oauth-client-secret', clientSecret]
   ] as const) {
-    if (/\s/.test(value)) throw new InputError(`Input \`${name}\` contains white space; copy it again without spaces or line breaks.`)
+    if (/\s/.test(value)) throw new InputError(say`${named(name)} contains white space; copy it again without spaces or line breaks.`)
   }
   return { kind: 'oauth', clientId, clientSecret, tokenUrl: parseOAuthTokenUrl(inputs.oauthTokenUrl) }
 }
@@ -57,35 +60,31 @@ export function parseCredentials(emailInput: string, tokenInput: string): Creden
   const token = tokenInput.trim()
   if (token === '') {
     throw new InputError(
-      "Input `token` is required: pass a workspace admin's Atlassian API token (with `email`) or an access token, from a secret (never written into a file); " +
-        'or, instead, an OAuth consumer with `oauth-client-id` and `oauth-client-secret`.'
+      say`${named('token')} is required: pass a workspace admin's Atlassian API token (with ${code('email')}) or an access token, from a secret (never written into a file); or, instead, an OAuth consumer with ${code('oauth-client-id')} and ${code('oauth-client-secret')}.`
     )
   }
   if (/\s/.test(token)) {
-    throw new InputError('Input `token` contains white space; copy the token again without spaces or line breaks.')
+    throw new InputError(say`${named('token')} contains white space; copy the token again without spaces or line breaks.`)
   }
   if (token.startsWith('ATBB')) {
     throw new InputError(
-      'Input `token` looks like a Bitbucket app password (it starts with ATBB). App passwords were removed on 28 Jul 2026. ' +
-        'Create an Atlassian API token with scope `read:workspace:bitbucket` as a workspace admin and pass it with `email`.'
+      say`${named('token')} looks like a Bitbucket app password (it starts with ATBB). App passwords were removed on 28 Jul 2026. Create an Atlassian API token with scope \`read:workspace:bitbucket\` as a workspace admin and pass it with ${code('email')}.`
     )
   }
   if (email === '') {
     if (token.startsWith('ATAT')) {
       throw new InputError(
-        'Input `token` looks like an Atlassian API token (it starts with ATAT): API tokens need `email`. ' +
-          'Set `email` to the Atlassian account email of the admin who created the token.'
+        say`${named('token')} looks like an Atlassian API token (it starts with ATAT): API tokens need ${code('email')}. Set ${code('email')} to the Atlassian account email of the admin who created the token.`
       )
     }
     return { kind: 'access-token', token }
   }
   if (!EMAIL.test(email)) {
-    throw new InputError('Input `email` is not an email address. Set it to the Atlassian account email of the admin who created the API token.')
+    throw new InputError(say`${named('email')} is not an email address. Set it to the Atlassian account email of the admin who created the API token.`)
   }
   if (token.startsWith('ATCT')) {
     throw new InputError(
-      'Input `token` looks like a workspace or project access token (it starts with ATCT); those are sent without `email`. ' +
-        'Remove `email`, or pass an Atlassian API token instead.'
+      say`${named('token')} looks like a workspace or project access token (it starts with ATCT); those are sent without ${code('email')}. Remove ${code('email')}, or pass an Atlassian API token instead.`
     )
   }
   return { kind: 'api-token', email, token }

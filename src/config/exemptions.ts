@@ -1,6 +1,8 @@
 import { InputError } from '../errors.js'
 import type { Exemption } from '../gate/types.js'
 import { describeStrayCharacter, printable } from '../text.js'
+import { say } from '../sentence.js'
+import { code } from './catalogue.js'
 
 const UUID = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/i
 // Atlassian account ids are `557058:3f2a…` or 24 hex characters; allow the shape, not a nickname's spaces.
@@ -32,34 +34,33 @@ export function parseExemptions(text: string): Exemption[] {
     const body = (hash === -1 ? raw : raw.slice(0, hash)).trim()
     const reason = hash === -1 ? '' : raw.slice(hash + 1).trim()
     if (body === '') return
-    const where = `\`exempt\` line ${line}`
+    const where = say`${code('exempt')} line ${line}`
     // Ids copied from a web page can carry characters no eye sees; everything before `#` is ASCII.
     const stray = describeStrayCharacter(hash === -1 ? raw : raw.slice(0, hash))
-    if (stray !== null) throw new InputError(`${where} ${stray}.`)
+    if (stray !== null) throw new InputError(say`${where} ${stray}.`)
     const words = body.split(/\s+/)
     const [id = '', keyword, date, ...rest] = words
     let idKind: Exemption['idKind']
     if (UUID.test(id)) idKind = 'uuid'
-    else if (ACCOUNT_ID.test(id) && !id.startsWith('{')) idKind = 'account_id'
+    else if (ACCOUNT_ID.test(id)) idKind = 'account_id'
     else {
       throw new InputError(
-        `${where}: "${printable(id)}" is not an Atlassian account_id or a braced {uuid}. ` +
-          'Write `<account_id or {uuid}> [until YYYY-MM-DD] [# reason]`; nicknames are not identities.'
+        say`${where}: "${printable(id)}" is not an Atlassian account_id or a braced {uuid}. Write \`<account_id or {uuid}> [until YYYY-MM-DD] [# reason]\`; nicknames are not identities.`
       )
     }
     let until: string | null = null
     if (keyword !== undefined) {
       if (keyword !== 'until' || date === undefined || rest.length > 0) {
-        throw new InputError(`${where}: expected \`<account_id or {uuid}> [until YYYY-MM-DD] [# reason]\`; put free text after a \`#\`.`)
+        throw new InputError(say`${where}: expected \`<account_id or {uuid}> [until YYYY-MM-DD] [# reason]\`; put free text after a \`#\`.`)
       }
       if (!isRealDate(date)) {
-        throw new InputError(`${where}: "${printable(date)}" is not a date; write it as YYYY-MM-DD (for example 2027-01-31).`)
+        throw new InputError(say`${where}: "${printable(date)}" is not a date; write it as YYYY-MM-DD (for example 2027-01-31).`)
       }
       until = date
     }
     const key = idKind === 'uuid' ? id.toLowerCase() : id
     if (seen.has(key)) {
-      throw new InputError(`${where}: ${key} is exempted twice; keep one line per account.`)
+      throw new InputError(say`${where}: ${key} is exempted twice; keep one line per account.`)
     }
     seen.add(key)
     exemptions.push({ id: key, idKind, until, reason, line })
@@ -76,6 +77,7 @@ function isRealDate(text: string): boolean {
   const match = DATE.exec(text)
   if (!match) return false
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
-  const date = new Date(Date.UTC(year, month - 1, day))
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  // A day that does not exist (2027-02-30) rolls over into another, and years 0000-0099 are read as
+  // 1900-1999: either way the day written back is not the day that was matched.
+  return utcDay(new Date(Date.UTC(year, month - 1, day))) === match[0]
 }

@@ -3,6 +3,8 @@ import { InputError } from '../errors.js'
 import { isBracedUuid } from './exemptions.js'
 import { isIP } from 'node:net'
 import { describeStrayCharacter, printable } from '../text.js'
+import { say, type Sentence } from '../sentence.js'
+import { code, named, valueOf, type InputKey } from './catalogue.js'
 
 /** `auto`: the door decides (the action from the event payload); `true`/`false`: always/never withhold names. */
 export type RedactMode = 'auto' | 'true' | 'false'
@@ -19,7 +21,7 @@ export function parseWorkspaces(text: string): string[] {
     .filter((item) => item !== '')
   if (items.length === 0) {
     throw new InputError(
-      'Input `workspace` is required: give one or more workspace slugs or {uuid}s, separated by commas or newlines (for example `workspace: acme`).'
+      say`${named('workspace')} is required: give one or more workspace slugs or {uuid}s, separated by commas or newlines (for example ${valueOf('workspace', 'acme')}).`
     )
   }
   const seen = new Set<string>()
@@ -27,12 +29,11 @@ export function parseWorkspaces(text: string): string[] {
   for (const item of items) {
     const stray = describeStrayCharacter(item)
     if (stray !== null) {
-      throw new InputError(`Input \`workspace\`: "${printable(item)}" ${stray}.`)
+      throw new InputError(say`${named('workspace')}: "${printable(item)}" ${stray}.`)
     }
     if (!SLUG.test(item) && !isBracedUuid(item)) {
       throw new InputError(
-        `Input \`workspace\`: "${printable(item)}" is not a workspace slug or a braced {uuid}. ` +
-          'Use the id from bitbucket.org/<workspace>/ (letters, digits, - and _), or the workspace UUID with its braces.'
+        say`${named('workspace')}: "${printable(item)}" is not a workspace slug or a braced {uuid}. Use the id from bitbucket.org/<workspace>/ (letters, digits, - and _), or the workspace UUID with its braces.`
       )
     }
     const key = item.toLowerCase()
@@ -44,7 +45,7 @@ export function parseWorkspaces(text: string): string[] {
 }
 
 export function parseApiUrl(text: string): URL {
-  const url = parseServiceUrl('api-url', text, DEFAULT_API_URL, 'with `email` and `token`')
+  const url = parseServiceUrl('api-url', text, DEFAULT_API_URL, say`with ${code('email')} and ${code('token')}`)
   url.pathname = url.pathname.replace(/\/+$/, '')
   return url
 }
@@ -53,14 +54,14 @@ export const DEFAULT_OAUTH_TOKEN_URL = 'https://bitbucket.org/site/oauth2/access
 
 /** Where the OAuth consumer's id and secret go, locked like `api-url`: https:// only, loopback excepted. */
 export function parseOAuthTokenUrl(text: string): URL {
-  return parseServiceUrl('oauth-token-url', text, DEFAULT_OAUTH_TOKEN_URL, 'with `oauth-client-id` and `oauth-client-secret`')
+  return parseServiceUrl('oauth-token-url', text, DEFAULT_OAUTH_TOKEN_URL, say`with ${code('oauth-client-id')} and ${code('oauth-client-secret')}`)
 }
 
 export const DEFAULT_ATLASSIAN_API_URL = 'https://api.atlassian.com'
 
 /** The organization admin API's base, locked like `api-url`: https:// only, loopback excepted. */
 export function parseAtlassianApiUrl(text: string): URL {
-  const url = parseServiceUrl('atlassian-api-url', text, DEFAULT_ATLASSIAN_API_URL, 'with `atlassian-api-key`')
+  const url = parseServiceUrl('atlassian-api-url', text, DEFAULT_ATLASSIAN_API_URL, say`with ${code('atlassian-api-key')}`)
   url.pathname = url.pathname.replace(/\/+$/, '')
   return url
 }
@@ -69,45 +70,44 @@ export function parseAtlassianApiUrl(text: string): URL {
  * A URL that credentials are sent to: https:// (plain http:// only to a loopback address, for a local
  * simulator), no credentials inside, no query or fragment. Empty text is the default.
  */
-function parseServiceUrl(name: string, text: string, fallback: string, passCredentials: string): URL {
+function parseServiceUrl(name: InputKey, text: string, fallback: string, passCredentials: Sentence): URL {
   const raw = text.trim() === '' ? fallback : text.trim()
   let url: URL
   try {
     url = new URL(raw)
   } catch {
-    throw new InputError(`Input \`${name}\` is not a URL; use ${fallback} (the default) or your proxy's URL.`)
+    throw new InputError(say`${named(name)} is not a URL; use ${fallback} (the default) or your proxy's URL.`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(`Input \`${name}\` must start with https:// (got ${printable(url.protocol)}); the default is ${fallback}.`)
+    throw new InputError(say`${named(name)} must start with https:// (got ${printable(url.protocol)}); the default is ${fallback}.`)
   }
   if (url.protocol === 'http:' && !isLoopback(url)) {
     throw new InputError(
-      `Input \`${name}\` uses plain http:// to ${printable(url.host)}: the credentials would cross the network in clear text. ` +
-        `Use https:// (the default is ${fallback}); plain http:// is accepted only for a loopback address (127.0.0.0/8, ::1, localhost).`
+      say`${named(name)} uses plain http:// to ${printable(url.host)}: the credentials would cross the network in clear text. Use https:// (the default is ${fallback}); plain http:// is accepted only for a loopback address (127.0.0.0/8, ::1, localhost).`
     )
   }
   if (url.username !== '' || url.password !== '') {
-    throw new InputError(`Input \`${name}\` must not contain credentials; pass them ${passCredentials}.`)
+    throw new InputError(say`${named(name)} must not contain credentials; pass them ${passCredentials}.`)
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new InputError(`Input \`${name}\` must be a URL without ? or #, like ${fallback}.`)
+    throw new InputError(say`${named(name)} must be a URL without ? or #, like ${fallback}.`)
   }
   return url
 }
 
-export function parseBoolean(name: string, text: string, fallback: boolean): boolean {
+export function parseBoolean(name: InputKey, text: string, fallback: boolean): boolean {
   const value = text.trim()
   if (value === '') return fallback
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
-  throw new InputError(`Input \`${name}\` must be \`true\` or \`false\` (got "${printable(value)}").`)
+  throw new InputError(say`${named(name)} must be \`true\` or \`false\` (got "${printable(value)}").`)
 }
 
 export function parseRedact(text: string): RedactMode {
   const value = text.trim().toLowerCase()
   if (value === '') return 'auto'
   if (value === 'auto' || value === 'true' || value === 'false') return value
-  throw new InputError(`Input \`redact\` must be \`auto\`, \`true\` or \`false\` (got "${printable(value)}").`)
+  throw new InputError(say`${named('redact')} must be \`auto\`, \`true\` or \`false\` (got "${printable(value)}").`)
 }
 
 /**

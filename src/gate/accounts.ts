@@ -100,6 +100,7 @@ export class AccountSet {
   }
 
   private keep(accountId: string | null): string | null {
+    // Stryker disable next-line ConditionalExpression: equivalent, a null id is never in the set, so it is kept as null either way
     if (accountId === null) return null
     return this.keepAccountIds === 'all' || this.keepAccountIds.has(accountId) ? accountId : null
   }

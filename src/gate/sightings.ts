@@ -8,7 +8,7 @@ import type { Member, TwoFactorState } from './types.js'
  * conflict).
  */
 export function mergeSightings(a: Member, b: Member): Member {
-  const accountId = a.accountId === null || b.accountId === null ? (a.accountId ?? b.accountId) : a.accountId < b.accountId ? a.accountId : b.accountId
+  const [accountId = null] = [a.accountId, b.accountId].filter((id) => id !== null).sort()
   if (a.isAppUser !== b.isAppUser) return { ...(a.isAppUser ? b : a), accountId }
   const twoFactor = mergeTwoFactor(a.twoFactor, b.twoFactor)
   const deciding = [a, b].filter((m) => m.twoFactor === twoFactor)

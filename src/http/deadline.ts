@@ -107,7 +107,7 @@ export class Deadline {
     return (
       `The check did not finish within its deadline of ${s(this.limitMs)}, so there is no verdict. The deadline is the retry wait budget ` +
       `(${s(waitBudgetMs)}) plus the request timeout (${s(requestTimeoutMs)}) × (1 + ⌈${this.planned} planned requests / ${inFlight} in flight⌉) = ${s(derived)}, ` +
-      `and never under ${s(MIN_DEADLINE_MS)}. Bitbucket or the network answered too slowly: re-run later; if it persists, check the proxy between the runner and the APIs.`
+      `and never under ${s(MIN_DEADLINE_MS)}. Bitbucket or the network answered too slowly: run the gate again later; if it persists, check the proxy between this machine and the APIs.`
     )
   }
 }

@@ -1,4 +1,5 @@
 import { GateError } from '../errors.js'
+import { say, type Mention, type Sentence } from '../sentence.js'
 import { printable, ServerText } from '../text.js'
 import { NetworkError, type HttpResponse, type Method, type RequestBody, type Transport } from './transport.js'
 
@@ -77,10 +78,9 @@ export interface OutgoingRequest {
 export class OriginRefusedError extends GateError {
   constructor(credential: Credential, refused: string) {
     const runnerSet = /^[A-Z][A-Z0-9_]*$/.test(credential.originInput)
+    const input: Mention = { input: credential.originInput, as: 'code' }
     super(
-      `The gate refused to send ${credential.name} to another origin than ${credential.origin}, which \`${credential.originInput}\` sets; ` +
-        'nothing was sent there. A server pointed the gate elsewhere (a link or a redirect): report it to whoever runs that server or the proxy ' +
-        `in between, as it may be an attempt to take the credential${runnerSet ? '' : `; if the other host is the right one, set \`${credential.originInput}\` to it`}.`,
+      say`The gate refused to send ${credential.name} to another origin than ${credential.origin}, which ${input} sets; nothing was sent there. A server pointed the gate elsewhere (a link or a redirect): report it to whoever runs that server or the proxy in between, as it may be an attempt to take the credential${runnerSet ? '' : say`; if the other host is the right one, set ${input} to it`}.`,
       { said: { who: 'The server', how: 'link', text: ServerText.of(refused, (text) => text, { contentType: '', body: refused }) } }
     )
     this.name = 'OriginRefusedError'
@@ -195,10 +195,8 @@ export class NoAnswerError extends GateError {
  * "No answer after N attempts", in one place for every service: which origin, what was asked, the
  * network's code, and what to check.
  */
-export function noAnswerSentence(service: Service, origin: string, where: string, code: string, attempts: number): string {
+export function noAnswerSentence(service: Service, origin: string, where: string, code: string, attempts: number): Sentence {
   const tries = attempts === 1 ? '' : `, after ${attempts} attempts`
-  return (
-    `Could not get an answer from ${service.name} at ${origin}${where === '' ? '' : ` for ${where}`}: ${code}${tries}. ` +
-    `Check \`${service.urlInput}\`, the network and its proxy settings (HTTPS_PROXY, NO_PROXY); if ${service.name} is down, re-run later.`
-  )
+  const input: Mention = { input: service.urlInput, as: 'code' }
+  return say`Could not get an answer from ${service.name} at ${origin}${where === '' ? '' : ` for ${where}`}: ${code}${tries}. Check ${input}, the network and its proxy settings (HTTPS_PROXY, NO_PROXY); if ${service.name} is down, run the gate again later.`
 }

@@ -69,7 +69,8 @@ export function isRetryableStatus(status: number): boolean {
 
 /** Retry-After as seconds or an HTTP date, in ms from `nowMs`; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null, nowMs: number): number | null {
-  if (value === null || value.trim() === '') return null
+  if (value === null) return null
+  // A blank value falls through to Date.parse(''), which is NaN: null too.
   const text = value.trim()
   if (/^\d+$/.test(text)) return Number(text) * 1000
   const date = Date.parse(text)
@@ -128,20 +129,13 @@ export async function requestWithRetry(request: OutgoingRequest, context: RetryC
     const retryAfter = outcome instanceof NetworkError ? null : parseRetryAfter(outcome.retryAfter, context.now())
     const delayMs = retryDelay(attempt, retryAfter, context.policy, context.random)
     if (attempt >= context.policy.maxAttempts || !context.budget.tryTake(delayMs)) {
-      if (outcome instanceof NetworkError) throw new NoAnswerError(request.service, originOf(request.url), where, outcome, attempt)
+      // The URL parses: the request core refused it before sending otherwise.
+      if (outcome instanceof NetworkError) throw new NoAnswerError(request.service, new URL(request.url).origin, where, outcome, attempt)
       return { response: outcome, attempts: attempt }
     }
     const { name } = request.service
     const reason = outcome instanceof NetworkError ? `no answer from ${name} (${outcome.code})` : `${name} answered HTTP ${outcome.status}`
     context.onRetry?.({ url: request.url, attempt, delayMs, reason })
     await context.clock.sleep(delayMs, signal)
-  }
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin
-  } catch {
-    return 'a URL that is not one'
   }
 }

@@ -1,6 +1,5 @@
-import type { AccountRecord, Exemption } from '../gate/types.js'
-import { requestsOf, type Verdict } from '../gate/verdict.js'
 import { escapeHidden } from '../text.js'
+import type { GroupKind, Person, Presentation } from './model.js'
 
 /** The version of the report's shape (schema/report.schema.json); a new status keeps it, a new shape does not. */
 export const REPORT_SCHEMA = 1
@@ -23,26 +22,27 @@ export type PersonStatus = 'enabled' | 'disabled' | 'unknown' | 'exempt' | 'app'
  * only their uuid and status, so the report of 100,000 members stays small; everyone else also gets
  * the account id, names and workspaces. Characters that show nothing are written as `\uXXXX`.
  */
-export function renderJsonReport(verdict: Verdict, context: ReportContext): string {
+export function renderJsonReport(model: Presentation, context: ReportContext): string {
+  const { totals } = model
   const report = {
     ...header(context),
-    verdict: verdict.compliant ? 'compliant' : 'not_compliant',
-    compliant: verdict.compliant,
-    fail_on_unknown: verdict.failOnUnknown,
+    verdict: model.compliant ? 'compliant' : 'not_compliant',
+    compliant: model.compliant,
+    fail_on_unknown: model.failOnUnknown,
     error: null,
     counts: {
-      members: verdict.memberCount,
-      people: verdict.memberCount - verdict.appUsers.length,
-      enabled: verdict.enabledCount,
-      disabled: verdict.nonCompliant.length,
-      unknown: verdict.unknown.length,
-      exempt: verdict.exempted.length,
-      app: verdict.appUsers.length,
-      atlassian_2sv: verdict.atlassian2sv.length,
-      requests: requestsOf(verdict),
-      organization_requests: verdict.secondSource?.requests ?? 0
+      members: totals.members,
+      people: totals.people,
+      enabled: totals.enabled,
+      disabled: totals.nonCompliant,
+      unknown: totals.unknown,
+      exempt: totals.exempt,
+      app: totals.appUsers,
+      atlassian_2sv: totals.atlassian2sv,
+      requests: totals.requests,
+      organization_requests: totals.organizationRequests
     },
-    workspaces: verdict.workspaces.map((w) => ({
+    workspaces: model.workspaces.map((w) => ({
       slug: w.workspace,
       members: w.members,
       enabled: w.enabled,
@@ -53,8 +53,8 @@ export function renderJsonReport(verdict: Verdict, context: ReportContext): stri
       atlassian_2sv: w.atlassian2sv,
       requests: w.requests
     })),
-    people: context.redact ? [] : people(verdict),
-    exemptions: context.redact ? [] : exemptions(verdict)
+    people: context.redact ? [] : people(model),
+    exemptions: context.redact ? [] : exemptions(model)
   }
   return `${escapeHidden(JSON.stringify(report, null, 2))}\n`
 }
@@ -74,44 +74,41 @@ function header(context: ReportContext) {
   }
 }
 
-function people(verdict: Verdict) {
-  const person = (account: AccountRecord, status: PersonStatus, extra: Record<string, unknown> = {}) => ({
+const STATUS: Readonly<Record<GroupKind, PersonStatus>> = {
+  'non-compliant': 'disabled',
+  unknown: 'unknown',
+  'atlassian-2sv': 'atlassian-2sv',
+  exempted: 'exempt',
+  'app-users': 'app'
+}
+
+function people(model: Presentation) {
+  const person = ({ account, exemption }: Person, kind: GroupKind) => ({
     uuid: account.uuid,
-    status,
+    status: STATUS[kind],
     account_id: account.accountId,
     display_name: account.displayName,
     nickname: account.nickname,
     workspaces: [...account.workspaces],
     ...(account.secondFactor === undefined ? {} : { second_factor: account.secondFactor }),
-    ...extra
+    ...(kind === 'atlassian-2sv' || kind === 'exempted' ? { two_factor: account.twoFactor } : {}),
+    ...(exemption === null ? {} : { exempt_until: exemption.until, exemption_lines: exemption.lines.map((e) => e.line) })
   })
   return [
-    ...verdict.nonCompliant.map((a) => person(a, 'disabled')),
-    ...verdict.unknown.map((a) => person(a, 'unknown')),
-    ...verdict.atlassian2sv.map((a) => person(a, 'atlassian-2sv', { two_factor: a.twoFactor })),
-    ...verdict.exempted.map(({ account, exemptions, until }) =>
-      person(account, 'exempt', { two_factor: account.twoFactor, exempt_until: until, exemption_lines: exemptions.map((e) => e.line) })
-    ),
-    ...verdict.appUsers.map((a) => person(a, 'app')),
-    ...[...verdict.enabled.keys()].map((uuid) => ({ uuid, status: 'enabled' }))
+    ...model.groups.flatMap((group) => group.people.map((p) => person(p, group.kind))),
+    ...[...model.enabled.keys()].map((uuid) => ({ uuid, status: 'enabled' }))
   ]
 }
 
-function exemptions(verdict: Verdict) {
-  const expired = new Set<Exemption>(verdict.expiredExemptions)
-  const matched = new Set<Exemption>(verdict.matchedExemptions)
-  const unneeded = new Set<Exemption>(verdict.unneededExemptions)
-  const all = [...verdict.matchedExemptions, ...verdict.expiredExemptions, ...verdict.unmatchedExemptions.map((u) => u.exemption)]
-  return [...new Set(all)]
-    .sort((a, b) => a.line - b.line)
-    .map((e) => ({
-      line: e.line,
-      id: e.id,
-      id_kind: e.idKind,
-      until: e.until,
-      reason: e.reason,
-      matched: matched.has(e),
-      expired: expired.has(e),
-      needed: matched.has(e) && !expired.has(e) && !unneeded.has(e)
-    }))
+function exemptions(model: Presentation) {
+  return model.exemptionLines.map(({ exemption: e, matched, expired, needed }) => ({
+    line: e.line,
+    id: e.id,
+    id_kind: e.idKind,
+    until: e.until,
+    reason: e.reason,
+    matched,
+    expired,
+    needed
+  }))
 }

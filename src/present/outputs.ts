@@ -1,6 +1,8 @@
-import type { AccountRecord, SecondFactor } from '../gate/types.js'
+import type { SecondFactor } from '../gate/types.js'
+import { say, type Sentence } from '../sentence.js'
 import { escapeHidden } from '../text.js'
-import type { Verdict } from '../gate/verdict.js'
+import type { Person, Presentation } from './model.js'
+import { count, plural } from './words.js'
 
 export type OutputName =
   'compliant' | 'member-count' | 'non-compliant-count' | 'unknown-count' | 'exempt-count' | 'atlassian-2sv-count' | 'non-compliant' | 'unknown'
@@ -19,19 +21,57 @@ export const BROKEN_RUN_OUTPUTS: Outputs = {
   unknown: ''
 }
 
-/** The step's outputs, full data even when the report is redacted (later steps may need it). */
-export function buildOutputs(verdict: Verdict): Outputs {
-  return {
-    compliant: String(verdict.compliant),
-    'member-count': String(verdict.memberCount),
-    'non-compliant-count': String(verdict.nonCompliant.length),
-    'unknown-count': String(verdict.unknown.length),
-    'exempt-count': String(verdict.exempted.length),
+/**
+ * GitHub keeps a step's outputs only while they total under 1,000,000 bytes. The two lists share this
+ * much of it; the counts, `compliant` and `report-file` fit in the rest many times over.
+ */
+export const MAX_LIST_BYTES = 900_000
+
+export interface StepOutputs {
+  readonly outputs: Outputs
+  /** People left out of each list to stay within GitHub's limit (the counts keep the totals). */
+  readonly leftOut: { readonly nonCompliant: number; readonly unknown: number }
+  /** Says how many were left out and where everyone is; null when nobody was. */
+  readonly warning: Sentence | null
+}
+
+/**
+ * The step's outputs: full data even when the report is redacted (later steps may need it), within
+ * GitHub's limit. The lists hold the first people in the model's order; a count above a list's
+ * length means the list was cut.
+ */
+export function buildOutputs(model: Presentation, maxListBytes = MAX_LIST_BYTES): StepOutputs {
+  const peopleOf = (kind: 'non-compliant' | 'unknown'): readonly Person[] => model.groups.find((g) => g.kind === kind)?.people ?? []
+  const nonCompliant = peopleOf('non-compliant').map(entry)
+  const unknown = peopleOf('unknown').map(entry)
+  // Each list may take half; what one leaves unused, the other may take.
+  const half = Math.floor(maxListBytes / 2)
+  const nonCompliantBytes = Math.min(bytesOf(nonCompliant), half)
+  const unknownList = fit(unknown, maxListBytes - nonCompliantBytes)
+  const nonCompliantList = fit(nonCompliant, maxListBytes - bytesOf(unknownList.kept))
+  const leftOut = { nonCompliant: nonCompliant.length - nonCompliantList.kept.length, unknown: unknown.length - unknownList.kept.length }
+  const outputs: Outputs = {
+    compliant: String(model.compliant),
+    'member-count': String(model.totals.members),
+    'non-compliant-count': String(model.totals.nonCompliant),
+    'unknown-count': String(model.totals.unknown),
+    'exempt-count': String(model.totals.exempt),
     // Only people who passed by it: `0` unless the organization's 2SV is accepted.
-    'atlassian-2sv-count': String(verdict.atlassian2sv.length),
-    'non-compliant': toJson(verdict.nonCompliant),
-    unknown: toJson(verdict.unknown)
+    'atlassian-2sv-count': String(model.totals.atlassian2sv),
+    'non-compliant': nonCompliantList.text,
+    unknown: unknownList.text
   }
+  return { outputs, leftOut, warning: warningOf(leftOut, model) }
+}
+
+function warningOf(leftOut: StepOutputs['leftOut'], model: Presentation): Sentence | null {
+  const cut = [
+    ...(leftOut.nonCompliant > 0 ? [`${count(leftOut.nonCompliant)} of the ${count(model.totals.nonCompliant)} in \`non-compliant\``] : []),
+    ...(leftOut.unknown > 0 ? [`${count(leftOut.unknown)} of the ${count(model.totals.unknown)} in \`unknown\``] : [])
+  ]
+  if (cut.length === 0) return null
+  const total = leftOut.nonCompliant + leftOut.unknown
+  return say`The step's outputs stay within GitHub's limit of 1,000,000 bytes, so ${plural(total, 'person was', 'people were')} left out of the lists (${cut.join(', ')}); the counts keep the totals. ${model.rest}`
 }
 
 interface PersonOutput {
@@ -44,14 +84,33 @@ interface PersonOutput {
   second_factor?: SecondFactor
 }
 
-function toJson(accounts: readonly AccountRecord[]): string {
-  const people: PersonOutput[] = accounts.map((a) => ({
+/** One person as JSON text, as it stands in the list. */
+function entry(person: Person): string {
+  const a = person.account
+  const value: PersonOutput = {
     uuid: a.uuid,
     account_id: a.accountId,
     display_name: a.displayName,
     nickname: a.nickname,
     workspaces: [...a.workspaces],
     ...(a.secondFactor === undefined ? {} : { second_factor: a.secondFactor })
-  }))
-  return escapeHidden(JSON.stringify(people))
+  }
+  return escapeHidden(JSON.stringify(value))
+}
+
+function bytesOf(entries: readonly string[]): number {
+  return entries.reduce((sum, e) => sum + Buffer.byteLength(e, 'utf8') + 1, 1)
+}
+
+/** The longest head of the list whose JSON array fits in `maxBytes`. */
+function fit(entries: readonly string[], maxBytes: number): { kept: string[]; text: string } {
+  const kept: string[] = []
+  let bytes = 2
+  for (const e of entries) {
+    const next = bytes + Buffer.byteLength(e, 'utf8') + (kept.length === 0 ? 0 : 1)
+    if (next > maxBytes) break
+    kept.push(e)
+    bytes = next
+  }
+  return { kept, text: `[${kept.join(',')}]` }
 }

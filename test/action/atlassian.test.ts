@@ -100,8 +100,8 @@ describe('the organization as a second source', () => {
     expect(JSON.parse(run.outputs['non-compliant'] ?? '[]')).toContainEqual(expect.objectContaining({ display_name: 'Bob Atlassian2SV', second_factor: 'on' }))
     expect(run.summary).toContain('| Name | Nickname | Account ID | Workspaces | Atlassian 2SV |')
     expect(run.summary).toContain(
-      "The *Atlassian 2SV* column is information from the organization: with `accept-atlassian-2sv: false` the verdict is Bitbucket's alone. " +
-        '2 people listed above have Atlassian-account 2SV on: `accept-atlassian-2sv: true` would let them pass.'
+      "The organization's Atlassian 2SV answers are information only: with `accept-atlassian-2sv: false` the verdict is Bitbucket's alone. " +
+        '2 people listed have Atlassian-account 2SV on: `accept-atlassian-2sv: true` would let them pass.'
     )
     expect(run.exitCode).toBe(1)
   })
@@ -236,7 +236,7 @@ describe('the CLI with an organization', () => {
       ATLASSIAN_API_KEY: ORG_KEY
     })
     expect(run.exitCode).toBe(1)
-    expect(run.stdout).toContain('Protected by Atlassian-account 2SV (accepted) (2)')
+    expect(run.stdout).toContain('Protected by Atlassian-account two-step verification (2)')
     expect(run.stdout).toMatch(/Workspace\s+Members\s+2FA on\s+Atlassian 2SV\s+Without 2FA/)
     const info = await runCli(['--workspace', 'acme', '--api-url', sim.apiUrl, '--atlassian-api-url', org.apiUrl], {
       BITBUCKET_EMAIL: ADMIN_EMAIL,
@@ -244,7 +244,7 @@ describe('the CLI with an organization', () => {
       ATLASSIAN_ORG_ID: ORG_ID,
       ATLASSIAN_API_KEY: ORG_KEY
     })
-    expect(info.stdout).toContain('2 people listed above have Atlassian-account 2SV on: --accept-atlassian-2sv would let them pass.')
+    expect(info.stdout).toContain('2 people listed have Atlassian-account 2SV on: `--accept-atlassian-2sv` would let them pass.')
     expect(info.stdout).not.toMatch(/2FA on\s+Atlassian 2SV/)
     expect(run.stdout).toContain('Atlassian 2SV')
     expect(run.stdout).not.toContain(ORG_KEY)
@@ -265,7 +265,7 @@ describe('the CLI with an organization', () => {
     expect(run.stderr).toContain('`--accept-atlassian-2sv` needs the organization: set `--atlassian-org-id`')
   })
 
-  it('warns on stderr when the organization fails and it is not accepted', async () => {
+  it('says once, next to the verdict, when the organization fails and it is not accepted', async () => {
     org.faults.push({ times: 1, status: 404 })
     const run = await runCli(['--workspace', 'acme', '--api-url', sim.apiUrl, '--atlassian-org-id', ORG_ID, '--atlassian-api-url', org.apiUrl], {
       BITBUCKET_EMAIL: ADMIN_EMAIL,
@@ -273,7 +273,8 @@ describe('the CLI with an organization', () => {
       ATLASSIAN_API_KEY: ORG_KEY
     })
     expect(run.exitCode).toBe(1)
-    expect(run.stderr).toMatch(/warning: The Atlassian organization API answered 404 .*Check `--atlassian-org-id`/)
-    expect(run.stdout).not.toContain('--accept-atlassian-2sv would let')
+    expect(run.stdout).toMatch(/The Atlassian organization could not be asked\. The Atlassian organization API answered 404 .*Check `--atlassian-org-id`/)
+    expect(run.stderr).not.toContain('organization API answered 404')
+    expect(run.stdout).not.toContain('`--accept-atlassian-2sv` would let')
   })
 })

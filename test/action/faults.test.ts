@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, compliantWorkspace, person } from '../simulator/fixtures.js'
 import { BitbucketSimulator, RATE_LIMIT_TEXT, type FaultRule, type SimUser } from '../simulator/server.js'
-import { BROKEN_RUN_OUTPUTS } from '../../src/report/outputs.js'
+import { BROKEN_RUN_OUTPUTS } from '../../src/present/outputs.js'
 import { workflowCommands, type ActionRun } from '../support/action.js'
 import { runInProcess } from '../support/io.js'
 import { nodesOfType, parseGfm } from '../support/markdown.js'

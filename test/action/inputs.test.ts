@@ -31,6 +31,21 @@ describe('readActionSettings', () => {
     expect(masked).toContain('ATATT-secret')
   })
 
+  it('masks no blank secret: masking spaces would hide every space in the log', () => {
+    const masked: string[] = []
+    readActionSettings(
+      inputs({ workspace: 'acme', token: '   ', 'oauth-client-id': 'key', 'oauth-client-secret': ' oauth-secret ', 'atlassian-api-key': ' \t ' }),
+      (s) => masked.push(s)
+    )
+    expect(masked).toEqual([' oauth-secret ', 'oauth-secret'])
+  })
+
+  it('takes the report file without the spaces around it', () => {
+    expect(
+      readActionSettings(inputs({ workspace: 'acme', email: 'a@b.co', token: 'x', 'report-file': ' out/report.json \n' }), () => undefined).reportFile
+    ).toBe('out/report.json')
+  })
+
   it('refuses a missing workspace before anything else happens', () => {
     expect(() => readActionSettings(inputs({ token: 'x' }), () => undefined)).toThrow(/Input `workspace` is required/)
   })
@@ -64,6 +79,13 @@ describe('the tracking inputs', () => {
     [{ 'tracking-issue': 'yes', 'github-token': 'ghs_x' }, /Input `tracking-issue` must be `true` or `false`/]
   ])('refuse %j', (given, message) => {
     expect(() => readActionSettings(inputs({ ...base, 'tracking-issue': 'true', ...given }), () => undefined)).toThrow(message)
+  })
+
+  it('quote at most 60 characters of a label too long', () => {
+    const label = `${'a'.repeat(60)}${'b'.repeat(20)}`
+    expect(() => readActionSettings(inputs({ ...base, 'tracking-issue': 'true', 'github-token': 'g', 'tracking-label': label }), () => undefined)).toThrow(
+      `(got "${'a'.repeat(60)}").`
+    )
   })
 
   it('take a label of exactly 50 characters', () => {

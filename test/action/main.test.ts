@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { schemaErrors } from '../support/schema.js'
 import { ACCESS_TOKEN, ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, bot, compliantWorkspace, person } from '../simulator/fixtures.js'
 import { BitbucketSimulator, type SimWorkspace } from '../simulator/server.js'
-import { BROKEN_RUN_OUTPUTS } from '../../src/report/outputs.js'
+import { BROKEN_RUN_OUTPUTS } from '../../src/present/outputs.js'
 import { PUBLIC_REPO_EVENT, workflowCommands } from '../support/action.js'
 import { runInProcess } from '../support/io.js'
 
@@ -75,7 +75,7 @@ describe('the action, run in process through its port', () => {
     })
     expect(run.summary).toContain('## ✅ Bitbucket 2FA gate: all 120 people have two-factor authentication')
     expect(run.stderr).toBe('')
-    expect(run.stdout).toContain("2 API requests used of Bitbucket's 1,000 an hour per user.")
+    expect(run.stdout).toContain('2 API requests used (Bitbucket allows 1,000 an hour per user).')
     expect(sim.requests).toBe(2)
   })
 
@@ -143,7 +143,7 @@ describe('the action, run in process through its port', () => {
       expect(sim.requests).toBe(27)
       expect(sim.maxInFlight).toBeLessThanOrEqual(8)
       expect(sim.maxInFlight).toBeGreaterThan(3)
-      expect(run.stdout).toContain("27 API requests used of Bitbucket's 1,000 an hour per user.")
+      expect(run.stdout).toContain('27 API requests used (Bitbucket allows 1,000 an hour per user).')
       expect(run.summary).toContain('27 API requests used (Bitbucket allows 1,000 an hour per user).')
       expect(run.summary).toMatch(/\| `gamma` \| 900 \| 900 \| 0 \| 0 \| 0 \| 0 \| 9 \|/)
     } finally {
@@ -306,13 +306,21 @@ describe('the action, run in process through its port', () => {
     expect(run.outputs['report-file']).toBe(join(dir, 'r.json'))
   })
 
-  it('tells a public repository how to see the names privately', async () => {
-    const run = await runInProcess({ ...base(), workspace: 'acme,beta' }, { event: PUBLIC_REPO_EVENT })
-    const command = 'npx bitbucket-2fa-gate@1 --workspace acme,beta'
-    expect(run.summary).toContain(`run \`${command}\` on your own machine with \`BITBUCKET_EMAIL\` and \`BITBUCKET_TOKEN\` set`)
-    expect(run.stdout).toContain(
-      `::error::Bitbucket 2FA gate: 2 without two-factor authentication, 1 with an unknown 2FA flag. Names withheld (\`redact\`: the repository is public, internal or of unknown visibility). To see the names privately, run \`${command}\``
+  it('tells a public repository how to see the names privately, with the release it runs', async () => {
+    const run = await runInProcess(
+      { ...base(), workspace: 'acme,beta' },
+      { event: PUBLIC_REPO_EVENT, env: { GITHUB_ACTION_REPOSITORY: 'acme-tools/bitbucket-2fa-gate', GITHUB_ACTION_REF: 'v1.0.0' } }
     )
-    expect(run.stdout).toMatch(new RegExp(`^To see the names privately, run \`${command}\``, 'm'))
+    const advice =
+      'To see the names privately, run bitbucket-2fa-gate 1.0.0 on your own machine with `BITBUCKET_EMAIL` and `BITBUCKET_TOKEN` set: ' +
+      '`git clone https://github.com/acme-tools/bitbucket-2fa-gate.git bitbucket-2fa-gate && git -C bitbucket-2fa-gate checkout v1.0.0`, ' +
+      'then `node bitbucket-2fa-gate/dist/cli.js --workspace acme,beta`.'
+    expect(run.summary).toContain(advice)
+    expect(run.summary).toContain('this repository is public')
+    expect(run.summary).not.toContain('bitbucket-2fa-gate@1')
+    expect(run.stdout).toContain(
+      `::error::Bitbucket 2FA gate: 2 without two-factor authentication, 1 with an unknown 2FA flag. Names withheld. Names, nicknames and account ids are not shown: this repository is public`
+    )
+    expect(run.stdout).toContain(advice)
   })
 })

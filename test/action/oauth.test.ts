@@ -119,7 +119,7 @@ describe('the CLI with an OAuth consumer', () => {
       BITBUCKET_OAUTH_CLIENT_SECRET: CONSUMER_SECRET
     })
     expect(mix.exitCode).toBe(2)
-    expect(mix.stderr).toContain('`--token` (or `BITBUCKET_TOKEN`) and input `--oauth-client-id` were both given')
+    expect(mix.stderr).toContain('`--token` (or `BITBUCKET_TOKEN`) and `--oauth-client-id` (or `BITBUCKET_OAUTH_CLIENT_ID`) were both given')
     const half = await runCli(['--workspace', 'acme', '--oauth-client-id', CONSUMER_KEY])
     expect(half.stderr).toContain('`--oauth-client-id` (or `BITBUCKET_OAUTH_CLIENT_ID`) needs `BITBUCKET_OAUTH_CLIENT_SECRET`: pass the OAuth consumer')
   })

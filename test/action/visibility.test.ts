@@ -38,9 +38,9 @@ describe('shouldRedact', () => {
 describe('visibilityFromEvent and visibilityOf', () => {
   it('tells private, not private and not said apart', () => {
     expect(visibilityFromEvent(JSON.stringify({ repository: { private: true, visibility: 'private' } }))).toBe('private')
-    expect(visibilityFromEvent(JSON.stringify({ repository: { private: false } }))).toBe('not-private')
-    expect(visibilityFromEvent(JSON.stringify({ repository: { private: true, visibility: 'internal' } }))).toBe('not-private')
-    expect(visibilityFromEvent(JSON.stringify({ repository: { visibility: 'public' } }))).toBe('not-private')
+    expect(visibilityFromEvent(JSON.stringify({ repository: { private: false } }))).toBe('public')
+    expect(visibilityFromEvent(JSON.stringify({ repository: { private: true, visibility: 'internal' } }))).toBe('internal')
+    expect(visibilityFromEvent(JSON.stringify({ repository: { visibility: 'public' } }))).toBe('public')
     expect(visibilityFromEvent(JSON.stringify({ repository: { private: true } }))).toBe('unknown')
     expect(visibilityFromEvent(JSON.stringify({ schedule: '0 7 * * 1' }))).toBe('unknown')
     expect(visibilityFromEvent(null)).toBe('unknown')
@@ -51,7 +51,7 @@ describe('visibilityFromEvent and visibilityOf', () => {
   })
 
   it('lets redact: true and false win over any visibility', () => {
-    for (const visibility of ['private', 'not-private', 'unknown'] as const) {
+    for (const visibility of ['private', 'public', 'internal', 'unknown'] as const) {
       expect(redactFor('true', visibility)).toBe(true)
       expect(redactFor('false', visibility)).toBe(false)
       expect(redactFor('auto', visibility)).toBe(visibility !== 'private')

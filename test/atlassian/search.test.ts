@@ -15,6 +15,7 @@ describe('the users search request', () => {
   it('goes to every directory of the organization, the id encoded', () => {
     expect(searchUrl(new URL('https://api.atlassian.com/'), 'org-1')).toBe('https://api.atlassian.com/admin/v2/orgs/org-1/directories/-/users/search')
     expect(searchUrl(new URL('http://127.0.0.1:9/base'), 'a/b')).toBe('http://127.0.0.1:9/base/admin/v2/orgs/a%2Fb/directories/-/users/search')
+    expect(searchUrl(new URL('http://127.0.0.1:9/base//'), 'org-1')).toBe('http://127.0.0.1:9/base/admin/v2/orgs/org-1/directories/-/users/search')
   })
 
   it('asks for these ids, 100 a page, with the cursor when there is one', () => {
@@ -45,6 +46,7 @@ describe('parseSearchPage', () => {
     expect(read({ data: [], links: { next: null } }).next).toBeNull()
     expect(read({ data: [], links: {} }).next).toBeNull()
     expect(read({ data: [] }).next).toBeNull()
+    expect(read({ data: [], links: null }).next).toBeNull()
   })
 
   it('gives an account seen twice on only when both say so', () => {
@@ -74,6 +76,12 @@ describe('parseSearchPage', () => {
     ).toBe('on')
     expect(combine('off', 'unknown')).toBe('unknown')
     expect(combine('unknown', 'on')).toBe('unknown')
+  })
+
+  it('keeps what an account seen twice says both times', () => {
+    expect(combine('on', 'on')).toBe('on')
+    expect(combine('off', 'off')).toBe('off')
+    expect(combine('unknown', 'unknown')).toBe('unknown')
   })
 
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renderTable } from '../../src/cli/table.js'
+import { tableOf } from '../support/present.js'
 import type { Member } from '../../src/gate/types.js'
 import { member, verdictOf } from '../support/members.js'
 
@@ -38,7 +38,7 @@ describe('the terminal table', () => {
     // Written out by hand, in the columns a terminal draws: a Han, kana, Hangul or fullwidth character
     // and 🚀 take two columns, a combining mark or an Arabic haraka none. Name is 14 columns wide
     // (Amélie Poulain), Nickname 10 (ｂｒｕｃｅ), Account ID 10, each followed by two spaces.
-    expect(group(renderTable(verdict, PLAIN), 'Without two-factor authentication (7)')).toEqual([
+    expect(group(tableOf(verdict, PLAIN), 'Without two-factor authentication (7)')).toEqual([
       '  Name            Nickname    Account ID  Workspaces',
       '  Ada Lovelace    ada         557058:a01  acme',
       '  Ame\u0301lie Poulain  amelie      557058:a02  acme', // the escaped accent takes no column
@@ -59,7 +59,7 @@ describe('the terminal table', () => {
       person(4, '🚀'.repeat(30), 'd')
     ])
     // 39 columns of text and an ellipsis fit 40; a 40th column that would hold half of 李 or 🚀 stays empty.
-    expect(group(renderTable(verdict, PLAIN), 'Without two-factor authentication (4)')).toEqual([
+    expect(group(tableOf(verdict, PLAIN), 'Without two-factor authentication (4)')).toEqual([
       '  Name                                      Nickname  Account ID  Workspaces',
       `  ${'🚀'.repeat(19)}…   d         557058:a04  acme`,
       `  ${'A'.repeat(39)}…  a         557058:a01  acme`,
@@ -71,7 +71,7 @@ describe('the terminal table', () => {
   it('cuts an exemption reason to 60 columns', () => {
     const exempted = member('disabled', { accountId: '557058:e01', displayName: 'Ex Empt' })
     const verdict = verdictOf([member('enabled'), exempted], `557058:e01 until 2099-01-01 # ${'理由'.repeat(40)}`)
-    const [header, row] = group(renderTable(verdict, PLAIN), 'Exempted (1)')
+    const [header, row] = group(tableOf(verdict, PLAIN), 'Exempted (1)')
     expect(header).toBe('  Name     Account ID  2FA  Until       Reason')
     expect(row).toBe(`  Ex Empt  557058:e01  off  2099-01-01  ${'理由'.repeat(14)}理…`)
   })

@@ -30,6 +30,11 @@ describe('parseAtlassianInputs', () => {
     expect(() => parseAtlassianInputs({ ...none, ...given })).not.toThrow(/supersecret/)
   })
 
+  it('quotes at most 60 characters of an id it refuses', () => {
+    const attempt = () => parseAtlassianInputs({ ...none, orgId: `${'ab/'.repeat(30)}tail`, apiKey: 'k' })
+    expect(attempt).toThrow(`(got "${'ab/'.repeat(20)}")`)
+  })
+
   it('takes an id of 100 characters', () => {
     expect(parseAtlassianInputs({ ...none, orgId: `a${'0'.repeat(99)}`, apiKey: 'k' })?.orgId).toHaveLength(100)
   })

@@ -7,6 +7,10 @@ describe('parseCredentials', () => {
     expect(parseCredentials('', 'ATCTT-x')).toEqual({ kind: 'access-token', token: 'ATCTT-x' })
   })
 
+  it('takes an email address with a longer local part and domain', () => {
+    expect(parseCredentials('jane.doe@example.com', 'ATATT-x')).toEqual({ kind: 'api-token', email: 'jane.doe@example.com', token: 'ATATT-x' })
+  })
+
   it('requires a token', () => {
     expect(() => parseCredentials('a@b.co', '  ')).toThrow(/Input `token` is required/)
   })
@@ -72,6 +76,13 @@ describe('parseCredentialInputs', () => {
     expect(attempt).toThrow(names)
     expect(attempt).toThrow(/exactly one kind of credential/)
     expect(attempt).not.toThrow(/supersecret/)
+  })
+
+  it('takes a consumer next to an email or token that is only white space, as if they were not given', () => {
+    const consumer = { oauthClientId: 'Key123', oauthClientSecret: 's3cretValue' }
+    for (const blank of [{ token: ' \n ' }, { email: ' \t ' }, { email: '  ', token: '  ' }]) {
+      expect(parseCredentialInputs({ ...none, ...blank, ...consumer })).toMatchObject({ kind: 'oauth', clientId: 'Key123', clientSecret: 's3cretValue' })
+    }
   })
 
   it('names the half of a consumer that is missing', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isExpired } from '../../src/gate/verdict.js'
-import { parseExemptions, utcDay } from '../../src/config/exemptions.js'
+import { isAccountId, parseExemptions, utcDay } from '../../src/config/exemptions.js'
 
 describe('parseExemptions', () => {
   it('reads ids, optional until dates and reasons, skipping blank and comment lines', () => {
@@ -35,11 +35,16 @@ describe('parseExemptions', () => {
     ['abc until 2027-04-31', /"2027-04-31" is not a date/],
     ['abc until 27-01-01', /not a date/],
     ['abc until 2027-1-01', /not a date/],
+    ['abc until 2027-01-011', /"2027-01-011" is not a date/],
+    ['abc until 12027-01-01', /"12027-01-01" is not a date/],
+    ['abc until 0050-01-01', /"0050-01-01" is not a date/],
+    ['abc until 2027-03-00', /"2027-03-00" is not a date/],
     ['abc\nabc', /line 2: abc is exempted twice/],
     ['{AAAAAAAA-0000-4000-8000-000000000001}\n{aaaaaaaa-0000-4000-8000-000000000001}', /line 2: \{aaaaaaaa-0000-4000-8000-000000000001\} is exempted twice/],
     ['{aaaaaaaa-0000-4000-8000-00000000000}', /not an Atlassian account_id or a braced \{uuid\}/],
     ['{aaaaaaaa-0000-4000-8000-0000000000011}', /not an Atlassian account_id/],
     ['x{aaaaaaaa-0000-4000-8000-000000000001}', /not an Atlassian account_id/],
+    ['{aaaaaaaa-0000-4000-8000-000000000001}x', /not an Atlassian account_id/],
     ['-abc', /not an Atlassian account_id/],
     ['a'.repeat(129), /not an Atlassian account_id/],
     ['abc.def', /not an Atlassian account_id/]
@@ -54,6 +59,15 @@ describe('parseExemptions', () => {
     expect(parseExemptions('\tabc\tuntil\t2027-01-01\t# tabbed')[0]).toMatchObject({ id: 'abc', until: '2027-01-01', reason: 'tabbed' })
   })
 
+  it('allows several spaces between the words of a line', () => {
+    expect(parseExemptions('abc   until  2027-01-01   # wide')[0]).toMatchObject({ id: 'abc', until: '2027-01-01', reason: 'wide' })
+  })
+
+  it('refuses an invisible or non-ASCII character at the very end of a line without a `#`', () => {
+    expect(() => parseExemptions('abc\u00a0')).toThrow('`exempt` line 1 contains an invisible character (U+00A0) at position 4')
+    expect(() => parseExemptions('abc until 2027-01-01\u3000')).toThrow('(U+3000) at position 21')
+  })
+
   it('names an invisible or non-ASCII character before the `#` by code point and position, and allows any text after it', () => {
     expect(() => parseExemptions('ok\n557058:ab\u200bc until 2027-01-01')).toThrow(
       '`exempt` line 2 contains an invisible character (U+200B) at position 10: retype the id by hand, or copy it again from Bitbucket.'
@@ -61,6 +75,13 @@ describe('parseExemptions', () => {
     expect(() => parseExemptions('abc until 2027\u201101-01')).toThrow('`exempt` line 1 contains a character that is not plain ASCII (U+2011) at position 15')
     expect(() => parseExemptions('  \u00a0abc')).toThrow('(U+00A0) at position 3')
     expect(parseExemptions('abc # Zoë\u200b’s key 🔑')[0]!.reason).toBe('Zoë\u200b’s key 🔑')
+  })
+
+  it('tells the shape of an account id, the one rule for exemptions, listings and the organization', () => {
+    expect(isAccountId('557058:0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d')).toBe(true)
+    expect(isAccountId('5b10a2844c20165700ede21g')).toBe(true)
+    expect(isAccountId('{aaaaaaaa-0000-4000-8000-000000000001}')).toBe(false)
+    expect(isAccountId('jane doe')).toBe(false)
   })
 
   it('treats until as the last day the exemption applies, in UTC', () => {

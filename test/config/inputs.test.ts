@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src/errors.js'
-import { isLoopback, parseApiUrl, parseBoolean, parseRedact, parseWorkspaces } from '../../src/config/inputs.js'
+import { isLoopback, parseApiUrl, parseAtlassianApiUrl, parseBoolean, parseRedact, parseWorkspaces } from '../../src/config/inputs.js'
 
 describe('parseWorkspaces', () => {
   it('splits on commas and newlines, trims and dedupes', () => {
     expect(parseWorkspaces('acme, beta\n\n gamma ,acme\r\nBeta')).toEqual(['acme', 'beta', 'gamma'])
+  })
+
+  it('requires at least one workspace', () => {
+    expect(() => parseWorkspaces(' , \n ,')).toThrow(InputError)
+    expect(() => parseWorkspaces('')).toThrow(/`workspace` is required/)
   })
 
   it('accepts a braced uuid and lower-cases it', () => {
@@ -35,6 +40,10 @@ describe('parseApiUrl', () => {
   it('trims the input and every trailing slash, and keeps the path', () => {
     expect(parseApiUrl('  https://bb.example.com/proxy/2.0//  ').href).toBe('https://bb.example.com/proxy/2.0')
     expect(parseApiUrl('   ').href).toBe('https://api.bitbucket.org/2.0')
+  })
+
+  it('drops a no-break space or byte order mark pasted around the URL', () => {
+    expect(parseApiUrl('\ufeffhttps://bb.example.com/2.0\u00a0').href).toBe('https://bb.example.com/2.0')
   })
 
   it.each([
@@ -76,6 +85,13 @@ describe('parseApiUrl', () => {
     expect(isLoopback(new URL('http://128.0.0.1/'))).toBe(false)
     expect(isLoopback(new URL('http://127.example/'))).toBe(false)
     expect(isLoopback(new URL('https://api.bitbucket.org/'))).toBe(false)
+  })
+})
+
+describe('parseAtlassianApiUrl', () => {
+  it('defaults to the Atlassian API, trims the input and every trailing slash, and keeps the path', () => {
+    expect(parseAtlassianApiUrl(' ').href).toBe('https://api.atlassian.com/')
+    expect(parseAtlassianApiUrl(' https://proxy.example/atlassian//v1/// ').href).toBe('https://proxy.example/atlassian//v1')
   })
 })
 

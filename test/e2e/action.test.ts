@@ -17,7 +17,7 @@ import {
 import { GitHubFake } from '../simulator/github.js'
 import { AtlassianOrgSimulator } from '../simulator/atlassian.js'
 import { BitbucketSimulator, type SimWorkspace } from '../simulator/server.js'
-import { BROKEN_RUN_OUTPUTS } from '../../src/report/outputs.js'
+import { BROKEN_RUN_OUTPUTS } from '../../src/present/outputs.js'
 import { DIST, PUBLIC_REPO_EVENT, runAction, spawnNode, workflowCommands } from '../support/action.js'
 
 const sim = new BitbucketSimulator({
@@ -92,7 +92,7 @@ describe('the bundled action, run as a runner does', () => {
     })
     expect(run.summary).toContain('## ✅ Bitbucket 2FA gate: all 120 people have two-factor authentication')
     expect(run.stderr).toBe('')
-    expect(run.stdout).toContain("2 API requests used of Bitbucket's 1,000 an hour per user.")
+    expect(run.stdout).toContain('2 API requests used (Bitbucket allows 1,000 an hour per user).')
     expect(sim.requests).toBe(2)
   })
 
@@ -127,7 +127,7 @@ describe('the bundled action, run as a runner does', () => {
       expect(sim.requests).toBe(27)
       expect(sim.maxInFlight).toBeLessThanOrEqual(8)
       expect(sim.maxInFlight).toBeGreaterThan(3)
-      expect(run.stdout).toContain("27 API requests used of Bitbucket's 1,000 an hour per user.")
+      expect(run.stdout).toContain('27 API requests used (Bitbucket allows 1,000 an hour per user).')
       expect(run.summary).toContain('27 API requests used (Bitbucket allows 1,000 an hour per user).')
       expect(run.summary).toMatch(/\| `gamma` \| 900 \| 900 \| 0 \| 0 \| 0 \| 0 \| 9 \|/)
     } finally {

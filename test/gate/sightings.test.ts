@@ -12,6 +12,16 @@ describe('mergeSightings', () => {
     expect(mergeSightings(a, { ...b, accountId: null }).accountId).toBe('557058:b')
   })
 
+  it('keeps the id of the one sighting that has one, whatever it looks like, in any order', () => {
+    const withId = (accountId: string | null) => ({ ...base, accountId, twoFactor: 'disabled' as const })
+    for (const id of ['123456789012345678901234', 'zz-after-null', '557058:a']) {
+      expect(mergeSightings(withId(null), withId(id)).accountId).toBe(id)
+      expect(mergeSightings(withId(id), withId(null)).accountId).toBe(id)
+    }
+    expect(mergeSightings(withId(null), withId(null)).accountId).toBeNull()
+    expect(mergeSightings(withId('10'), withId('9')).accountId).toBe('10')
+  })
+
   it('takes the names of the deciding sighting, and on a tie the smaller name, in any order', () => {
     const off = { ...base, accountId: null, displayName: 'Zed', twoFactor: 'disabled' as const }
     const unknown = { ...base, accountId: null, displayName: 'Amy', twoFactor: 'unknown' as const }

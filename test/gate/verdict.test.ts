@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { UnprovableError } from '../../src/errors.js'
 import { parseExemptions } from '../../src/config/exemptions.js'
-import { decideCompliance, mergeListings } from '../../src/gate/verdict.js'
+import { decideCompliance, mergeListings, requestsOf } from '../../src/gate/verdict.js'
 import { listing, member, thrown } from '../support/members.js'
 
 const today = '2026-11-26'
@@ -43,6 +43,7 @@ describe('decideCompliance', () => {
   it("says the credentials are not an admin's when no person in a workspace has a flag", () => {
     const run = () => decide([listing('acme', [member('enabled')]), listing('beta', [member('unknown'), member('unknown')])])
     expect(run).toThrow(/no 2FA flag for any of the 2 people in workspace "beta".*not a workspace admin's/)
+    expect(run).toThrow('Use an Atlassian API token (with `email`) of an admin of workspace "beta"; access tokens may not see the flag.')
   })
 
   it('exempts by account_id or uuid, never by nickname', () => {
@@ -82,9 +83,42 @@ describe('decideCompliance', () => {
       { workspace: 'beta', members: 2, appUsers: 0, enabled: 1, nonCompliant: 1, unknown: 0, exempt: 0, atlassian2sv: 0, requests: 3 }
     ])
   })
+
+  it('adds up the requests of every workspace', () => {
+    const v = decide([listing('acme', [member('enabled')], 2), listing('beta', [member('enabled')], 5)])
+    expect(requestsOf(v)).toBe(7)
+  })
+
+  it('names as matched the lines for a listed account, with 2FA on or not, expired or not, in line order', () => {
+    const on = member('enabled')
+    const off = member('disabled')
+    const v = decide([listing('acme', [on, off])], `ghost\n${off.uuid} until 2026-01-01\n${on.accountId!}\n${off.accountId!}`)
+    expect(v.matchedExemptions.map((e) => e.line)).toEqual([2, 3, 4])
+    expect(v.unmatchedExemptions.map((u) => u.exemption.line)).toEqual([1])
+  })
+
+  it('counts each account only in the workspaces that list it', () => {
+    const exempt = member('disabled')
+    const v = decide(
+      [
+        listing('acme', [member('enabled'), member('disabled'), exempt]),
+        listing('beta', [member('enabled'), member('unknown'), member('unknown', { isAppUser: true })])
+      ],
+      exempt.uuid
+    )
+    expect(v.workspaces.map(({ workspace, appUsers, nonCompliant, unknown, exempt }) => [workspace, appUsers, nonCompliant, unknown, exempt])).toEqual([
+      ['acme', 0, 1, 0, 1],
+      ['beta', 1, 0, 1, 0]
+    ])
+  })
 })
 
 describe('mergeListings', () => {
+  it("uses one workspace's set as it is, without copying its accounts", () => {
+    const only = listing('acme', [member('enabled'), member('disabled')])
+    expect(mergeListings([only])).toBe(only.accounts)
+  })
+
   it('lets a definite answer win over unknown, and disabled win over enabled', () => {
     const a = member('unknown')
     const b = member('enabled')
@@ -173,7 +207,7 @@ describe('identity conflicts', () => {
     expect(caught).toBeInstanceOf(UnprovableError)
     const redacted = (caught as UnprovableError).redactedMessage
     expect(redacted).toContain('Exemption on `exempt` line 1 names account_id')
-    expect(redacted).toContain('2 different members (uuids withheld: `redact`)')
+    expect(redacted).toContain('2 different members (uuids withheld)')
     expect(redacted).not.toContain(one.uuid)
     expect(redacted).not.toContain(other.uuid)
   })
@@ -365,7 +399,7 @@ describe('details an admin reads', () => {
     expect(run).toThrow(`names account_id 557058:y, which Bitbucket gives to a member seen with two account ids (uuid ${p.uuid})`)
     const caught = thrown(run)
     expect(caught).toBeInstanceOf(UnprovableError)
-    expect((caught as UnprovableError).redactedMessage).toContain('gives to a member seen with two account ids (uuids withheld: `redact`)')
+    expect((caught as UnprovableError).redactedMessage).toContain('gives to a member seen with two account ids (uuids withheld)')
   })
 
   it('decides when an exemption by uuid names a person whose account ids conflict', () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { Deadline, DeadlineError, MIN_DEADLINE_MS, type Timer } from '../../src/http/deadline.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { abortReason, Deadline, DeadlineError, MIN_DEADLINE_MS, systemTimer, type Timer } from '../../src/http/deadline.js'
 import { Limiter } from '../../src/http/limiter.js'
 import { systemClock } from '../../src/http/retry.js'
 
@@ -47,6 +47,9 @@ describe('Deadline', () => {
     deadline.plan(0)
     deadline.plan(-5)
     expect(deadline.plannedRequests).toBe(108)
+    // Planning nothing leaves the timer as it was.
+    expect(timers).toHaveLength(3)
+    expect(live().map((t) => t.ms)).toEqual([410_000])
   })
 
   it('aborts its signal with a DeadlineError that names the deadline and how it was derived', () => {
@@ -59,8 +62,8 @@ describe('Deadline', () => {
     expect(reason).toBeInstanceOf(DeadlineError)
     expect((reason as Error).message).toBe(
       'The check did not finish within its deadline of 840 s, so there is no verdict. The deadline is the retry wait budget (60 s) plus the request timeout (30 s) ' +
-        '× (1 + ⌈200 planned requests / 8 in flight⌉) = 840 s, and never under 300 s. Bitbucket or the network answered too slowly: re-run later; ' +
-        'if it persists, check the proxy between the runner and the APIs.'
+        '× (1 + ⌈200 planned requests / 8 in flight⌉) = 840 s, and never under 300 s. Bitbucket or the network answered too slowly: run the gate again later; ' +
+        'if it persists, check the proxy between this machine and the APIs.'
     )
     deadline.plan(10)
     expect(deadline.plannedRequests).toBe(200)
@@ -106,6 +109,45 @@ describe('cancellation', () => {
   })
 })
 
+describe('abortReason', () => {
+  it("gives the signal's Error, or a generic one for an abort without an Error or without a signal", () => {
+    const controller = new AbortController()
+    const reason = new Error('deadline')
+    controller.abort(reason)
+    expect(abortReason(controller.signal)).toBe(reason)
+    const other = new AbortController()
+    other.abort('just a string')
+    expect(abortReason(other.signal)).toEqual(new Error('the request was cancelled'))
+    expect(abortReason(undefined)).toEqual(new Error('the request was cancelled'))
+  })
+})
+
+describe('the system timer', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+    vi.useRealTimers()
+  })
+
+  it('fires once after its time, never keeps a finished run alive, and stops when cancelled', () => {
+    vi.useFakeTimers()
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout')
+    let fired = 0
+    systemTimer(1000, () => fired++)
+    const handle = setTimeoutSpy.mock.results[0]?.value as NodeJS.Timeout
+    expect(handle.hasRef()).toBe(false)
+    vi.advanceTimersByTime(999)
+    expect(fired).toBe(0)
+    vi.advanceTimersByTime(1)
+    expect(fired).toBe(1)
+    const cancel = systemTimer(1000, () => fired++)
+    expect(vi.getTimerCount()).toBe(1)
+    cancel()
+    expect(vi.getTimerCount()).toBe(0)
+    vi.advanceTimersByTime(5000)
+    expect(fired).toBe(1)
+  })
+})
+
 describe('a deadline beyond what one timer holds', () => {
   it('re-arms instead of firing at once', () => {
     const { timer, live } = manualTimer()
@@ -114,5 +156,22 @@ describe('a deadline beyond what one timer holds', () => {
     live()[0]?.fire()
     expect(deadline.signal.aborted).toBe(false)
     expect(live()).toHaveLength(1)
+  })
+
+  it('re-arms for what is left each time, then aborts at the deadline itself', () => {
+    const { timer, timers } = manualTimer()
+    let now = 0
+    // 60 s + 2^31 ms × (1 + ⌈8 / 8⌉) = 2^32 + 60,000 ms
+    const deadline = new Deadline({ ...parameters(timer, () => now), requestTimeoutMs: 2 ** 31 }, 8)
+    now = 2 ** 31 - 1
+    timers.at(-1)?.fire()
+    now = 2 ** 32 - 2
+    timers.at(-1)?.fire()
+    expect(deadline.signal.aborted).toBe(false)
+    expect(timers.map((t) => t.ms)).toEqual([2 ** 31 - 1, 2 ** 31 - 1, 60_002])
+    now = 2 ** 32 + 60_000
+    timers.at(-1)?.fire()
+    expect(deadline.signal.aborted).toBe(true)
+    expect(deadline.signal.reason).toBeInstanceOf(DeadlineError)
   })
 })

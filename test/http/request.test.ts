@@ -136,9 +136,25 @@ describe('the origin lock', () => {
     const credential = CREDENTIALS[0]!.credential
     await expect(sendRequest(wire.transport, request('https://user:pw@api.bitbucket.org/2.0', credential))).rejects.toBeInstanceOf(RequestRefusedError)
     await expect(sendRequest(wire.transport, request('https://user@evil.example/', null))).rejects.toBeInstanceOf(RequestRefusedError)
+    await expect(sendRequest(wire.transport, request('https://:pw@evil.example/', null))).rejects.toBeInstanceOf(RequestRefusedError)
     await expect(sendRequest(wire.transport, request('not a url', null))).rejects.toBeInstanceOf(RequestRefusedError)
     await expect(sendRequest(wire.transport, request('file:///etc/passwd', null))).rejects.toBeInstanceOf(RequestRefusedError)
     expect(wire.sent).toEqual([])
+  })
+
+  it('tells to set the input to the other host, unless a runner variable sets the origin', async () => {
+    const advice = (originInput: string) => `; if the other host is the right one, set \`${originInput}\` to it.`
+    for (const originInput of ['api-url', 'atlassian-api-url', 'api-URL', 'GITHUB_api', 'GITHUB-API-URL', '_GITHUB']) {
+      const credential = Credential.lockedTo(new URL(ORIGINS.bitbucket), originInput, 'the test credential', 'Bearer x-12345678')
+      const error = await sendRequest(recording().transport, request(`${ORIGINS.attacker}/`, credential)).catch((e: unknown) => e)
+      expect((error as Error).message, originInput).toContain(`which \`${originInput}\` sets; nothing was sent there.`)
+      expect((error as Error).message, originInput).toContain(advice(originInput))
+    }
+    for (const originInput of ['GITHUB_API_URL', 'X', 'URL2']) {
+      const credential = Credential.lockedTo(new URL(ORIGINS.bitbucket), originInput, 'the test credential', 'Bearer x-12345678')
+      const error = await sendRequest(recording().transport, request(`${ORIGINS.attacker}/`, credential)).catch((e: unknown) => e)
+      expect((error as Error).message, originInput).toMatch(/as it may be an attempt to take the credential\.$/)
+    }
   })
 
   it('tells two credentials apart by their header and origin', () => {
@@ -172,9 +188,54 @@ describe('redirects', () => {
     }
   })
 
-  it('says so when a redirect has no Location', async () => {
-    const wire = recording({ ...ok, status: 302 })
-    await expect(sendRequest(wire.transport, request(`${ORIGINS.attacker}/`, null))).rejects.toThrow('Bitbucket answered 302 (a redirect); the gate')
+  it('says so when a redirect has no Location, or an empty one, and quotes no link', async () => {
+    for (const headers of [{}, { location: '' }] as Record<string, string>[]) {
+      const wire = recording({ ...ok, status: 302, headers })
+      const error = await sendRequest(wire.transport, request(`${ORIGINS.attacker}/`, null)).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(RedirectRefusedError)
+      expect(errorMessage(error)).toBe(
+        'Bitbucket answered 302 (a redirect); the gate does not follow redirects, so that no credential goes where it was not meant to. ' +
+          'Check `api-url`: it must name the API itself, not a page that forwards to it.'
+      )
+    }
+  })
+
+  it('names a Location that is not a URL as such, and a relative one by the origin it resolves to', async () => {
+    const broken = recording({ ...ok, status: 301, headers: { location: 'http://[bad' } })
+    const error = await sendRequest(broken.transport, request(`${ORIGINS.attacker}/`, null)).catch((e: unknown) => e)
+    expect(errorMessage(error)).toContain('The link: `a place that is not a URL`.')
+    const relative = recording({ ...ok, status: 301, headers: { location: '/login?next=/2.0' } })
+    const resolved = await sendRequest(relative.transport, request(`${ORIGINS.bitbucket}/2.0`, null)).catch((e: unknown) => e)
+    expect(errorMessage(resolved)).toContain('The link: `https://api.bitbucket.org`.')
+  })
+})
+
+describe('what reaches the transport', () => {
+  it('is the method, the URL and the headers, and a body, a proxy or a signal only when given', async () => {
+    const bare = recording()
+    await sendRequest(bare.transport, request(`${ORIGINS.bitbucket}/2.0/user`, null, { headers: { Accept: 'application/json' } }))
+    expect(bare.sent).toStrictEqual([{ method: 'GET', url: new URL(`${ORIGINS.bitbucket}/2.0/user`), headers: { Accept: 'application/json' } }])
+
+    const full = recording()
+    const controller = new AbortController()
+    const body = { contentType: 'application/json', text: '{}' }
+    const proxy = new URL('http://proxy.example:3128')
+    await sendRequest(full.transport, request('http://api.bitbucket.org/2.0/x', null, { method: 'POST', body, proxy }), controller.signal)
+    expect(full.sent).toStrictEqual([{ method: 'POST', url: new URL('http://api.bitbucket.org/2.0/x'), headers: {}, body, proxy, signal: controller.signal }])
+  })
+
+  it("carries the run's signal, so that the deadline stops a request in flight", async () => {
+    const controller = new AbortController()
+    const reason = new Error('deadline')
+    const transport: Transport = (wire) =>
+      new Promise((_, reject) => {
+        wire.signal?.addEventListener('abort', () => {
+          reject(wire.signal?.reason as Error)
+        })
+      })
+    const pending = sendRequest(transport, request(`${ORIGINS.bitbucket}/2.0`, CREDENTIALS[0]!.credential), controller.signal)
+    controller.abort(reason)
+    await expect(pending).rejects.toBe(reason)
   })
 })
 
@@ -196,7 +257,14 @@ describe('credential-free requests through an explicit proxy', () => {
   })
 
   it('take only a plain http proxy', async () => {
-    for (const bad of ['https://proxy.example:3128', 'http://user:pw@proxy.example:3128', 'http://proxy.example:3128/path']) {
+    for (const bad of [
+      'https://proxy.example:3128',
+      'socks5://proxy.example:1080',
+      'http://user:pw@proxy.example:3128',
+      'http://user@proxy.example:3128',
+      'http://:pw@proxy.example:3128',
+      'http://proxy.example:3128/path'
+    ]) {
       const wire = recording()
       await expect(sendRequest(wire.transport, request('http://api.bitbucket.org/2.0', null, { proxy: new URL(bad) }))).rejects.toBeInstanceOf(
         RequestRefusedError
@@ -208,10 +276,10 @@ describe('credential-free requests through an explicit proxy', () => {
 
 describe('the one "no answer" sentence', () => {
   it('names the service, origin, what was asked, the code and the attempts, and what to check', () => {
-    expect(noAnswerSentence({ name: 'GitHub', urlInput: 'GITHUB_API_URL' }, 'https://api.github.com', '', 'ECONNRESET', 1)).toBe(
+    expect(noAnswerSentence({ name: 'GitHub', urlInput: 'GITHUB_API_URL' }, 'https://api.github.com', '', 'ECONNRESET', 1).toString()).toBe(
       'Could not get an answer from GitHub at https://api.github.com: ECONNRESET. Check `GITHUB_API_URL`, the network and its proxy settings ' +
-        '(HTTPS_PROXY, NO_PROXY); if GitHub is down, re-run later.'
+        '(HTTPS_PROXY, NO_PROXY); if GitHub is down, run the gate again later.'
     )
-    expect(noAnswerSentence(SERVICE, 'https://api.bitbucket.org', 'page 2', 'ETIMEDOUT', 3)).toContain('for page 2: ETIMEDOUT, after 3 attempts.')
+    expect(noAnswerSentence(SERVICE, 'https://api.bitbucket.org', 'page 2', 'ETIMEDOUT', 3).toString()).toContain('for page 2: ETIMEDOUT, after 3 attempts.')
   })
 })

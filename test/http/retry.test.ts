@@ -1,17 +1,22 @@
-import { describe, expect, it } from 'vitest'
+import { getEventListeners } from 'node:events'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { NoAnswerError, type OutgoingRequest } from '../../src/http/request.js'
-import { DEFAULT_RETRY_POLICY, requestWithRetry, parseRetryAfter, retryDelay, WaitBudget, type RetryContext } from '../../src/http/retry.js'
+import { DEFAULT_RETRY_POLICY, requestWithRetry, parseRetryAfter, retryDelay, systemClock, WaitBudget, type RetryContext } from '../../src/http/retry.js'
 import { NetworkError, type HttpResponse, type Transport } from '../../src/http/transport.js'
 
 const ok: HttpResponse = { status: 200, contentType: 'application/json', retryAfter: null, headers: {}, body: '{}' }
 const request: OutgoingRequest = { url: 'http://x/', credential: null, service: { name: 'Bitbucket', urlInput: 'api-url' } }
 const status = (code: number, retryAfter: string | null = null): HttpResponse => ({ ...ok, status: code, retryAfter, body: 'x' })
 
+/** More requests than any test here may send: past it the transport throws, so a retry loop that never ends fails at once. */
+const RUNAWAY = 50
+
 /** A transport that plays a script, and a clock that records waits instead of sleeping. */
 function scripted(script: (HttpResponse | NetworkError)[]) {
   const waits: number[] = []
   let calls = 0
   const transport: Transport = () => {
+    if (calls >= RUNAWAY) throw new Error(`more than ${RUNAWAY} requests: the retries never stop`)
     const next = script[Math.min(calls++, script.length - 1)]!
     return next instanceof NetworkError ? Promise.reject(next) : Promise.resolve(next)
   }
@@ -56,6 +61,43 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon', now)).toBeNull()
     expect(parseRetryAfter(null, now)).toBeNull()
   })
+
+  it('reads seconds with blanks round them, and nothing else as seconds', () => {
+    expect(parseRetryAfter(' 3 ', now)).toBe(3000)
+    expect(parseRetryAfter('0', now)).toBe(0)
+    expect(parseRetryAfter('3x', now)).toBeNull()
+    expect(parseRetryAfter('x3', now)).toBeNull()
+    expect(parseRetryAfter('', now)).toBeNull()
+    expect(parseRetryAfter('   ', now)).toBeNull()
+  })
+})
+
+describe('the default policy', () => {
+  it('tries six times, waits 1 s doubling up to 16 s, takes a Retry-After up to 30 s, and waits 60 s in all', () => {
+    expect(DEFAULT_RETRY_POLICY).toEqual({ maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 16_000, maxRetryAfterMs: 30_000, totalWaitMs: 60_000 })
+  })
+})
+
+describe('the system clock', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('leaves no timer and no listener behind when a wait is cut short or ends', async () => {
+    vi.useFakeTimers()
+    const controller = new AbortController()
+    const reason = new Error('deadline')
+    const done = systemClock.sleep(5000, controller.signal)
+    vi.advanceTimersByTime(5000)
+    await expect(done).resolves.toBeUndefined()
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    const cut = systemClock.sleep(60_000, controller.signal)
+    expect(vi.getTimerCount()).toBe(1)
+    controller.abort(reason)
+    await expect(cut).rejects.toBe(reason)
+    expect(vi.getTimerCount()).toBe(0)
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+  })
 })
 
 describe('requestWithRetry', () => {
@@ -83,6 +125,27 @@ describe('requestWithRetry', () => {
     }
   })
 
+  it('retries every 5xx up to 599, and not 600', async () => {
+    for (const code of [500, 599]) {
+      const { context, calls } = scripted([status(code), ok])
+      expect(await requestWithRetry(request, context())).toEqual({ response: ok, attempts: 2 })
+      expect(calls()).toBe(2)
+    }
+    const beyond = scripted([status(600), ok])
+    expect(await requestWithRetry(request, beyond.context())).toEqual({ response: status(600), attempts: 1 })
+    expect(beyond.calls()).toBe(1)
+  })
+
+  it('tells the log of each retry: the URL, the attempt, the wait and why', async () => {
+    const { context } = scripted([new NetworkError('ECONNRESET', 'reset'), status(503, '2'), ok])
+    const retries: unknown[] = []
+    await requestWithRetry(request, context({ onRetry: (info) => retries.push(info) }))
+    expect(retries).toEqual([
+      { url: 'http://x/', attempt: 1, delayMs: 750, reason: 'no answer from Bitbucket (ECONNRESET)' },
+      { url: 'http://x/', attempt: 2, delayMs: 2000, reason: 'Bitbucket answered HTTP 503' }
+    ])
+  })
+
   it('gives up after maxAttempts and returns the last answer', async () => {
     const { context, calls } = scripted([status(500)])
     const result = await requestWithRetry(request, context())
@@ -98,7 +161,7 @@ describe('requestWithRetry', () => {
     expect((error as NoAnswerError).attempts).toBe(DEFAULT_RETRY_POLICY.maxAttempts)
     expect((error as NoAnswerError).message).toBe(
       'Could not get an answer from Bitbucket at http://x for page 3 of workspace "acme": ETIMEDOUT, after 6 attempts. ' +
-        'Check `api-url`, the network and its proxy settings (HTTPS_PROXY, NO_PROXY); if Bitbucket is down, re-run later.'
+        'Check `api-url`, the network and its proxy settings (HTTPS_PROXY, NO_PROXY); if Bitbucket is down, run the gate again later.'
     )
   })
 

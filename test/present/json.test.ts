@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { parseExemptions } from '../../src/config/exemptions.js'
 import { decideCompliance } from '../../src/gate/verdict.js'
-import { renderErrorReport, renderJsonReport } from '../../src/report/json.js'
+import { renderErrorReport } from '../../src/present/json.js'
+import { jsonReportOf } from '../support/present.js'
 import { listing, member } from '../support/members.js'
 import { schemaErrors } from '../support/schema.js'
 
@@ -24,7 +25,7 @@ function sample() {
 describe('renderJsonReport', () => {
   it('lists everyone with uuid and status, the rest in full, and validates against the schema', () => {
     const { verdict, off, unknown, exempt, on, bot } = sample()
-    const report = JSON.parse(renderJsonReport(verdict, context)) as Record<string, unknown>
+    const report = JSON.parse(jsonReportOf(verdict, context)) as Record<string, unknown>
     expect(schemaErrors(report)).toEqual([])
     expect(report).toMatchObject({
       schema: 1,
@@ -64,11 +65,11 @@ describe('renderJsonReport', () => {
   })
 
   it('writes invisible characters as \\u escapes', () => {
-    expect(renderJsonReport(sample().verdict, context)).toContain('"display_name": "Bob \\u2066Builder"')
+    expect(jsonReportOf(sample().verdict, context)).toContain('"display_name": "Bob \\u2066Builder"')
   })
 
   it('keeps counts only when redacting', () => {
-    const text = renderJsonReport(sample().verdict, { ...context, redact: true })
+    const text = jsonReportOf(sample().verdict, { ...context, redact: true })
     const report = JSON.parse(text) as Record<string, unknown>
     expect(schemaErrors(report)).toEqual([])
     expect(report).toMatchObject({ redacted: true, people: [], exemptions: [], counts: { disabled: 1 } })
@@ -77,7 +78,7 @@ describe('renderJsonReport', () => {
 
   it('says compliant only for a compliant verdict', () => {
     const verdict = decideCompliance([listing('acme', [member('enabled')])], { exemptions: [], today: '2026-11-26', failOnUnknown: true })
-    expect(JSON.parse(renderJsonReport(verdict, context))).toMatchObject({ verdict: 'compliant', compliant: true })
+    expect(JSON.parse(jsonReportOf(verdict, context))).toMatchObject({ verdict: 'compliant', compliant: true })
   })
 })
 

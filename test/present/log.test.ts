@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { annotationText, exemptionWarnings, verdictLogLines } from '../../src/report/log.js'
+import { annotationOf, exemptionWarningsOf, logLinesOf } from '../support/present.js'
 import { decideCompliance } from '../../src/gate/verdict.js'
 import { HOSTILE_NAMES as HOSTILE, listing, member, verdictOf } from '../support/members.js'
 
@@ -7,7 +7,7 @@ describe('log lines and annotation', () => {
   it('never lets member text start a line or a workflow command', () => {
     const people = HOSTILE.map((name) => member('disabled', { displayName: name, nickname: name, accountId: name }))
     const verdict = verdictOf([member('enabled'), ...people])
-    const lines = [...verdictLogLines(verdict, { redact: false, workspaces: ['acme'] }), annotationText(verdict, { redact: false, workspaces: ['acme'] })]
+    const lines = [...logLinesOf(verdict, { redact: false, workspaces: ['acme'] }), annotationOf(verdict, { redact: false, workspaces: ['acme'] })]
     for (const line of lines) {
       expect(line).not.toMatch(/[\r\n\u2028\u2029]/)
       expect(line.trimStart()).not.toMatch(/^::/)
@@ -18,21 +18,21 @@ describe('log lines and annotation', () => {
 
   it('does not speak of people without 2FA when only unknown flags fail the gate', () => {
     const verdict = verdictOf([member('enabled'), member('unknown'), member('unknown')])
-    expect(annotationText(verdict, { redact: true, workspaces: ['acme'] })).toMatch(/^Bitbucket 2FA gate: 2 with an unknown 2FA flag\. Names withheld/)
-    expect(annotationText(verdict, { redact: false, workspaces: ['acme'] })).not.toContain('0 without')
+    expect(annotationOf(verdict, { redact: true, workspaces: ['acme'] })).toMatch(/^Bitbucket 2FA gate: 2 with an unknown 2FA flag\. Names withheld/)
+    expect(annotationOf(verdict, { redact: false, workspaces: ['acme'] })).not.toContain('0 without')
   })
 
   it('says "1 API request" and "2 API requests"', () => {
-    expect(verdictLogLines(verdictOf([member('enabled')]), { redact: false, workspaces: ['acme'] }).at(-1)).toBe(
-      "1 API request used of Bitbucket's 1,000 an hour per user."
+    expect(logLinesOf(verdictOf([member('enabled')]), { redact: false, workspaces: ['acme'] }).at(-1)).toBe(
+      '1 API request used (Bitbucket allows 1,000 an hour per user).'
     )
     const two = decideCompliance([listing('acme', [member('enabled')], 2)], { exemptions: [], today: '2026-11-26', failOnUnknown: true })
-    expect(verdictLogLines(two, { redact: false, workspaces: ['acme'] })[0]).toMatch(/1 member, .*; 2 API requests$/)
+    expect(logLinesOf(two, { redact: false, workspaces: ['acme'] })[0]).toMatch(/1 member, .*; 2 API requests$/)
   })
 
   it('names up to ten people in the annotation', () => {
     const verdict = verdictOf([member('enabled'), ...Array.from({ length: 12 }, () => member('disabled'))])
-    const text = annotationText(verdict, { redact: false, workspaces: ['acme'] })
+    const text = annotationOf(verdict, { redact: false, workspaces: ['acme'] })
     expect(text).toMatch(/^Bitbucket 2FA gate: 12 without two-factor authentication\./)
     expect(text.split('; ')).toHaveLength(10)
     expect(text).toContain('and 2 more')
@@ -40,8 +40,8 @@ describe('log lines and annotation', () => {
 
   it('withholds names when redacting', () => {
     const verdict = verdictOf([member('enabled'), member('disabled', { displayName: 'Hidden' })])
-    expect(annotationText(verdict, { redact: true, workspaces: ['acme'] })).not.toContain('Hidden')
-    expect(verdictLogLines(verdict, { redact: true, workspaces: ['acme'] }).join('\n')).not.toContain('Hidden')
+    expect(annotationOf(verdict, { redact: true, workspaces: ['acme'] })).not.toContain('Hidden')
+    expect(logLinesOf(verdict, { redact: true, workspaces: ['acme'] }).join('\n')).not.toContain('Hidden')
   })
 })
 
@@ -50,24 +50,24 @@ describe('exemption warnings', () => {
 
   it('does not warn that the gate fails when another line (account id or uuid, either way) keeps the person exempt', () => {
     const p = off()
-    expect(exemptionWarnings(verdictOf([member('enabled'), p], `${p.uuid} until 2026-12-01\n${p.accountId!} # key on order`))).toEqual([])
-    expect(exemptionWarnings(verdictOf([member('enabled'), p], `${p.accountId!} until 2026-12-01\n${p.uuid} until 2027-06-30`))).toEqual([])
+    expect(exemptionWarningsOf(verdictOf([member('enabled'), p], `${p.uuid} until 2026-12-01\n${p.accountId!} # key on order`))).toEqual([])
+    expect(exemptionWarningsOf(verdictOf([member('enabled'), p], `${p.accountId!} until 2026-12-01\n${p.uuid} until 2027-06-30`))).toEqual([])
   })
 
   it('names only the line that truly ends, with its day', () => {
     const p = off()
-    expect(exemptionWarnings(verdictOf([member('enabled'), p], `${p.uuid} until 2026-12-01\n${p.accountId!} until 2026-12-05`))).toEqual([
+    expect(exemptionWarningsOf(verdictOf([member('enabled'), p], `${p.uuid} until 2026-12-01\n${p.accountId!} until 2026-12-05`))).toEqual([
       'Exemption on `exempt` line 2 ends on 2026-12-05: after that the gate fails for that person unless they turn on 2FA.'
     ])
   })
 
   it('does not warn of an expired line while another line keeps the person exempt, but does when none does', () => {
     const p = off()
-    expect(exemptionWarnings(verdictOf([member('enabled'), p], `${p.accountId!} until 2026-11-01\n${p.uuid}`))).toEqual([])
-    expect(exemptionWarnings(verdictOf([member('enabled'), p], `${p.accountId!} until 2026-11-01\n${p.uuid} until 2026-12-10`))).toEqual([
+    expect(exemptionWarningsOf(verdictOf([member('enabled'), p], `${p.accountId!} until 2026-11-01\n${p.uuid}`))).toEqual([])
+    expect(exemptionWarningsOf(verdictOf([member('enabled'), p], `${p.accountId!} until 2026-11-01\n${p.uuid} until 2026-12-10`))).toEqual([
       'Exemption on `exempt` line 2 ends on 2026-12-10: after that the gate fails for that person unless they turn on 2FA.'
     ])
-    expect(exemptionWarnings(verdictOf([member('enabled'), p], `${p.accountId!} until 2026-11-01\n${p.uuid} until 2026-11-20`))).toEqual([
+    expect(exemptionWarningsOf(verdictOf([member('enabled'), p], `${p.accountId!} until 2026-11-01\n${p.uuid} until 2026-11-20`))).toEqual([
       'Exemption on `exempt` line 1 expired on 2026-11-01 and no longer applies.',
       'Exemption on `exempt` line 2 expired on 2026-11-20 and no longer applies.'
     ])

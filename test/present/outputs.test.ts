@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { BROKEN_RUN_OUTPUTS, buildOutputs } from '../../src/report/outputs.js'
+import { BROKEN_RUN_OUTPUTS } from '../../src/present/outputs.js'
+import { outputsOf } from '../support/present.js'
 import { member, verdictOf } from '../support/members.js'
 
 describe('buildOutputs', () => {
   it('gives counts and JSON lists with full data', () => {
     const bad = member('disabled', { displayName: 'Zoë\u2028<b>' })
-    const outputs = buildOutputs(verdictOf([member('enabled'), bad, member('unknown')]))
+    const outputs = outputsOf(verdictOf([member('enabled'), bad, member('unknown')]))
     expect(outputs).toMatchObject({
       compliant: 'false',
       'member-count': '3',
@@ -25,7 +26,7 @@ describe('buildOutputs', () => {
 describe('outputs keep raw names with invisible characters visible as escapes', () => {
   it('writes U+2066 and tag characters as \\u escapes', () => {
     const bad = member('disabled', { displayName: 'Ad\u2066min\u{E0041}' })
-    const json = buildOutputs(verdictOf([member('enabled'), bad]))['non-compliant']!
+    const json = outputsOf(verdictOf([member('enabled'), bad]))['non-compliant']!
     expect(json).toContain('"display_name":"Ad\\u2066min\\udb40\\udc41"')
     expect((JSON.parse(json) as { display_name: string }[])[0]!.display_name).toBe('Ad\u2066min\u{E0041}')
   })

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { parseExemptions } from '../../src/config/exemptions.js'
 import type { Member } from '../../src/gate/types.js'
-import { MAX_ROWS, MAX_SUMMARY_BYTES, redactedNote, renderErrorSummary, renderSummary } from '../../src/report/summary.js'
+import { MAX_ROWS, MAX_SUMMARY_BYTES, renderErrorSummary } from '../../src/present/summary.js'
+import { summaryOf } from '../support/present.js'
 import { decideCompliance } from '../../src/gate/verdict.js'
 import { nodesOfType, parseGfm, renderProblems, tablesByHeading, textOf } from '../support/markdown.js'
 import { HOSTILE_NAMES as HOSTILE, listing, member, verdictOf } from '../support/members.js'
@@ -10,7 +11,7 @@ describe('renderSummary', () => {
   it('has one table row per listed person and no raw HTML, whatever the names', () => {
     const people = HOSTILE.map((name, i) => member(i % 2 === 0 ? 'disabled' : 'unknown', { displayName: name, nickname: name }))
     const verdict = verdictOf([member('enabled'), ...people])
-    const markdown = renderSummary(verdict, { redact: false, failOnViolation: true, workspaces: ['acme'] })
+    const markdown = summaryOf(verdict, { redact: false, failOnViolation: true, workspaces: ['acme'] })
     const tree = parseGfm(markdown)
     expect(nodesOfType(tree, 'html')).toEqual([])
     expect(nodesOfType(tree, 'link')).toEqual([])
@@ -31,7 +32,7 @@ describe('renderSummary', () => {
   it('keeps real names readable', () => {
     const names = ['Zoë Ångström', '李小龍', 'עברית', 'Ana 👩🏽‍💻']
     const verdict = verdictOf([member('enabled'), ...names.map((displayName) => member('disabled', { displayName }))])
-    const rows = tablesByHeading(parseGfm(renderSummary(verdict, { redact: false, failOnViolation: true, workspaces: ['acme'] }))).get(
+    const rows = tablesByHeading(parseGfm(summaryOf(verdict, { redact: false, failOnViolation: true, workspaces: ['acme'] }))).get(
       'Without two-factor authentication (4)'
     )!
     expect(
@@ -45,10 +46,14 @@ describe('renderSummary', () => {
   it('withholds names, nicknames and account ids when redacting, but keeps the counts', () => {
     const bad = member('disabled', { displayName: 'Secret Name', nickname: 'secretnick', accountId: '557058:secret-id' })
     const verdict = verdictOf([member('enabled'), bad, member('unknown', { displayName: 'Other Name' })], bad.accountId!)
-    const markdown = renderSummary(verdict, { redact: true, failOnViolation: true, workspaces: ['acme'] })
+    const markdown = summaryOf(verdict, { redact: true, failOnViolation: true, workspaces: ['acme'] })
     expect(markdown).not.toMatch(/Secret Name|secretnick|secret-id|Other Name|Person \d/)
-    expect(markdown).toContain(redactedNote(['acme']))
-    expect(markdown).toContain('run `npx bitbucket-2fa-gate@1 --workspace acme` on your own machine with `BITBUCKET_EMAIL` and `BITBUCKET_TOKEN` set')
+    expect(markdown).toContain('**Names withheld.** Names, nicknames and account ids are not shown: this repository is public')
+    expect(markdown).toContain(
+      'run bitbucket-2fa-gate 1.2.3 on your own machine with `BITBUCKET_EMAIL` and `BITBUCKET_TOKEN` set: ' +
+        '`git clone https://github.com/acme-tools/bitbucket-2fa-gate.git bitbucket-2fa-gate && git -C bitbucket-2fa-gate checkout v1.2.3`, ' +
+        'then `node bitbucket-2fa-gate/dist/cli.js --workspace acme`'
+    )
     expect(markdown).toContain('### Unknown')
     expect(markdown).toContain('| `acme` | 3 | 1 | 0 | 1 | 1 | 0 | 1 |')
   })
@@ -60,7 +65,7 @@ describe('renderSummary', () => {
       [member('enabled'), bad, exempt, member('unknown', { isAppUser: true, displayName: 'CI Bot' })],
       `${exempt.accountId!} until 2027-01-31 # key | on order\nghost-account`
     )
-    const markdown = renderSummary(verdict, { redact: false, failOnViolation: false, workspaces: ['acme'] })
+    const markdown = summaryOf(verdict, { redact: false, failOnViolation: false, workspaces: ['acme'] })
     expect(markdown).toContain('## ❌ Bitbucket 2FA gate: 1 without two-factor authentication of 3 people (report only: `fail-on-violation: false`)')
     expect(markdown).toContain('| `acme` | 4 | 1 | 1 | 0 | 1 | 1 | 1 |')
     expect(markdown).toContain(`| \`Exempt Person\` | \`${exempt.accountId!}\` | off | 2027-01-31 | 1 | key \\| on order |`)
@@ -72,10 +77,10 @@ describe('renderSummary', () => {
 
   it('caps each table and points to the outputs', () => {
     const many = Array.from({ length: MAX_ROWS + 3 }, () => member('disabled'))
-    const markdown = renderSummary(verdictOf([member('enabled'), ...many]), { redact: false, failOnViolation: true, workspaces: ['acme'] })
+    const markdown = summaryOf(verdictOf([member('enabled'), ...many]), { redact: false, failOnViolation: true, workspaces: ['acme'] })
     const table = tablesByHeading(parseGfm(markdown)).get(`Without two-factor authentication (${MAX_ROWS + 3})`)!
     expect(table.children).toHaveLength(MAX_ROWS + 1)
-    expect(markdown).toContain("… and 3 more: the full list is in the step's outputs.")
+    expect(markdown).toContain('… and 3 more. To see everyone, run bitbucket-2fa-gate 1.2.3 on your own machine')
   })
 
   it("stays under GitHub's 1 MiB summary limit whatever the names", () => {
@@ -83,14 +88,12 @@ describe('renderSummary', () => {
     const people = Array.from({ length: 3 * 2000 }, (_, i) =>
       member(i % 3 === 0 ? 'disabled' : i % 3 === 1 ? 'unknown' : 'disabled', { displayName: worst, nickname: worst, isAppUser: i % 3 === 2 })
     )
-    const markdown = renderSummary(verdictOf([member('enabled'), ...people]), { redact: false, failOnViolation: true, workspaces: ['acme'] })
+    const markdown = summaryOf(verdictOf([member('enabled'), ...people]), { redact: false, failOnViolation: true, workspaces: ['acme'] })
     expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES)
     expect(
-      Buffer.byteLength(
-        renderSummary(verdictOf([member('enabled'), ...people]), { redact: false, failOnViolation: true, workspaces: ['acme'], maxRows: 10_000 })
-      )
+      Buffer.byteLength(summaryOf(verdictOf([member('enabled'), ...people]), { redact: false, failOnViolation: true, workspaces: ['acme'], maxRows: 10_000 }))
     ).toBeLessThanOrEqual(MAX_SUMMARY_BYTES)
-    expect(markdown).toContain("more: the full list is in the step's outputs.")
+    expect(markdown).toContain('more. To see everyone, run bitbucket-2fa-gate 1.2.3')
     expect(nodesOfType(parseGfm(markdown), 'html')).toEqual([])
   })
 
@@ -117,7 +120,7 @@ describe('renderSummary', () => {
 
 describe('what an admin sees', () => {
   const render = (members: Member[], exempt = '', redact = false, failOnUnknown = true) =>
-    renderSummary(decideCompliance([listing('acme', members)], { exemptions: parseExemptions(exempt), today: '2026-11-26', failOnUnknown }), {
+    summaryOf(decideCompliance([listing('acme', members)], { exemptions: parseExemptions(exempt), today: '2026-11-26', failOnUnknown }), {
       redact,
       failOnViolation: true,
       workspaces: ['acme']
@@ -173,7 +176,7 @@ describe('the organization warning in the summary', () => {
     )
     const verdict = { ...base, secondSource: { accepted: false, states: new Map(), requests: 1, warning } }
     for (const redact of [false, true]) {
-      const markdown = renderSummary(verdict, { redact, failOnViolation: true, workspaces: ['acme'] })
+      const markdown = summaryOf(verdict, { redact, failOnViolation: true, workspaces: ['acme'] })
       expect(renderProblems(markdown)).toEqual([])
       const tree = parseGfm(markdown)
       const paragraphs = nodesOfType(tree, 'paragraph').map((node) => textOf(node))
@@ -193,11 +196,11 @@ describe('exemption lines that another line outlasts', () => {
   it('are tidy-ups naming the line that keeps the person exempt, not a warning that the gate will fail', () => {
     const person = member('disabled')
     const verdict = verdictOf([member('enabled'), person], `${person.uuid} until 2026-12-01\n${person.accountId ?? ''}`)
-    const markdown = renderSummary(verdict, { redact: true, failOnViolation: true, workspaces: ['acme'] })
+    const markdown = summaryOf(verdict, { redact: true, failOnViolation: true, workspaces: ['acme'] })
     expect(markdown).toContain('- `exempt` line 1 ends on 2026-12-01, but line 2 keeps that person exempt with no end: nothing changes for the gate then.')
     expect(markdown).not.toContain('after that the gate fails')
     const expired = verdictOf([member('enabled'), person], `${person.uuid} until 2026-11-01\n${person.accountId ?? ''} until 2027-06-30`)
-    const text = renderSummary(expired, { redact: true, failOnViolation: true, workspaces: ['acme'] })
+    const text = summaryOf(expired, { redact: true, failOnViolation: true, workspaces: ['acme'] })
     expect(text).toContain('- `exempt` line 1 expired on 2026-11-01; line 2 keeps that person exempt until 2027-06-30: remove line 1.')
     expect(text).not.toContain('no longer applies')
   })

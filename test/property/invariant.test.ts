@@ -3,9 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { listMembers } from '../../src/bitbucket/listing/list.js'
 import { errorMessage, GateError } from '../../src/errors.js'
 import { parseExemptions } from '../../src/config/exemptions.js'
-import { annotationText, exemptionWarnings, verdictLogLines } from '../../src/report/log.js'
-import { buildOutputs } from '../../src/report/outputs.js'
-import { renderErrorSummary, renderSummary } from '../../src/report/summary.js'
+import { renderErrorSummary } from '../../src/present/summary.js'
+import { annotationOf, exemptionWarningsOf, logLinesOf, outputsOf, summaryOf } from '../support/present.js'
 import { scrubSecrets } from '../../src/secrets.js'
 import { decideCompliance, type Verdict } from '../../src/gate/verdict.js'
 import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, uuidFor } from '../simulator/fixtures.js'
@@ -239,16 +238,16 @@ function oracle(
 type Markdown = typeof import('../support/markdown.js')
 
 function artefactsOf(verdict: Verdict, redact: boolean, { nodesOfType, parseGfm }: Markdown): string[] {
-  const summary = renderSummary(verdict, { redact, failOnViolation: true, workspaces: ['acme'] })
+  const summary = summaryOf(verdict, { redact, failOnViolation: true, workspaces: ['acme'] })
   expect(nodesOfType(parseGfm(summary), 'html')).toEqual([])
   const shown = [
     summary,
-    ...verdictLogLines(verdict, { redact: redact, workspaces: ['acme'] }),
-    ...exemptionWarnings(verdict),
-    ...(verdict.compliant ? [] : [annotationText(verdict, { redact: redact, workspaces: ['acme'] })])
+    ...logLinesOf(verdict, { redact: redact, workspaces: ['acme'] }),
+    ...exemptionWarningsOf(verdict),
+    ...(verdict.compliant ? [] : [annotationOf(verdict, { redact: redact, workspaces: ['acme'] })])
   ]
   if (redact) for (const text of shown) expect(text).not.toMatch(/Mbr-|mbrnick|557058:|\{aaaaaaaa-/)
-  return [...shown, JSON.stringify(buildOutputs(verdict))]
+  return [...shown, JSON.stringify(outputsOf(verdict))]
 }
 
 // Both served in memory, on one network: a scripted hang is the client's timeout at once, not a wait.

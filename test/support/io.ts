@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { scrubbing, type ActionIO } from '../../src/action/io.js'
+import { readRunnerContext } from '../../src/action/context.js'
 import { run } from '../../src/action/main.js'
 import { DEFAULT_RETRY_POLICY } from '../../src/http/retry.js'
 import { createTransport } from '../../src/http/transport.js'
@@ -80,7 +81,7 @@ export async function runInProcess(inputs: Record<string, string>, options: RunO
     }
     const recorder = recordingIO(inputs, options.summaryFile === false ? { summaryFile: false } : {})
     const started = performance.now()
-    await run(scrubbing(recorder), env, fastDependencies(options.timing?.timeoutMs ?? 2000))
+    await run(scrubbing(recorder), readRunnerContext(env), fastDependencies(options.timing?.timeoutMs ?? 2000))
     const stdout = [...recorder.masked.map((m) => `::add-mask::${m}`), ...recorder.lines].join('\n') + '\n'
     const outputText = Object.entries(recorder.outputs)
       .map(([k, v]) => `${k}=${v}`)

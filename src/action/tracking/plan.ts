@@ -43,6 +43,9 @@ export type TrackingStep =
   /** Comment, then retitle and rewrite the body to say everyone is compliant, then close. */
   | { readonly kind: 'close'; readonly number: number; readonly title: string; readonly body: string; readonly comment: string }
 
+/** The counts of tracked people a state holds. */
+type Counts = NonNullable<TrackingState['counts']>
+
 /**
  * The run's result as the tracking issue sees it: a verdict, or what a run that had none threw (the
  * error itself, not its message: the issue words it for its own redaction, which may withhold more
@@ -85,7 +88,7 @@ export function planTracking(result: RunResult, issue: TrackedIssue | null, mark
   const people = trackedPeople(verdict)
   const dates = new Map<string, string>()
   if (!context.redact) for (const person of people) dates.set(person.uuid, previous?.people.get(person.uuid) ?? context.today)
-  const state: TrackingState = {
+  const state: TrackingState & { readonly counts: Counts } = {
     outcome: 'not-compliant',
     since,
     people: keepEarliest(dates),
@@ -113,13 +116,15 @@ function issueErrorText(error: unknown, redact: boolean): string {
  * Whether the people differ from the last run's: by uuid when both states hold everyone, else (names
  * withheld, or more people than the state keeps) by the counts.
  */
-function changed(previous: TrackingState | null, now: TrackingState): boolean {
+function changed(previous: TrackingState | null, now: TrackingState & { readonly counts: Counts }): boolean {
   if (previous === null || previous.outcome !== now.outcome) return true
-  if (previous.counts?.nonCompliant !== now.counts?.nonCompliant || previous.counts?.unknown !== now.counts?.unknown) return true
-  if (!holdsEveryone(previous) || !holdsEveryone(now)) return false
+  const before = previous.counts
+  if (before === null || before.nonCompliant !== now.counts.nonCompliant || before.unknown !== now.counts.unknown) return true
+  if (!holdsEveryone(previous.people, before) || !holdsEveryone(now.people, now.counts)) return false
   return [...now.people.keys()].some((uuid) => !previous.people.has(uuid))
 }
 
-function holdsEveryone(state: TrackingState): boolean {
-  return state.counts !== null && state.people.size > 0 && state.people.size === state.counts.nonCompliant + state.counts.unknown
+/** Whether a state's people are all it counted (none when it counted none: then no one is new either). */
+function holdsEveryone(people: ReadonlyMap<string, string>, counts: Counts): boolean {
+  return people.size === counts.nonCompliant + counts.unknown
 }

@@ -25,7 +25,6 @@ export const MAX_STATE_PEOPLE = 400
 
 /** The `MAX_STATE_PEOPLE` earliest dates (ties by uuid), so the people waiting longest keep theirs. */
 export function keepEarliest(people: ReadonlyMap<string, string>): Map<string, string> {
-  if (people.size <= MAX_STATE_PEOPLE) return new Map(people)
   return new Map([...people].sort(([ua, a], [ub, b]) => a.localeCompare(b) || ua.localeCompare(ub)).slice(0, MAX_STATE_PEOPLE))
 }
 
@@ -73,12 +72,13 @@ function escapeForComment(json: string): string {
 export function readState(body: string | null | undefined, today: string): TrackingState | null {
   if (typeof body !== 'string') return null
   const line = body.split(/\r?\n/).find((l) => l.startsWith(STATE_PREFIX) && l.trimEnd().endsWith(SUFFIX))
+  // Stryker disable next-line ConditionalExpression: equivalent, without it an absent line throws inside the try below, which reads as null like any unparsable line
   if (line === undefined) return null
   let parsed: unknown
   try {
     parsed = JSON.parse(line.trimEnd().slice(STATE_PREFIX.length, -SUFFIX.length))
   } catch {
-    return null
+    // Not JSON: `parsed` stays undefined, which is no record, so the next line returns null.
   }
   if (!isRecord(parsed) || parsed.v !== 1) return null
   const { outcome, since, people, counts } = parsed
@@ -98,7 +98,8 @@ function readCounts(value: unknown): TrackingState['counts'] {
 }
 
 function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+  // Number.isSafeInteger is false for anything but a number; Number() only tells the compiler so.
+  return Number.isSafeInteger(value) && Number(value) >= 0
 }
 
 function isDay(value: unknown, today: string): value is string {

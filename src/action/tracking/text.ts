@@ -1,7 +1,11 @@
+import packageJson from '../../../package.json' with { type: 'json' }
 import type { Verdict } from '../../gate/verdict.js'
 import type { AccountRecord } from '../../gate/types.js'
-import { renderErrorSummary, renderSummary } from '../../report/summary.js'
-import { plural } from '../../report/words.js'
+import { present, type Presentation, type WithheldBecause } from '../../present/model.js'
+import { byName } from '../../present/order.js'
+import type { ReleaseSource } from '../../present/release.js'
+import { renderErrorSummary, renderSummary } from '../../present/summary.js'
+import { plural } from '../../present/words.js'
 import { codeSpan } from '../../text.js'
 import { renderState, type TrackingState } from './state.js'
 
@@ -18,6 +22,24 @@ export interface IssueContext {
   readonly today: string
   /** Link to the run that wrote this, when the runner says where it is. */
   readonly runUrl: string | null
+  /** Why names are withheld, when `redact` (default: the visibility is not known). */
+  readonly withheldBecause?: WithheldBecause
+  /** The running release, for the advice; default this bundle's version, from no known repository. */
+  readonly release?: ReleaseSource
+  /** The run's report file ('' for none): where the full list is. */
+  readonly reportFile?: string
+}
+
+/** The model the issue renders: the run's verdict under the issue's own redaction. */
+function modelOf(verdict: Verdict, context: IssueContext): Presentation {
+  return present(verdict, {
+    withhold: context.redact ? (context.withheldBecause ?? 'unknown') : null,
+    failOnViolation: context.failOnViolation,
+    workspaces: context.workspaces,
+    release: context.release ?? { version: packageJson.version, repository: null, ref: null },
+    reportFile: context.reportFile ?? '',
+    runUrl: context.runUrl
+  })
 }
 
 /** The people a tracking issue follows: not proven and not exempt. */
@@ -48,12 +70,7 @@ export function closedTitle(verdict: Verdict, workspaces: readonly string[], tod
  * tracked any more, and a new problem opens a new issue (one reopened by hand starts afresh).
  */
 export function closedBody(marker: string, verdict: Verdict, openSince: string | null, context: IssueContext): string {
-  const summary = renderSummary(verdict, {
-    redact: context.redact,
-    failOnViolation: context.failOnViolation,
-    workspaces: context.workspaces,
-    maxBytes: MAX_SUMMARY_PART_BYTES
-  })
+  const summary = renderSummary(modelOf(verdict, context), { maxBytes: MAX_SUMMARY_PART_BYTES })
   const run = context.runUrl === null ? 'the last run' : `[the last run](${context.runUrl})`
   const since = openSince === null ? '' : `; open since ${openSince}`
   const intro =
@@ -65,12 +82,7 @@ export function closedBody(marker: string, verdict: Verdict, openSince: string |
 
 /** The body for a run that reached a non-compliant verdict: the summary's tables, first-seen dates, hidden state. */
 export function verdictBody(marker: string, verdict: Verdict, state: TrackingState, context: IssueContext): string {
-  const summary = renderSummary(verdict, {
-    redact: context.redact,
-    failOnViolation: context.failOnViolation,
-    workspaces: context.workspaces,
-    maxBytes: MAX_SUMMARY_PART_BYTES
-  })
+  const summary = renderSummary(modelOf(verdict, context), { maxBytes: MAX_SUMMARY_PART_BYTES })
   const people = trackedPeople(verdict)
   const render = (rows: number): string =>
     [marker, intro(state, context), '', summary.trimEnd(), '', ...firstSeenTable(people, state, context.redact, rows), renderState(state), ''].join('\n')
@@ -107,9 +119,6 @@ function intro(state: TrackingState, context: IssueContext): string {
   )
 }
 
-/** Names as people sort them: `Person 2` before `Person 10`, case and accents aside. */
-const NAME_ORDER = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
-
 /**
  * Who has waited longest first: by first-seen day, then by name, then by uuid (so the order never
  * depends on Bitbucket's). The identifier is the main table's Account ID column: the account id when
@@ -119,12 +128,7 @@ function firstSeenTable(people: readonly AccountRecord[], state: TrackingState, 
   if (redact || people.length === 0) return []
   const rows = [...people]
     .map((p) => ({ person: p, day: state.people.get(p.uuid) ?? state.since }))
-    .sort(
-      (a, b) =>
-        a.day.localeCompare(b.day) ||
-        NAME_ORDER.compare(a.person.displayName, b.person.displayName) ||
-        (a.person.uuid < b.person.uuid ? -1 : a.person.uuid > b.person.uuid ? 1 : 0)
-    )
+    .sort((a, b) => a.day.localeCompare(b.day) || byName(a.person, b.person))
   const shown = rows.slice(0, maxRows)
   return [
     '### First seen without proven 2FA',

@@ -1,5 +1,6 @@
+import { say } from '../../sentence.js'
 import { GateError } from '../../errors.js'
-import { plural } from '../../report/words.js'
+import { plural } from '../../present/words.js'
 import { GitHubCallError, type IssuesApi } from './github.js'
 import { planTracking, type GitHubAccount, type OpenIssue, type RunResult, type TrackingStep } from './plan.js'
 import { hasMarker, markerFor } from './state.js'
@@ -109,7 +110,8 @@ export function explain(error: GitHubCallError, eventName: string): GateError {
   if (error.status === 0) {
     const head = `The tracking issue was not updated: no answer from GitHub when asked to ${error.call}.`
     const { refusal } = error
-    if (refusal !== null) return new GateError(`${head} ${refusal.message}`, { redactedMessage: `${head} ${refusal.redactedMessage}`, said: refusal.said })
+    if (refusal !== null)
+      return new GateError(say`${head} ${refusal.sentence}`, { redactedMessage: say`${head} ${refusal.redactedSentence}`, said: refusal.said })
     return new GateError(`${head} Check the runner's network and GITHUB_API_URL, then re-run.`)
   }
   const head = `The tracking issue was not updated: GitHub answered ${error.status} when asked to ${error.call}.`

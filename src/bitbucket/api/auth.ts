@@ -1,6 +1,8 @@
 import type { Credentials } from '../../config/credentials.js'
 import { Credential, type Service } from '../../http/request.js'
 import { formsOf } from '../../secrets.js'
+import { say, type Sentence } from '../../sentence.js'
+import { code } from '../../config/catalogue.js'
 
 /** Bitbucket's REST API, for the request core's messages. */
 export const BITBUCKET: Service = { name: 'Bitbucket', urlInput: 'api-url' }
@@ -58,13 +60,13 @@ export function obtainedTokenSecrets(token: string): string[] {
   return formsOf([token, bearer(token)])
 }
 
-export function describeCredentials(credentials: Credentials): string {
+export function describeCredentials(credentials: Credentials): Sentence {
   switch (credentials.kind) {
     case 'api-token':
-      return 'an Atlassian API token with `email` (HTTP Basic)'
+      return say`an Atlassian API token with ${code('email')} (HTTP Basic)`
     case 'access-token':
-      return 'an access token (HTTP Bearer)'
+      return say`an access token (HTTP Bearer)`
     case 'oauth':
-      return "an OAuth consumer's access token (HTTP Bearer)"
+      return say`an OAuth consumer's access token (HTTP Bearer)`
   }
 }

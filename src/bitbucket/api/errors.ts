@@ -4,6 +4,8 @@ import { printable, ServerText } from '../../text.js'
 import { describeCredentials } from './auth.js'
 import type { HttpResponse } from '../../http/transport.js'
 import { field } from '../../json.js'
+import { say, type Sentence } from '../../sentence.js'
+import { code } from '../../config/catalogue.js'
 
 export const REQUIRED_SCOPE = 'read:workspace:bitbucket'
 
@@ -41,8 +43,7 @@ export function describeHttpFailure(response: HttpResponse, context: FailureCont
     case status === 401:
       return new BitbucketHttpError(
         401,
-        `Bitbucket answered 401 Unauthorized for ${ws} with ${describeCredentials(context.credentials)}${says}. ` +
-          unauthorizedAdvice(context.credentials.kind),
+        say`Bitbucket answered 401 Unauthorized for ${ws} with ${describeCredentials(context.credentials)}${says}. ${unauthorizedAdvice(context.credentials.kind)}`,
         said
       )
     case status === 403: {
@@ -59,11 +60,11 @@ export function describeHttpFailure(response: HttpResponse, context: FailureCont
     case status === 404:
       return new BitbucketHttpError(
         404,
-        `Bitbucket answered 404 for ${ws}: the workspace does not exist or these credentials cannot see it. ` +
-          'Check the `workspace` input (the id in bitbucket.org/<workspace>/, or its {uuid}) and that the token belongs to an admin of that workspace.' +
-          (context.apiUrl.pathname.endsWith('/2.0')
+        say`Bitbucket answered 404 for ${ws}: the workspace does not exist or these credentials cannot see it. Check the ${code('workspace')} input (the id in bitbucket.org/<workspace>/, or its {uuid}) and that the token belongs to an admin of that workspace.`.concat(
+          context.apiUrl.pathname.endsWith('/2.0')
             ? ''
-            : ` Also check \`api-url\` (${context.apiUrl.href}): Bitbucket Cloud's API lives under /2.0, as in the default https://api.bitbucket.org/2.0.`),
+            : say` Also check ${code('api-url')} (${context.apiUrl.href}): Bitbucket Cloud's API lives under /2.0, as in the default https://api.bitbucket.org/2.0.`
+        ),
         said
       )
     case status === 410:
@@ -83,36 +84,26 @@ export function describeHttpFailure(response: HttpResponse, context: FailureCont
     case status >= 500:
       return new BitbucketHttpError(
         status,
-        `Bitbucket answered ${status} on ${where}${tries}${says}. This is an outage at Bitbucket or a proxy in between: re-run the job later.`,
+        `Bitbucket answered ${status} on ${where}${tries}${says}. This is an outage at Bitbucket or a proxy in between: run the gate again later.`,
         said
       )
     default:
       return new BitbucketHttpError(
         status,
-        `Bitbucket answered ${status} on ${where}${says}. ` +
-          'Check the inputs `workspace` and `api-url`; if they are right, report this status at the issue tracker.',
+        say`Bitbucket answered ${status} on ${where}${says}. Check the inputs ${code('workspace')} and ${code('api-url')}; if they are right, report this status at the issue tracker.`,
         said
       )
   }
 }
 
-function unauthorizedAdvice(kind: Credentials['kind']): string {
+function unauthorizedAdvice(kind: Credentials['kind']): Sentence {
   switch (kind) {
     case 'api-token':
-      return (
-        "Check that `email` is the Atlassian account email of the token's owner and that the API token is not expired or revoked (API tokens expire within a year). " +
-        'App passwords were removed on 28 Jul 2026: create an API token with scope `read:workspace:bitbucket`.'
-      )
+      return say`Check that ${code('email')} is the Atlassian account email of the token's owner and that the API token is not expired or revoked (API tokens expire within a year). App passwords were removed on 28 Jul 2026: create an API token with scope \`read:workspace:bitbucket\`.`
     case 'access-token':
-      return (
-        'Check that the access token is valid and not revoked. An Atlassian API token is not a Bearer token: pass it with `email` (HTTP Basic). ' +
-        'App passwords were removed on 28 Jul 2026.'
-      )
+      return say`Check that the access token is valid and not revoked. An Atlassian API token is not a Bearer token: pass it with ${code('email')} (HTTP Basic). App passwords were removed on 28 Jul 2026.`
     case 'oauth':
-      return (
-        'The token endpoint gave a token but Bitbucket refused it, also after one renewal: check that the OAuth consumer still exists and that its owner ' +
-        'can still sign in and see the workspace, then re-run.'
-      )
+      return say`The token endpoint gave a token but Bitbucket refused it, also after one renewal: check that the OAuth consumer still exists and that its owner can still sign in and see the workspace, then run the gate again.`
   }
 }
 

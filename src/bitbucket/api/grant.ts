@@ -4,6 +4,8 @@ import { printable, ServerText } from '../../text.js'
 import type { HttpResponse } from '../../http/transport.js'
 import { bodySaid } from './errors.js'
 import { field } from '../../json.js'
+import { say, type Sentence } from '../../sentence.js'
+import { code } from '../../config/catalogue.js'
 
 /** The token endpoint, for the request core's messages. */
 export const TOKEN_ENDPOINT: Service = { name: "Bitbucket's token endpoint", urlInput: 'oauth-token-url' }
@@ -45,8 +47,7 @@ export function readGrant(response: HttpResponse, context: GrantContext): Grante
     case body.code === 'invalid_client':
       return fail(
         status,
-        `Bitbucket refused ${consumer} (HTTP ${status}, invalid_client): \`oauth-client-id\` (the consumer's Key) or \`oauth-client-secret\` (its Secret) is wrong, ` +
-          `or the consumer was deleted. Copy both again from ${CONSUMERS}.`,
+        say`Bitbucket refused ${consumer} (HTTP ${status}, invalid_client): ${code('oauth-client-id')} (the consumer's Key) or ${code('oauth-client-secret')} (its Secret) is wrong, or the consumer was deleted. Copy both again from ${CONSUMERS}.`,
         said
       )
     case body.code === 'unauthorized_client':
@@ -61,24 +62,21 @@ export function readGrant(response: HttpResponse, context: GrantContext): Grante
     case body.code !== null:
       return fail(
         status,
-        `Bitbucket refused the token request for ${consumer} (HTTP ${status}, ${body.code}). ` +
-          'Check `oauth-token-url` (the default is https://bitbucket.org/site/oauth2/access_token) and the consumer in ' +
-          `${CONSUMERS}; if both are right, report this at the issue tracker.`,
+        say`Bitbucket refused the token request for ${consumer} (HTTP ${status}, ${body.code}). Check ${code('oauth-token-url')} (the default is https://bitbucket.org/site/oauth2/access_token) and the consumer in ${CONSUMERS}; if both are right, report this at the issue tracker.`,
         said
       )
     case status === 429:
-      return fail(status, `Bitbucket's token endpoint kept answering 429 (rate limit)${tries}. Wait a few minutes and re-run the job.`)
+      return fail(status, `Bitbucket's token endpoint kept answering 429 (rate limit)${tries}. Wait a few minutes and run the gate again.`)
     case status >= 500:
       return fail(
         status,
-        `Bitbucket's token endpoint answered ${status}${tries}${emptyNote(response)}. This is an outage at Bitbucket or a proxy in between: re-run the job later.`,
+        `Bitbucket's token endpoint answered ${status}${tries}${emptyNote(response)}. This is an outage at Bitbucket or a proxy in between: run the gate again later.`,
         bodySaid(response, "Bitbucket's token endpoint", context.scrub)
       )
     default:
       return fail(
         status,
-        `The token endpoint ${context.tokenUrl.origin}${context.tokenUrl.pathname} answered ${status}${emptyNote(response)}. ` +
-          'Check `oauth-token-url` (the default is https://bitbucket.org/site/oauth2/access_token).',
+        say`The token endpoint ${context.tokenUrl.origin}${context.tokenUrl.pathname} answered ${status}${emptyNote(response)}. Check ${code('oauth-token-url')} (the default is https://bitbucket.org/site/oauth2/access_token).`,
         bodySaid(response, 'The token endpoint', context.scrub)
       )
   }
@@ -87,8 +85,7 @@ export function readGrant(response: HttpResponse, context: GrantContext): Grante
 function readToken(response: HttpResponse, context: GrantContext, consumer: string): GrantedToken {
   const malformed = (what: string): never => {
     throw new GateError(
-      `Bitbucket's token endpoint answered 200 for ${consumer} but ${what}, so there is no token to trust. ` +
-        'Check `oauth-token-url` (the default is https://bitbucket.org/site/oauth2/access_token) and any proxy in between.'
+      say`Bitbucket's token endpoint answered 200 for ${consumer} but ${what}, so there is no token to trust. Check ${code('oauth-token-url')} (the default is https://bitbucket.org/site/oauth2/access_token) and any proxy in between.`
     )
   }
   let parsed: unknown
@@ -106,7 +103,7 @@ function readToken(response: HttpResponse, context: GrantContext, consumer: stri
   const scopes = field(parsed, 'scopes')
   if (scopes !== undefined) {
     if (typeof scopes !== 'string') return malformed('with `scopes` that are not text')
-    if (!scopes.split(/[\s,]+/).includes(ACCOUNT_SCOPE)) return missingScope(consumer, null)
+    if (!scopes.split(/[\s,]/).includes(ACCOUNT_SCOPE)) return missingScope(consumer, null)
   }
   return { accessToken }
 }
@@ -119,7 +116,7 @@ function missingScope(consumer: string, said: ServerSaid | null): never {
   )
 }
 
-function fail(status: number, message: string, said: ServerSaid | null = null): never {
+function fail(status: number, message: string | Sentence, said: ServerSaid | null = null): never {
   throw new BitbucketHttpError(status, message, said)
 }
 
@@ -135,7 +132,7 @@ function readErrorBody(response: HttpResponse, scrub: (text: string) => string):
   try {
     parsed = JSON.parse(response.body)
   } catch {
-    return { code: null, description: null }
+    // Not JSON after all: `parsed` stays undefined, which has neither field.
   }
   const code = field(parsed, 'error')
   const description = field(parsed, 'error_description')

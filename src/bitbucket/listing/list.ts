@@ -52,6 +52,6 @@ async function readSequentially(reader: PageReader, first: MembersPage | null, p
   }
   throw new ListingError(
     `The member listing of workspace "${reader.workspace}" kept changing while it was read (${problems.join('; ')}). ` +
-      'The gate will not judge an incomplete listing: re-run the job once membership changes have settled.'
+      'The gate will not judge an incomplete listing: run the gate again once membership changes have settled.'
   )
 }

@@ -37,8 +37,8 @@ export function checkNextLink(next: string, current: string, first: URL, workspa
     return fail('it leaves the members path of this workspace')
   }
   const pages = url.searchParams.getAll('page')
-  const [page] = pages
-  if (pages.length !== 1 || page === undefined || !/^[1-9][0-9]{0,8}$/.test(page)) return fail('it has no single page number')
+  const [page = ''] = pages
+  if (pages.length !== 1 || !/^[1-9][0-9]{0,8}$/.test(page)) return fail('it has no single page number')
   if (Number(page) !== nextPage) return fail(`it leads to page ${page}, not to page ${nextPage}`)
   if (!sameParameters(url.searchParams, first.searchParams)) return fail('it changes the query (`fields` or `pagelen`)')
   return { ok: true, url: url.href }
@@ -54,6 +54,7 @@ function decodedSegments(pathname: string): string[] | null {
 
 function samePath(path: readonly string[], expected: readonly string[], workspaceSegment: number): boolean {
   if (path.length !== expected.length) return false
+  // Stryker disable next-line OptionalChaining: equivalent, the lengths are equal, so expected[index] is always there (the ?. is for the type)
   return path.every((segment, index) => (index === workspaceSegment ? segment.toLowerCase() === expected[index]?.toLowerCase() : segment === expected[index]))
 }
 

@@ -27,7 +27,7 @@ export async function* followNext(reader: PageReader, first: MembersPage | null)
       throw new ListingError(
         `The member listing of workspace "${reader.workspace}" went past ${cap} pages` +
           (size === null ? '' : ` although Bitbucket reported ${size} members`) +
-          '. The gate stops rather than read forever: re-run the job; if it persists, report it to Atlassian support.'
+          '. The gate stops rather than read forever: run the gate again; if it persists, report it to Atlassian support.'
       )
     }
     url = nextUrl
@@ -47,10 +47,11 @@ export async function* fetchPlanned(reader: PageReader, first: MembersPage, urls
   yield { pageNo: 1, page: first }
   let stopped = false
   const arrived: ({ readonly pageNo: number; readonly page: MembersPage | null } | { readonly error: unknown })[] = []
-  let wake: (() => void) | null = null
+  // Ends the consumer's wait for an arrival; once that wait is over, calling it again does nothing.
+  let wake = (): void => undefined
   const settle = (item: (typeof arrived)[number]): void => {
     arrived.push(item)
-    wake?.()
+    wake()
   }
   urls.forEach((url, index) => {
     const pageNo = index + 2
@@ -68,8 +69,8 @@ export async function* fetchPlanned(reader: PageReader, first: MembersPage, urls
   try {
     for (let outstanding = urls.length; outstanding > 0; outstanding--) {
       if (arrived.length === 0) await new Promise<void>((resolve) => (wake = resolve))
-      wake = null
       const item = arrived.shift()
+      // Stryker disable next-line ConditionalExpression: equivalent, every wake follows an arrival, so the queue is never empty here (the check is for the type)
       if (item === undefined) continue
       if ('error' in item) throw item.error
       if (item.page === null) continue

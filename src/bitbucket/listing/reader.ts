@@ -8,6 +8,8 @@ import { NoAnswerError, type Credential } from '../../http/request.js'
 import { requestWithRetry, type RetriedResponse } from '../../http/retry.js'
 import { checkNextLink } from './next-link.js'
 import type { ClientContext } from './types.js'
+import { say } from '../../sentence.js'
+import { code } from '../../config/catalogue.js'
 
 export const PAGELEN = 100
 /** `+` must reach Bitbucket as %2B; the `-` fields trim what the gate never reads. No bare whitelist: it drops `next`. */
@@ -78,8 +80,7 @@ export class PageReader {
     // a server grow the run's memory without bound).
     if (page.members.length > PAGELEN) {
       throw new ListingError(
-        `Bitbucket answered ${where} with ${page.members.length} members, more than the ${PAGELEN} a page was asked for. ` +
-          'The gate reads only the listing it asked for: check `api-url` and any proxy in between; if it persists, report it to Atlassian support.'
+        say`Bitbucket answered ${where} with ${page.members.length} members, more than the ${PAGELEN} a page was asked for. The gate reads only the listing it asked for: check ${code('api-url')} and any proxy in between; if it persists, report it to Atlassian support.`
       )
     }
     return page
@@ -102,9 +103,7 @@ export class PageReader {
     const check = checkNextLink(next, current, this.first, this.first.pathname.split('/').length - 2, pageNo + 1)
     if (check.ok) return check.url
     throw new ListingError(
-      `Bitbucket's \`next\` link on page ${pageNo} of workspace "${this.workspace}" is not the next page of this listing: ${check.problem}. ` +
-        `The gate sends credentials only to ${this.context.apiUrl.origin} and reads only ` +
-        'the listing it asked for, so it stops rather than miss members. Check `api-url` and any proxy that rewrites links; if it persists, report it to Atlassian support.',
+      say`Bitbucket's \`next\` link on page ${pageNo} of workspace "${this.workspace}" is not the next page of this listing: ${check.problem}. The gate sends credentials only to ${this.context.apiUrl.origin} and reads only the listing it asked for, so it stops rather than miss members. Check ${code('api-url')} and any proxy that rewrites links; if it persists, report it to Atlassian support.`,
       { who: 'Bitbucket', how: 'link', text: ServerText.of(check.shown, this.context.scrub, { contentType: 'application/json', body: check.shown }) }
     )
   }

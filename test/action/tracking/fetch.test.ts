@@ -82,7 +82,7 @@ describe("Octokit's fetch over the request core", () => {
     expect(cause).toBeInstanceOf(NoAnswerError)
     expect((cause as Error).message).toBe(
       'Could not get an answer from GitHub at https://api.github.com: ECONNRESET. Check `GITHUB_API_URL`, the network and its proxy settings ' +
-        '(HTTPS_PROXY, NO_PROXY); if GitHub is down, re-run later.'
+        '(HTTPS_PROXY, NO_PROXY); if GitHub is down, run the gate again later.'
     )
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { hasMarker, markerFor, readState, renderState, type TrackingState } from '../../../src/action/tracking/state.js'
+import { hasMarker, keepEarliest, markerFor, MAX_STATE_PEOPLE, readState, renderState, type TrackingState } from '../../../src/action/tracking/state.js'
 import { noVerdictBody, type IssueContext } from '../../../src/action/tracking/text.js'
 
 const UUID_A = '{aaaaaaaa-0000-4000-8000-000000000001}'
@@ -82,6 +82,79 @@ describe('the hidden state', () => {
     expect(readState(counts, '2026-11-26')?.counts).toBeNull()
     const many = `<!-- bitbucket-2fa-gate:state ${JSON.stringify({ v: 1, outcome: 'not-compliant', since: '2026-01-01', people: {}, counts: { nonCompliant: 2 ** 60, unknown: 0 } })} -->`
     expect(readState(many, '2026-11-26')?.counts).toBeNull()
+  })
+})
+
+describe('what the hidden state reads, field by field', () => {
+  const TODAY = '2026-11-26'
+  const withFields = (fields: Record<string, unknown>) =>
+    `<!-- bitbucket-2fa-gate:state ${JSON.stringify({ v: 1, outcome: 'not-compliant', since: '2026-01-01', people: {}, ...fields })} -->`
+
+  it.each([
+    ['null', null],
+    ['missing', undefined],
+    ['a string', 'x'],
+    ['a number', 7]
+  ])('reads people that are %s as nobody, keeping the rest of the state', (_, people) => {
+    expect(readState(withFields({ people, counts: { nonCompliant: 1, unknown: 0 } }), TODAY)).toEqual({
+      outcome: 'not-compliant',
+      since: '2026-01-01',
+      people: new Map(),
+      counts: { nonCompliant: 1, unknown: 0 }
+    })
+  })
+
+  it.each([
+    ['an expanded year', '+002026-01-01'],
+    ['a negative expanded year', '-002026-01-01'],
+    ['text before the day', 'on 2026-01-01'],
+    ['an array holding a day', ['2026-01-01']]
+  ])('refuses a since that is %s', (_, since) => {
+    expect(readState(withFields({ since }), TODAY)).toBeNull()
+  })
+
+  it('drops a person whose day is an expanded year or an array holding a day', () => {
+    const people = { [UUID_A]: '+002026-01-01', [UUID_B]: ['2026-01-01'], '{aaaaaaaa-0000-4000-8000-000000000003}': '2026-01-03' }
+    expect(readState(withFields({ people }), TODAY)?.people).toEqual(new Map([['{aaaaaaaa-0000-4000-8000-000000000003}', '2026-01-03']]))
+  })
+})
+
+describe('keepEarliest', () => {
+  const uuid = (i: number) => `{aaaaaaaa-0000-4000-8000-${String(i).padStart(12, '0')}}`
+  const LATEST_UUID = '{ffffffff-0000-4000-8000-000000000000}'
+
+  it('keeps everyone when there are at most MAX_STATE_PEOPLE', () => {
+    const dates = new Map(Array.from({ length: 400 }, (_, i) => [uuid(i), '2026-11-26'] as const))
+    const kept = keepEarliest(dates)
+    expect(kept.size).toBe(400)
+    expect(kept).toEqual(dates)
+    expect(kept).not.toBe(dates)
+  })
+
+  it('beyond MAX_STATE_PEOPLE, keeps the earliest days wherever they come, ties broken by uuid', () => {
+    expect(MAX_STATE_PEOPLE).toBe(400)
+    // 401 people seen on one day, inserted with the highest uuids first, then the one seen earliest (highest uuid of all).
+    const dates = new Map<string, string>()
+    for (let i = 400; i >= 0; i--) dates.set(uuid(i), '2026-02-01')
+    dates.set(LATEST_UUID, '2026-01-01')
+    const kept = keepEarliest(dates)
+    expect(kept.size).toBe(400)
+    expect(kept.get(LATEST_UUID)).toBe('2026-01-01')
+    // Of the tie, the 399 lowest uuids stay: 399 and 400 go.
+    expect(kept.has(uuid(0))).toBe(true)
+    expect(kept.has(uuid(398))).toBe(true)
+    expect(kept.has(uuid(399))).toBe(false)
+    expect(kept.has(uuid(400))).toBe(false)
+    expect(kept.get(uuid(0))).toBe('2026-02-01')
+  })
+
+  it('keeps the earliest days over later ones with lower uuids', () => {
+    const dates = new Map(Array.from({ length: 402 }, (_, i) => [uuid(i), i < 400 ? '2026-11-26' : '2026-01-01'] as const))
+    const kept = keepEarliest(dates)
+    expect(kept.get(uuid(400))).toBe('2026-01-01')
+    expect(kept.get(uuid(401))).toBe('2026-01-01')
+    expect(kept.has(uuid(398))).toBe(false)
+    expect(kept.has(uuid(399))).toBe(false)
   })
 })
 

@@ -100,7 +100,7 @@ describe('parseMembersPage', () => {
     const message = refusal(second({ uuid }))
     expect(message).toBe(
       `Bitbucket answered 200 on page 1 of workspace "acme", but values[1].user.uuid ${BRACED}. ` +
-        'The gate cannot vouch for a listing it could not read: re-run the job; if this persists, check `api-url` and any proxy in between.'
+        'The gate cannot vouch for a listing it could not read: run the gate again; if this persists, check `api-url` and any proxy in between.'
     )
     expect(message).not.toContain(uuid)
     expect(message).not.toContain(uuid.trim() || uuid)

@@ -161,7 +161,7 @@ describe('a complete listing or none', QUICK, () => {
     const reason = 'Bitbucket reported 155 members but listed 150 different ones'
     await expect(listMembers('acme', clientContext(s).context)).rejects.toThrow(
       `The member listing of workspace "acme" kept changing while it was read (${Array.from({ length: 5 }, () => reason).join('; ')}). ` +
-        'The gate will not judge an incomplete listing: re-run the job once membership changes have settled.'
+        'The gate will not judge an incomplete listing: run the gate again once membership changes have settled.'
     )
   })
 

@@ -181,6 +181,16 @@ describe('checkNextLink', () => {
     expect(problem(next)).toContain(reason)
   })
 
+  it('refuses every link when the listing path itself does not decode', () => {
+    const first = new URL('https://api.bitbucket.org/%E0%A4%A/2.0/workspaces/acme/members?pagelen=100')
+    const next = 'https://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&page=2'
+    expect(checkNextLink(next, first.href, first, WORKSPACE + 1, 2)).toEqual({
+      ok: false,
+      problem: 'it leaves the members path of this workspace',
+      shown: next
+    })
+  })
+
   it('shows the refused link without its credentials', () => {
     const result = check('https://user:s3cret@evil.example/2.0/workspaces/acme/members?page=2')
     expect(result).toEqual({

@@ -15,11 +15,16 @@ function listing(total: number, options: { size?: boolean } = {}) {
     })
 }
 
-/** A listing whose pages always link on, never ending. */
+/**
+ * A listing whose pages always link on, never ending. Asked for a page past `bound`, it throws: a read
+ * that no cap stops fails at once instead of running on.
+ */
 const endless =
-  (size: number | null, perPage = 100) =>
-  (_: string, pageNo: number) =>
-    membersPage(people(pageNo === 1 ? perPage : 0), { size, next: pageUrl(pageNo + 1) })
+  (size: number | null, perPage = 100, bound = MAX_PAGES) =>
+  (_: string, pageNo: number) => {
+    if (pageNo > bound) throw new Error(`page ${pageNo} was asked for, past every cap`)
+    return membersPage(people(pageNo === 1 ? perPage : 0), { size, next: pageUrl(pageNo + 1) })
+  }
 
 const pageNos = (items: readonly { pageNo: number }[]) => items.map((item) => item.pageNo)
 
@@ -73,7 +78,7 @@ describe('followNext', QUICK, () => {
   })
 
   it('stops two pages past what size allows: exactly that many pages read', async () => {
-    const reader = new ScriptedReader(endless(150))
+    const reader = new ScriptedReader(endless(150, 100, 5))
     const { items, error } = await drain(followNext(reader, null))
     // ⌈150 / 100⌉ + 2 = 4 pages, then the fifth is refused.
     expect(pageNos(items)).toEqual([1, 2, 3, 4])
@@ -81,12 +86,12 @@ describe('followNext', QUICK, () => {
     expect(error).toBeInstanceOf(ListingError)
     expect((error as Error).message).toBe(
       'The member listing of workspace "acme" went past 4 pages although Bitbucket reported 150 members. ' +
-        'The gate stops rather than read forever: re-run the job; if it persists, report it to Atlassian support.'
+        'The gate stops rather than read forever: run the gate again; if it persists, report it to Atlassian support.'
     )
   })
 
   it('counts an empty page 1 as one member a page for that bound', async () => {
-    const reader = new ScriptedReader(endless(3, 0))
+    const reader = new ScriptedReader(endless(3, 0, 6))
     const { items, error } = await drain(followNext(reader, null))
     expect(pageNos(items)).toHaveLength(5)
     expect((error as Error).message).toContain('went past 5 pages although Bitbucket reported 3 members')
@@ -98,7 +103,7 @@ describe('followNext', QUICK, () => {
     expect(items).toHaveLength(MAX_PAGES)
     expect((error as Error).message).toBe(
       `The member listing of workspace "acme" went past ${MAX_PAGES} pages. ` +
-        'The gate stops rather than read forever: re-run the job; if it persists, report it to Atlassian support.'
+        'The gate stops rather than read forever: run the gate again; if it persists, report it to Atlassian support.'
     )
     expect(MAX_PAGES).toBe(5000)
   })
