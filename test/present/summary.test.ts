@@ -205,3 +205,37 @@ describe('exemption lines that another line outlasts', () => {
     expect(text).not.toContain('no longer applies')
   })
 })
+
+describe('the words of one run', () => {
+  it('sorts names as people expect: Person 2 before Person 10', () => {
+    const verdict = verdictOf([member('enabled'), ...['Person 10', 'person 2', 'Person 1'].map((displayName) => member('disabled', { displayName }))])
+    const rows = tablesByHeading(parseGfm(summaryOf(verdict))).get('Without two-factor authentication (3)')!
+    expect(rows.children.slice(1).map((row) => textOf(row.children[0]!))).toEqual(['Person 1', 'person 2', 'Person 10'])
+  })
+
+  it('groups the numbers for people, and keeps them plain in the outputs', () => {
+    const people = Array.from({ length: 1200 }, (_, i) => member('disabled', { displayName: `P${i}` }))
+    const verdict = verdictOf([member('enabled'), ...people])
+    expect(summaryOf(verdict, { redact: true })).toContain('## ❌ Bitbucket 2FA gate: 1,200 without two-factor authentication of 1,201 people')
+    expect(summaryOf(verdict, { redact: true })).toContain('| `acme` | 1,201 | 1 | 1,200 |')
+  })
+
+  it.each([
+    ['public', 'this repository is public'],
+    ['internal', 'this repository is internal'],
+    ['unknown', 'the gate could not tell whether this repository is private'],
+    ['asked', 'names were asked to be withheld (`redact: true`)']
+  ] as const)('names the visibility that withheld the names (%s), and speaks of people counted, not listed', (because, words) => {
+    const verdict = verdictOf([member('enabled'), member('disabled'), member('unknown')])
+    const markdown = summaryOf(verdict, { redact: because })
+    expect(markdown).toContain(words)
+    expect(markdown).toContain('The 2 people counted above turn on two-step verification in Bitbucket')
+    expect(markdown).not.toContain('Each person listed')
+  })
+
+  it('says "the person counted above" for one, and "each person listed" when names are shown', () => {
+    const verdict = verdictOf([member('enabled'), member('disabled')])
+    expect(summaryOf(verdict, { redact: true })).toContain('The person counted above turns on two-step verification')
+    expect(summaryOf(verdict)).toContain('Each person listed turns on two-step verification')
+  })
+})
