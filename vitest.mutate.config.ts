@@ -2,6 +2,8 @@ import { stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
 import { defineConfig } from 'vitest/config'
+// Keeps each runner's test worker thread from one mutant's run to the next (see the module).
+import './test/support/reused-thread.js'
 
 /**
  * The tests Stryker runs for each mutant (`npm run mutate`): the in-process tests of the modules that
@@ -18,10 +20,12 @@ import { defineConfig } from 'vitest/config'
 
 /**
  * Files that cover much and cost much, run last in this order: a mutant a unit test kills never waits
- * for them. The first two load a library for every run (Octokit about 170 ms, the JSON Schema validator
- * about 70 ms); the engine's tests run whole checks.
+ * for them. The organization lookup's tests retry on an instant clock, so a retry mutant that never
+ * gives up spins there until the timeout, while the retry tests kill it at once; Octokit's adapter and
+ * the JSON report load a library for every run (about 170 ms and 70 ms); the engine's tests run whole
+ * checks.
  */
-const LAST = ['test/action/tracking/fetch.test.ts', 'test/present/json.test.ts', 'test/engine.test.ts']
+const LAST = ['test/atlassian/lookup.test.ts', 'test/action/tracking/fetch.test.ts', 'test/present/json.test.ts', 'test/engine.test.ts']
 
 /**
  * Cheapest first. Stryker runs each mutant's covering tests with bail, so the first failing test ends

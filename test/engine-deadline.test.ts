@@ -14,8 +14,7 @@ const options = {
   credentials: { kind: 'access-token' as const, token: 'secret-access-token' },
   apiUrl: new URL('https://api.bitbucket.org/2.0'),
   exemptions: parseExemptions(''),
-  failOnUnknown: true,
-  redact: false
+  failOnUnknown: true
 }
 
 function page(members: number, total: number, pageNo: number, url: URL): HttpResponse {

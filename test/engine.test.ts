@@ -25,8 +25,7 @@ const options = () => ({
   credentials: { kind: 'api-token' as const, email: ADMIN_EMAIL, token: ADMIN_TOKEN },
   apiUrl: new URL(sim.apiUrl),
   exemptions: parseExemptions(''),
-  failOnUnknown: true,
-  redact: false
+  failOnUnknown: true
 })
 
 describe('check', QUICK, () => {

@@ -6,9 +6,9 @@ import type { Options } from '../config/options.js'
 import { InputError } from '../errors.js'
 import { printable } from '../text.js'
 
-/** The action's inputs: the engine's options (less `redact`, which the event decides) and the door's own. */
+/** The action's inputs: the engine's options and the door's own (`redact`, which the event decides with it). */
 export interface ActionSettings {
-  readonly options: Omit<Options, 'redact'>
+  readonly options: Options
   readonly redact: RedactMode
   /** Fail the step on a non-compliant verdict (`fail-on-violation`). */
   readonly failOnViolation: boolean

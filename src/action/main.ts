@@ -54,7 +54,7 @@ export async function run(io: ActionIO, context: RunnerContext, deps: RunDepende
     issueWithheld = withheldBecause(true, settings, visibility) ?? 'unknown'
     const { options } = settings
     io.info(`Reading the members of ${options.workspaces.join(', ')} from ${options.apiUrl.origin}`)
-    const verdict = await check({ ...options, redact }, { ...deps, events: events(io) })
+    const verdict = await check(options, { ...deps, events: events(io) })
     const view: View = {
       withhold: withheldBecause(redact, settings, visibility),
       failOnViolation: settings.failOnViolation,

@@ -19,6 +19,8 @@ export type CliRequest =
       readonly reportFile: string
       /** The JSON report on stdout instead of the table. */
       readonly json: boolean
+      /** Withhold names, nicknames and ids (`--redact`): the door's choice, applied to what it prints. */
+      readonly redact: boolean
     }
 
 /** The report file, read before anything else can fail, so that a broken run still overwrites it. */
@@ -132,7 +134,6 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       apiUrl: parseApiUrl(values['api-url'] ?? env.BITBUCKET_API_URL ?? ''),
       exemptions: parseExemptions(exemptText),
       failOnUnknown: pair(values['fail-on-unknown'], values['no-fail-on-unknown'], 'fail-on-unknown'),
-      redact: values.redact === true,
       atlassian: parseAtlassianInputs({
         orgId: values['atlassian-org-id'] ?? env.ATLASSIAN_ORG_ID ?? '',
         apiKey: values['atlassian-api-key'] ?? env.ATLASSIAN_API_KEY ?? '',
@@ -142,7 +143,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     },
     failOnViolation: pair(values['fail-on-violation'], values['no-fail-on-violation'], 'fail-on-violation'),
     reportFile: values['report-file'] ?? '',
-    json: values.json === true
+    json: values.json === true,
+    redact: values.redact === true
   }
 }
 

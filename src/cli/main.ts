@@ -56,7 +56,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       return EXIT.compliant
     }
     const { options } = request
-    redact = redactionOf(argv, options.redact)
+    redact = redactionOf(argv, request.redact)
     secrets.add(secretsFor(options))
     apiOrigin = options.apiUrl.origin
     workspaces = options.workspaces
@@ -65,7 +65,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       progress.done()
     })
     const model = present(verdict, {
-      withhold: options.redact ? 'asked' : null,
+      withhold: request.redact ? 'asked' : null,
       failOnViolation: request.failOnViolation,
       workspaces: options.workspaces,
       release: { version: io.version, repository: null, ref: null },
@@ -73,7 +73,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     })
     // The table says it next to the verdict; the JSON report has no words, so stderr does.
     if (request.json && model.organization !== null) err(`bitbucket-2fa-gate: warning: ${model.organization.spell(CLI_SPELLING)}\n`)
-    const report = renderJsonReport(model, { generatedAt: deps.now(), apiOrigin, workspaces, redact: options.redact })
+    const report = renderJsonReport(model, { generatedAt: deps.now(), apiOrigin, workspaces, redact: request.redact })
     out(request.json ? report : renderTable(model, { color: io.color }))
     // A report that cannot be written leaves the verdict shown, but the run did not do all it was asked: exit 2.
     if (reportFile !== '' && !(await writeReport(reportFile, io.cwd, report, err))) return EXIT.noVerdict

@@ -12,8 +12,6 @@ export interface Options {
   readonly exemptions: readonly Exemption[]
   /** Whether a person whose flag Bitbucket did not give fails the check. */
   readonly failOnUnknown: boolean
-  /** Withhold member data from error messages (the door decides: the action from the event payload). */
-  readonly redact: boolean
   /** The organization to ask about Atlassian-account 2SV; null (the default) sends it nothing. */
   readonly atlassian?: AtlassianOptions | null
 }

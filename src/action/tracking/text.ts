@@ -4,8 +4,9 @@ import type { AccountRecord } from '../../gate/types.js'
 import { present, type Presentation, type WithheldBecause } from '../../present/model.js'
 import { byName } from '../../present/order.js'
 import type { ReleaseSource } from '../../present/release.js'
-import { renderErrorSummary, renderSummary } from '../../present/summary.js'
-import { plural } from '../../present/words.js'
+import { proseWithCode, renderErrorSummary, renderSummary } from '../../present/summary.js'
+import { count, plural } from '../../present/words.js'
+import { ACTION_SPELLING } from '../../config/spellings.js'
 import { codeSpan } from '../../text.js'
 import { renderState, type TrackingState } from './state.js'
 
@@ -82,10 +83,12 @@ export function closedBody(marker: string, verdict: Verdict, openSince: string |
 
 /** The body for a run that reached a non-compliant verdict: the summary's tables, first-seen dates, hidden state. */
 export function verdictBody(marker: string, verdict: Verdict, state: TrackingState, context: IssueContext): string {
-  const summary = renderSummary(modelOf(verdict, context), { maxBytes: MAX_SUMMARY_PART_BYTES })
+  const model = modelOf(verdict, context)
+  const summary = renderSummary(model, { maxBytes: MAX_SUMMARY_PART_BYTES })
   const people = trackedPeople(verdict)
+  const rest = proseWithCode(model.rest.spell(ACTION_SPELLING))
   const render = (rows: number): string =>
-    [marker, intro(state, context), '', summary.trimEnd(), '', ...firstSeenTable(people, state, context.redact, rows), renderState(state), ''].join('\n')
+    [marker, intro(state, context), '', summary.trimEnd(), '', ...firstSeenTable(people, state, context.redact, rows, rest), renderState(state), ''].join('\n')
   let rows = MAX_FIRST_SEEN_ROWS
   let body = render(rows)
   while (body.length > MAX_BODY_CHARACTERS && rows > 0) {
@@ -124,7 +127,7 @@ function intro(state: TrackingState, context: IssueContext): string {
  * depends on Bitbucket's). The identifier is the main table's Account ID column: the account id when
  * Bitbucket gave one, else the uuid, either of which can be pasted into `exempt`.
  */
-function firstSeenTable(people: readonly AccountRecord[], state: TrackingState, redact: boolean, maxRows: number): string[] {
+function firstSeenTable(people: readonly AccountRecord[], state: TrackingState, redact: boolean, maxRows: number, rest: string): string[] {
   if (redact || people.length === 0) return []
   const rows = [...people]
     .map((p) => ({ person: p, day: state.people.get(p.uuid) ?? state.since }))
@@ -139,7 +142,7 @@ function firstSeenTable(people: readonly AccountRecord[], state: TrackingState, 
       ({ person, day }) =>
         `| ${codeSpan(person.displayName, { inTable: true })} | ${codeSpan(person.accountId ?? person.uuid, { max: 130, inTable: true })} | ${day} |`
     ),
-    ...(rows.length > shown.length ? ['', `… and ${rows.length - shown.length} more.`] : []),
+    ...(rows.length > shown.length ? ['', `… and ${count(rows.length - shown.length)} more. ${rest}`] : []),
     ''
   ]
 }
