@@ -310,7 +310,7 @@ function checkProvable(listing: WorkspaceListing, adminAdvice: (workspace: strin
   }
   if (accounts.enabledCount === 0 && others.every((m) => m.twoFactor === 'unknown')) {
     throw new UnprovableError(
-      say`Bitbucket gave no 2FA flag for any of the ${people} people in ${ws}: the credentials are not a workspace admin's (only admins see has_2fa_enabled), or the flag was not requested. ${adminAdvice(ws)}`
+      say`Bitbucket gave no 2FA flag for any of the ${people.toLocaleString('en')} people in ${ws}: the credentials are not a workspace admin's (only admins see has_2fa_enabled), or the flag was not requested. ${adminAdvice(ws)}`
     )
   }
 }

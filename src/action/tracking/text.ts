@@ -154,7 +154,7 @@ export function changeComment(verdict: Verdict, previous: TrackingState | null, 
   const now = `Now ${plural(people.length, 'person', 'people')} without proven two-factor authentication${run}.`
   if (previous === null || previous.outcome === 'no-verdict') return `The audit reached a verdict again. ${now}`
   if (redact || previous.people.size === 0) {
-    const before = previous.counts === null ? '' : ` Before: ${previous.counts.nonCompliant} without 2FA, ${previous.counts.unknown} unknown.`
+    const before = previous.counts === null ? '' : ` Before: ${count(previous.counts.nonCompliant)} without 2FA, ${count(previous.counts.unknown)} unknown.`
     return `The set of people changed. ${now}${before} Names are withheld in this repository.`
   }
   const added = people.filter((p) => !previous.people.has(p.uuid))

@@ -23,7 +23,7 @@ export async function collect(reader: PageReader, pages: AsyncIterable<ReadPage>
     }
   }
   if (size !== null && members.size !== size) {
-    return { ok: false, reason: `Bitbucket reported ${size} members but listed ${members.size} different ones` }
+    return { ok: false, reason: `Bitbucket reported ${size.toLocaleString('en')} members but listed ${members.size.toLocaleString('en')} different ones` }
   }
   return { ok: true, members, sizeKnown: size !== null, sequence }
 }

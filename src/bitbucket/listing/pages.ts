@@ -27,7 +27,7 @@ export async function* followNext(reader: PageReader, first: MembersPage | null)
     if (pageNo >= cap) {
       throw new ListingError(
         `The member listing of workspace "${reader.workspace}" went past ${cap} pages` +
-          (size === null ? '' : ` although Bitbucket reported ${size} members`) +
+          (size === null ? '' : ` although Bitbucket reported ${size.toLocaleString('en')} members`) +
           '. The gate stops rather than read forever: run the gate again; if it persists, report it to Atlassian support.'
       )
     }
