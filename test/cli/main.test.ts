@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, bot, compliantWorkspace, person } from '../simulator/fixtures.js'
 import { BitbucketSimulator } from '../simulator/server.js'
 import { runCli } from '../support/cli.js'
+import { factsOfSummary, factsOfTable } from '../support/facts.js'
 import { runInProcess } from '../support/io.js'
 import { schemaErrors } from '../support/schema.js'
 
@@ -38,6 +39,23 @@ beforeEach(() => {
 const env = () => ({ BITBUCKET_EMAIL: ADMIN_EMAIL, BITBUCKET_TOKEN: ADMIN_TOKEN, BITBUCKET_API_URL: sim.apiUrl })
 
 describe('the CLI', () => {
+  it('says what the action says of the same run: verdict, groups, names in order, findings', async () => {
+    const exempt = [`${person(2, false).account_id ?? ''} until 2026-12-10 # key on order`, 'ghost-account # left'].join('\n')
+    const inputs = { workspace: 'acme,beta', email: ADMIN_EMAIL, token: ADMIN_TOKEN, 'api-url': sim.apiUrl, exempt }
+    const action = await runInProcess(inputs)
+    const cli = await runCli(['--workspace', 'acme,beta', ...exempt.split('\n').flatMap((line) => ['--exempt', line])], env())
+    const fromAction = factsOfSummary(action.summary)
+      .filter((fact) => !fact.startsWith('Workspace') && !/^(acme|beta)\b/.test(fact))
+      .map((fact) => fact.replace(/exempt line (\d+) \(([^)]*)\)/g, 'line $1 ($2)'))
+    const fromCli = factsOfTable(cli.stdout)
+      .filter((fact) => !fact.startsWith('Workspace'))
+      .map((fact) => fact.replace(/`--exempt`\/`--exempt-file` line (\d+) \(`([^`]*)`\)/g, 'line $1 ($2)'))
+    expect(fromCli).toEqual(fromAction)
+    expect(fromAction[0]).toBe('1 unknown of 453 people')
+    expect(fromAction).toContain('Exempted (1)')
+    expect(fromAction.join('\n')).toContain('matches no member')
+  })
+
   it('reports every exemption finding the action reports, in the same order and words', async () => {
     const bob = person(2, false)
     const ada = person(1, true)

@@ -10,6 +10,7 @@ import { code, named } from '../../src/config/catalogue.js'
 import { renderErrorSummary } from '../../src/present/summary.js'
 import { parseGfm, textOf } from '../support/markdown.js'
 import { listing, member } from '../support/members.js'
+import { factsOfSummary, factsOfTable } from '../support/facts.js'
 import { modelOf, summaryOf, tableOf } from '../support/present.js'
 
 function decide(members: Member[], options: { exempt?: string; failOnUnknown?: boolean; secondSource?: SecondSource } = {}): Verdict {
@@ -82,37 +83,6 @@ describe('the job summary in every state, rendered as GitHub does', () => {
     expect(markdown.indexOf('could not be asked')).toBeLessThan(markdown.indexOf('### Without two-factor authentication'))
   })
 })
-
-/** The facts a reader takes from a door's output: the verdict, each group with its count and names, the findings, the fix. */
-function factsOfSummary(markdown: string): string[] {
-  const tree = parseGfm(markdown)
-  return tree.children.flatMap((node) => {
-    if (node.type === 'heading') return textOf(node) === 'How to fix' ? [] : [textOf(node).replace(/^[✅❌] Bitbucket 2FA gate: /, '')]
-    if (node.type === 'table') return node.children.slice(1).map((row) => textOf(row.children[0]!))
-    if (node.type === 'list') return node.children.map((item) => textOf(item))
-    return []
-  })
-}
-
-function factsOfTable(text: string): string[] {
-  const [head = '', ...lines] = text.split('\n')
-  const facts = [head.replace(/^(NOT )?COMPLIANT: /, '')]
-  let section: 'group' | 'findings' | 'other' = 'other'
-  for (const line of lines) {
-    if (line === '') continue
-    if (/^[A-Z].*\(\d+\)$/.test(line)) {
-      facts.push(line)
-      section = 'group'
-    } else if (line === 'Exemptions to review') {
-      facts.push(line)
-      section = 'findings'
-    } else if (!line.startsWith('  ')) section = 'other'
-    else if (section === 'findings' && line.startsWith('  - ')) facts.push(line.slice(4))
-    // A group's rows: the first column of each, after its header (and a note, which has no wide gap).
-    else if (section === 'group' && /\S {2,}\S/.test(line.trim()) && !line.trim().startsWith('Name ')) facts.push(line.trim().split(/\s{2,}/)[0] ?? '')
-  }
-  return facts
-}
 
 describe('both doors, one run', () => {
   it('carry the same facts: verdict, groups, names in the same order, findings', () => {
