@@ -2,7 +2,7 @@ import { InputError } from '../errors.js'
 import { printable } from '../text.js'
 import { parseAtlassianApiUrl } from './inputs.js'
 import { say } from '../sentence.js'
-import { named, code, valueOf } from './catalogue.js'
+import { code, named, setTo, valueOf } from './catalogue.js'
 
 /** The organization admin API, as a second source of two-step verification. */
 export interface AtlassianOptions {
@@ -34,7 +34,7 @@ export function parseAtlassianInputs(inputs: AtlassianInputs): AtlassianOptions 
   if (orgId === '' && apiKey === '') {
     if (inputs.accept) {
       throw new InputError(
-        say`${valueOf('accept-atlassian-2sv', 'true')} needs the organization: set ${code('atlassian-org-id')} (admin.atlassian.com/o/<id>/…) and ${code('atlassian-api-key')} (an organization API key, from a secret), or remove ${code('accept-atlassian-2sv')}.`
+        say`${valueOf('accept-atlassian-2sv', 'true')} needs the organization: set ${code('atlassian-org-id')} (admin.atlassian.com/o/<id>/…) and ${code('atlassian-api-key')} (an organization API key, from a secret), or ${setTo('accept-atlassian-2sv', 'false')}.`
       )
     }
     return null

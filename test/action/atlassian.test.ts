@@ -262,7 +262,8 @@ describe('the CLI with an organization', () => {
   it('names the flag when --accept-atlassian-2sv comes without an organization', async () => {
     const run = await runCli(['--workspace', 'acme', '--accept-atlassian-2sv'], { BITBUCKET_EMAIL: ADMIN_EMAIL, BITBUCKET_TOKEN: ADMIN_TOKEN })
     expect(run.exitCode).toBe(2)
-    expect(run.stderr).toContain('`--accept-atlassian-2sv` needs the organization: set `--atlassian-org-id`')
+    expect(run.stderr).toContain('`--accept-atlassian-2sv` needs the organization: set `--atlassian-org-id` (admin.atlassian.com/o/<id>/…)')
+    expect(run.stderr).toContain('or leave out `--accept-atlassian-2sv`.')
   })
 
   it('says once, next to the verdict, when the organization fails and it is not accepted', async () => {

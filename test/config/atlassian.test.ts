@@ -16,7 +16,7 @@ describe('parseAtlassianInputs', () => {
   })
 
   it.each([
-    [{ accept: true }, /`accept-atlassian-2sv: true` needs the organization: set `atlassian-org-id`/],
+    [{ accept: true }, /`accept-atlassian-2sv: true` needs the organization: set `atlassian-org-id`.*, or set `accept-atlassian-2sv: false`\./],
     [{ apiKey: 'supersecretkey' }, /Input `atlassian-api-key` was given without `atlassian-org-id`/],
     [{ orgId: 'org-1' }, /Input `atlassian-org-id` needs `atlassian-api-key`/],
     [{ orgId: 'org/1', apiKey: 'supersecretkey' }, /Input `atlassian-org-id` is not an organization id \(got "org\/1"\)/],

@@ -111,7 +111,7 @@ function readToken(response: HttpResponse, context: GrantContext, consumer: stri
 function missingScope(consumer: string, said: ServerSaid | null): never {
   throw new GateError(
     `${capitalize(consumer)} has no \`${ACCOUNT_SCOPE}\` scope, which reading workspace members needs. ` +
-      `In ${CONSUMERS} → Edit, tick the permission Account: Read, save, and re-run.`,
+      `In ${CONSUMERS} → Edit, tick the permission Account: Read, save, and run the gate again.`,
     { said }
   )
 }

@@ -64,7 +64,7 @@ describe('readGrant', QUICK, () => {
   it('says a missing account scope in the admin words', () => {
     const error = failure(json(200, { access_token: 'tok-12345678', token_type: 'bearer', scopes: 'repository pullrequest' }))
     expect(error.message).toBe(
-      'The OAuth consumer `KeyAbc` has no `account` scope, which reading workspace members needs. In Workspace settings → OAuth consumers → Edit, tick the permission Account: Read, save, and re-run.'
+      'The OAuth consumer `KeyAbc` has no `account` scope, which reading workspace members needs. In Workspace settings → OAuth consumers → Edit, tick the permission Account: Read, save, and run the gate again.'
     )
     const invalidScope = failure(json(400, { error: 'invalid_scope', error_description: 'scope' }))
     expect(invalidScope.message).toMatch(/^The OAuth consumer `KeyAbc` has no `account` scope/)
