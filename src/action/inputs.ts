@@ -5,6 +5,8 @@ import { parseApiUrl, parseBoolean, parseRedact, parseWorkspaces, type RedactMod
 import type { Options } from '../config/options.js'
 import { InputError } from '../errors.js'
 import { printable } from '../text.js'
+import { say } from '../sentence.js'
+import { named, valueOf } from '../config/catalogue.js'
 
 /** The action's inputs: the engine's options and the door's own (`redact`, which the event decides with it). */
 export interface ActionSettings {
@@ -74,14 +76,14 @@ function readTracking(getInput: (name: string) => string, mask: (secret: string)
   const token = getInput('github-token').trim()
   if (token === '') {
     throw new InputError(
-      'Input `github-token` is empty, and `tracking-issue: true` needs it: leave it at its default (`${{ github.token }}`) and give the job `permissions: issues: write`.'
+      say`${named('github-token')} is empty, and ${valueOf('tracking-issue', 'true')} needs it: leave it at its default (\`\${{ github.token }}\`) and give the job \`permissions: issues: write\`.`
     )
   }
   mask(token)
   const label = getInput('tracking-label').trim() || DEFAULT_TRACKING_LABEL
   // The issues API filters by a comma-separated list of labels, so a comma would split this one.
   if (label.length > 50 || /[,\p{Cc}]/u.test(label)) {
-    throw new InputError(`Input \`tracking-label\` must be one label of at most 50 characters without commas (got "${printable(label.slice(0, 60))}").`)
+    throw new InputError(say`${named('tracking-label')} must be one label of at most 50 characters without commas (got "${printable(label.slice(0, 60))}").`)
   }
   return { token, label }
 }
