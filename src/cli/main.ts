@@ -1,6 +1,8 @@
 import { errorMessage, GateError } from '../errors.js'
 import { check, secretsFor, type EngineEvents, type RunDependencies } from '../engine.js'
+import { code } from '../config/catalogue.js'
 import { CLI_SPELLING } from '../config/spellings.js'
+import { say } from '../sentence.js'
 import { renderErrorReport, renderJsonReport } from '../present/json.js'
 import { present } from '../present/model.js'
 import { writeReportFile } from '../report-file.js'
@@ -69,7 +71,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       failOnViolation: request.failOnViolation,
       workspaces: options.workspaces,
       release: { version: io.version, repository: null, ref: null },
-      reportFile
+      reportFile,
+      privateWay: say`To see them, run the same command without ${code('redact')} where only you can read its output.`
     })
     // The table says it next to the verdict; the JSON report has no words, so stderr does.
     if (request.json && model.organization !== null) err(`bitbucket-2fa-gate: warning: ${model.organization.spell(CLI_SPELLING)}\n`)

@@ -89,7 +89,7 @@ export class OriginRefusedError extends GateError {
 
 /** A request the core will not send at all (a URL that is not http(s), credentials in a URL). */
 export class RequestRefusedError extends GateError {
-  constructor(message: string) {
+  constructor(message: string | Sentence) {
     super(message)
     this.name = 'RequestRefusedError'
   }
@@ -101,8 +101,7 @@ export class RedirectRefusedError extends GateError {
 
   constructor(status: number, service: Service, location: string, scrub: (text: string) => string = (text) => text) {
     super(
-      `${service.name} answered ${status} (a redirect); the gate does not follow redirects, so that no credential goes where it was not meant to. ` +
-        `Check \`${service.urlInput}\`: it must name the API itself, not a page that forwards to it.`,
+      say`${service.name} answered ${status} (a redirect); the gate does not follow redirects, so that no credential goes where it was not meant to. Check ${inputOf(service)}: it must name the API itself, not a page that forwards to it.`,
       { said: location === '' ? null : { who: service.name, how: 'link', text: ServerText.of(location, scrub, { contentType: '', body: location }) } }
     )
     this.name = 'RedirectRefusedError'
@@ -144,12 +143,12 @@ function targetOf(request: OutgoingRequest): URL {
     url = new URL(request.url)
   } catch {
     throw new RequestRefusedError(
-      `The gate was about to send a request to ${request.service.name} at a URL that is not one. Check \`${request.service.urlInput}\`.`
+      say`The gate was about to send a request to ${request.service.name} at a URL that is not one. Check ${inputOf(request.service)}.`
     )
   }
   if (url.username !== '' || url.password !== '') {
     throw new RequestRefusedError(
-      `The gate refused a URL for ${request.service.name} that carries a user name or password (${url.origin}): credentials go only in their inputs. Check \`${request.service.urlInput}\`.`
+      say`The gate refused a URL for ${request.service.name} that carries a user name or password (${url.origin}): credentials go only in their inputs. Check ${inputOf(request.service)}.`
     )
   }
   const { credential, proxy } = request
@@ -162,7 +161,7 @@ function targetOf(request: OutgoingRequest): URL {
     throw new RequestRefusedError(`The proxy for ${request.service.name} must be a plain http://host:port (got ${printable(proxy.origin, 80)}).`)
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new RequestRefusedError(`The gate sends requests only over https or http, not ${printable(url.protocol, 20)}. Check \`${request.service.urlInput}\`.`)
+    throw new RequestRefusedError(say`The gate sends requests only over https or http, not ${printable(url.protocol, 20)}. Check ${inputOf(request.service)}.`)
   }
   return url
 }
@@ -195,8 +194,13 @@ export class NoAnswerError extends GateError {
  * "No answer after N attempts", in one place for every service: which origin, what was asked, the
  * network's code, and what to check.
  */
+/** The input (or runner variable) that sets a service's URL, for each door to spell. */
+function inputOf(service: Service): Mention {
+  return { input: service.urlInput, as: 'code' }
+}
+
 export function noAnswerSentence(service: Service, origin: string, where: string, code: string, attempts: number): Sentence {
   const tries = attempts === 1 ? '' : `, after ${attempts} attempts`
-  const input: Mention = { input: service.urlInput, as: 'code' }
+  const input = inputOf(service)
   return say`Could not get an answer from ${service.name} at ${origin}${where === '' ? '' : ` for ${where}`}: ${code}${tries}. Check ${input}, the network and its proxy settings (HTTPS_PROXY, NO_PROXY); if ${service.name} is down, run the gate again later.`
 }

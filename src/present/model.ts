@@ -119,6 +119,8 @@ export interface View {
   readonly reportFile: string
   /** The run's page, for text read outside the run (the tracking issue); null elsewhere. */
   readonly runUrl?: string | null
+  /** How to see withheld names, when the door has its own way (the CLI: the same command without --redact). */
+  readonly privateWay?: Sentence
 }
 
 const TITLES: Readonly<Record<GroupKind, string>> = {
@@ -164,7 +166,8 @@ export function present(verdict: Verdict, view: View): Presentation {
     group('exempted', exempted, null, false),
     group('app-users', sorted(verdict.appUsers), say`Bots and integrations: two-step verification does not apply to them.`, false)
   ].filter((g) => g.people.length > 0)
-  const failing = [...sorted(verdict.nonCompliant), ...(verdict.failOnUnknown ? sorted(verdict.unknown) : [])].sort((a, b) => byName(a.account, b.account))
+  // People without 2FA first, then the unknowns that fail: the annotation's ten names start with the clearest case.
+  const failing = [...sorted(verdict.nonCompliant), ...(verdict.failOnUnknown ? sorted(verdict.unknown) : [])]
   const describe = (e: Exemption): Sentence => (redact ? say`${code('exempt')} line ${e.line}` : say`${code('exempt')} line ${e.line} (\`${e.id}\`)`)
   return {
     compliant: verdict.compliant,
@@ -260,7 +263,7 @@ function withheldNote(because: WithheldBecause, view: View): Sentence {
     because === 'asked'
       ? say`Names, nicknames and account ids are not shown: ${BECAUSE[because]} (${valueOf('redact', 'true')}).`
       : say`Names, nicknames and account ids are not shown: ${BECAUSE[because]}, and a list of accounts without 2FA is a target list.`
-  return where.concat(' ', privateAdvice(view.release, view.workspaces))
+  return where.concat(' ', view.privateWay ?? privateAdvice(view.release, view.workspaces))
 }
 
 /** Where every person is: the report file when it lists them (names shown), else the CLI on the admin's own machine. */

@@ -137,8 +137,8 @@ export function renderNote(message: string): string {
 
 /**
  * A message of ours for Markdown: `code spans` kept as code spans, and every character that could
- * start markup in the prose between them escaped (emphasis, links, HTML, entities, table cells). Our
- * sentences start no line, so block markup (`#`, `-`) cannot begin.
+ * start markup in the prose between them escaped (emphasis, links, HTML, entities, table cells,
+ * mentions). Our sentences start no line, so block markup (`-`, `>`) cannot begin.
  */
 export function proseWithCode(message: string): string {
   const clean = cleanText(message, 4000)
@@ -153,7 +153,8 @@ export function proseWithCode(message: string): string {
 }
 
 function escapeInline(text: string): string {
-  return text.replace(/[\\*_[\]<>|~&`!]/g, (char) => `\\${char}`)
+  // `@` and `#` too: in an issue body they would mention a person or a team, or link an issue.
+  return text.replace(/[\\*_[\]<>|~&`!@#]/g, (char) => `\\${char}`)
 }
 
 function cell(text: string): string {

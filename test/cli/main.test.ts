@@ -150,6 +150,9 @@ describe('the CLI', () => {
     expect(run.stdout).toContain('(report only: `--no-fail-on-violation`)')
     expect(run.stdout).toContain('1 account; names withheld.')
     expect(run.stdout).not.toMatch(/Bob|Cy Unknown|Deploy Bot|557058:/)
+    // The terminal's own way to see them, not an install of the action's repository.
+    expect(run.stdout).toContain('To see them, run the same command without `--redact` where only you can read its output.')
+    expect(run.stdout).not.toContain('git clone')
   })
 
   it('takes flags over the environment, repeated and comma-separated workspaces', async () => {

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { code, INPUT_KEYS, INPUTS, named, setTo, valueOf, type InputKey } from '../../src/config/catalogue.js'
 import { ACTION_SPELLING, CLI_SPELLING, PIPE_SPELLING } from '../../src/config/spellings.js'
 import { say, type Mention } from '../../src/sentence.js'
+import { errorMessage } from '../../src/errors.js'
+import { RedirectRefusedError } from '../../src/http/request.js'
 
 /** Every way a message can name an input, for every input: what the tests below iterate over. */
 function mentionsOf(key: InputKey): Mention[] {
@@ -12,6 +14,14 @@ function mentionsOf(key: InputKey): Mention[] {
 }
 
 const ACTION_NAMES = INPUT_KEYS.map((key) => INPUTS[key].action).filter((name) => name !== null) as string[]
+
+describe("the request core's messages in each door", () => {
+  it('names the URL input of a refused redirect the way each door spells it', () => {
+    const error = new RedirectRefusedError(302, { name: 'Bitbucket', urlInput: 'api-url' }, '')
+    expect(errorMessage(error, false, ACTION_SPELLING)).toContain('Check `api-url`: it must name the API itself')
+    expect(errorMessage(error, false, CLI_SPELLING)).toContain('Check `--api-url`: it must name the API itself')
+  })
+})
 
 describe('the one table of inputs', () => {
   it('spells each example of the issue in each door its own way', () => {

@@ -73,3 +73,15 @@ describe('exemption warnings', () => {
     ])
   })
 })
+
+describe('the annotation names the clearest cases first', () => {
+  it('lists people without 2FA before unknowns, each by name, within its ten names', () => {
+    const unknowns = Array.from({ length: 12 }, (_, i) => member('unknown', { displayName: `Aaron ${i}` }))
+    const off = [member('disabled', { displayName: 'Zed Off' }), member('disabled', { displayName: 'Yan Off' })]
+    const text = annotationOf(verdictOf([member('enabled'), ...unknowns, ...off]))
+    expect(text.indexOf('Yan Off')).toBeGreaterThan(0)
+    expect(text.indexOf('Yan Off')).toBeLessThan(text.indexOf('Zed Off'))
+    expect(text.indexOf('Zed Off')).toBeLessThan(text.indexOf('Aaron 0'))
+    expect(text).toContain('and 4 more (see the job summary)')
+  })
+})

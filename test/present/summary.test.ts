@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseExemptions } from '../../src/config/exemptions.js'
 import type { Member } from '../../src/gate/types.js'
-import { MAX_ROWS, MAX_SUMMARY_BYTES, renderErrorSummary } from '../../src/present/summary.js'
+import { MAX_ROWS, MAX_SUMMARY_BYTES, proseWithCode, renderErrorSummary } from '../../src/present/summary.js'
 import { summaryOf } from '../support/present.js'
 import { decideCompliance } from '../../src/gate/verdict.js'
 import { nodesOfType, parseGfm, renderProblems, tablesByHeading, textOf } from '../support/markdown.js'
@@ -237,5 +237,11 @@ describe('the words of one run', () => {
     const verdict = verdictOf([member('enabled'), member('disabled')])
     expect(summaryOf(verdict, { redact: true })).toContain('The person counted above turns on two-step verification')
     expect(summaryOf(verdict)).toContain('Each person listed turns on two-step verification')
+  })
+})
+
+describe('prose of ours in Markdown', () => {
+  it('escapes what would mention a person or a team, or link an issue, and keeps code spans', () => {
+    expect(proseWithCode('Ask @acme/admins about #12, then set `redact: false`.')).toBe('Ask \\@acme/admins about \\#12, then set `redact: false`.')
   })
 })
