@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { INPUT_KEYS } from '../src/config/catalogue.js'
 
 /**
  * The house (../shared/DESIGN.md): each floor imports only floors below it, or its own folder, and no
@@ -91,5 +92,33 @@ describe('the house', () => {
       /(?<![.\w]|async |function )fetch\(|globalThis\.fetch/.test(readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))
     )
     expect(fetchers.map((file) => relative(SRC, file))).toEqual([])
+  })
+})
+
+/**
+ * No message below the doors names an input in a string of its own: every mention goes through the
+ * builders (named, code, valueOf, setTo), so each door spells it. Doc comments may name inputs. (Here,
+ * not beside the spellings' tests: mutation testing runs those on instrumented sources.)
+ */
+describe('messages name inputs by key', () => {
+  // The action door speaks only the action's words; the CLI's usage errors name flags themselves.
+  const DOOR = /^(action|cli)\/|^(index|cli|wiring)\.ts$/
+  const keyPattern = INPUT_KEYS.map((k) => k.replace(/-/g, '\\-')).join('|')
+  const inCode = new RegExp(`\\\\?\`(${keyPattern})(: [a-z]+)?\\\\?\``)
+
+  it('has no input name in code outside a comment, in any module below the doors', () => {
+    const found: string[] = []
+    for (const file of files(SRC)) {
+      const path = relative(SRC, file)
+      if (DOOR.test(path) || path === 'config/catalogue.ts' || path === 'config/spellings.ts') continue
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          const trimmed = line.trim()
+          if (trimmed.startsWith('//') || trimmed.startsWith('*') || trimmed.startsWith('/**')) return
+          if (inCode.test(line)) found.push(`${path}:${i + 1}: ${trimmed.slice(0, 100)}`)
+        })
+    }
+    expect(found).toEqual([])
   })
 })

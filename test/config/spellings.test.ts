@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { code, INPUT_KEYS, INPUTS, named, setTo, valueOf, type InputKey } from '../../src/config/catalogue.js'
 import { ACTION_SPELLING, CLI_SPELLING, PIPE_SPELLING } from '../../src/config/spellings.js'
@@ -68,38 +68,5 @@ describe('the one table of inputs', () => {
     const inputs = yml.split(/^outputs:/m)[0] ?? ''
     const declared = [...inputs.matchAll(/^ {2}([a-z0-9-]+):$/gm)].map((m) => m[1])
     expect(declared.sort()).toEqual([...ACTION_NAMES].sort())
-  })
-})
-
-/**
- * No message below the doors names an input in a string of its own: every mention goes through the
- * builders (named, code, valueOf, setTo), so each door spells it. Doc comments may name inputs.
- */
-describe('messages name inputs by key', () => {
-  const SRC = resolve(import.meta.dirname, '../../src')
-  const files = (dir: string): string[] =>
-    readdirSync(dir).flatMap((name) => {
-      const path = join(dir, name)
-      return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : []
-    })
-  // The action door speaks only the action's words; the CLI's usage errors name flags themselves.
-  const DOOR = /^(action|cli)\/|^(index|cli|wiring)\.ts$/
-  const keyPattern = INPUT_KEYS.map((k) => k.replace(/-/g, '\\-')).join('|')
-  const inCode = new RegExp(`\\\\?\`(${keyPattern})(: [a-z]+)?\\\\?\``)
-
-  it('has no input name in code outside a comment, in any module below the doors', () => {
-    const found: string[] = []
-    for (const file of files(SRC)) {
-      const path = relative(SRC, file)
-      if (DOOR.test(path) || path === 'config/catalogue.ts' || path === 'config/spellings.ts') continue
-      readFileSync(file, 'utf8')
-        .split('\n')
-        .forEach((line, i) => {
-          const trimmed = line.trim()
-          if (trimmed.startsWith('//') || trimmed.startsWith('*') || trimmed.startsWith('/**')) return
-          if (inCode.test(line)) found.push(`${path}:${i + 1}: ${trimmed.slice(0, 100)}`)
-        })
-    }
-    expect(found).toEqual([])
   })
 })
