@@ -167,7 +167,9 @@ export function present(verdict: Verdict, view: View): Presentation {
     group('app-users', sorted(verdict.appUsers), say`Bots and integrations: two-step verification does not apply to them.`, false)
   ].filter((g) => g.people.length > 0)
   // People without 2FA first, then the unknowns that fail: the annotation's ten names start with the clearest case.
-  const failing = [...sorted(verdict.nonCompliant), ...(verdict.failOnUnknown ? sorted(verdict.unknown) : [])]
+  const failing = failingAccounts(verdict)
+    .map(person)
+    .sort((a, b) => Number(a.account.twoFactor === 'unknown') - Number(b.account.twoFactor === 'unknown') || byName(a.account, b.account))
   const describe = (e: Exemption): Sentence => (redact ? say`${code('exempt')} line ${e.line}` : say`${code('exempt')} line ${e.line} (\`${e.id}\`)`)
   return {
     compliant: verdict.compliant,
@@ -216,6 +218,11 @@ function exemptionLines(verdict: Verdict): ExemptionLine[] {
       expired: expired.has(exemption),
       needed: matched.has(exemption) && !expired.has(exemption) && !unneeded.has(exemption)
     }))
+}
+
+/** The people who fail the gate: without 2FA, and unknown when unknown flags fail it (the tracking issue follows them). */
+export function failingAccounts(verdict: Verdict): AccountRecord[] {
+  return verdict.failOnUnknown ? [...verdict.nonCompliant, ...verdict.unknown] : [...verdict.nonCompliant]
 }
 
 function group(kind: GroupKind, people: readonly Person[], note: Sentence | null, secondFactorColumn: boolean): Group {

@@ -1,7 +1,7 @@
 import packageJson from '../../../package.json' with { type: 'json' }
 import type { Verdict } from '../../gate/verdict.js'
 import type { AccountRecord } from '../../gate/types.js'
-import { present, type Presentation, type WithheldBecause } from '../../present/model.js'
+import { failingAccounts, present, type Presentation, type WithheldBecause } from '../../present/model.js'
 import { byName } from '../../present/order.js'
 import type { ReleaseSource } from '../../present/release.js'
 import { proseWithCode, renderErrorSummary, renderSummary } from '../../present/summary.js'
@@ -45,7 +45,7 @@ function modelOf(verdict: Verdict, context: IssueContext): Presentation {
 
 /** The people a tracking issue follows: not proven and not exempt. */
 export function trackedPeople(verdict: Verdict): AccountRecord[] {
-  return verdict.failOnUnknown ? [...verdict.nonCompliant, ...verdict.unknown] : [...verdict.nonCompliant]
+  return failingAccounts(verdict)
 }
 
 export function issueTitle(verdict: Verdict | null, workspaces: readonly string[]): string {
