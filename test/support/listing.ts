@@ -1,5 +1,6 @@
 import type { MembersPage } from '../../src/bitbucket/api/page.js'
-import { PageReader } from '../../src/bitbucket/listing/reader.js'
+import { membersKind, PageReader } from '../../src/bitbucket/listing/reader.js'
+import type { AccountSet } from '../../src/gate/accounts.js'
 import type { ClientContext } from '../../src/bitbucket/listing/types.js'
 import type { Member } from '../../src/gate/types.js'
 import { NetworkError } from '../../src/http/transport.js'
@@ -29,8 +30,8 @@ export function people(count: number, from = 1): Member[] {
 }
 
 /** A checked page, as parseMembersPage returns it. */
-export function membersPage(members: readonly Member[], extra: Partial<Omit<MembersPage, 'members'>> = {}): MembersPage {
-  return { members, next: null, size: null, page: null, pagelen: null, ...extra }
+export function membersPage(members: readonly Member[], extra: Partial<Omit<MembersPage, 'values'>> = {}): MembersPage {
+  return { values: members, next: null, size: null, page: null, pagelen: null, ...extra }
 }
 
 export interface Fetched {
@@ -46,7 +47,7 @@ export type Script = (url: string, pageNo: number) => MembersPage | null | Promi
  * A PageReader whose fetches play a script instead of sending requests: the listing modules' rules
  * (plan, pages, completeness) tested on their own. Its `next` checks and progress are the real ones.
  */
-export class ScriptedReader extends PageReader {
+export class ScriptedReader extends PageReader<Member, AccountSet> {
   readonly fetched: Fetched[] = []
   /** Each progress report, as `workspace pageNo/pages`. */
   readonly progress: string[]
@@ -61,7 +62,7 @@ export class ScriptedReader extends PageReader {
         progress.push(`${ws} ${pageNo}/${String(pages)}`)
       }
     }
-    super(workspace, withProgress)
+    super(membersKind(workspace, withProgress), withProgress)
     this.progress = progress
     this.script = script
   }

@@ -7,14 +7,20 @@ import { answerShape } from '../../text.js'
 import { say } from '../../sentence.js'
 import { code } from '../../config/catalogue.js'
 
-/** One page of `paginated_workspace_memberships`, checked. */
-export interface MembersPage {
-  readonly members: readonly Member[]
+/** One page of a Bitbucket listing, checked: its `values` read as items of one kind. */
+export interface ListingPage<Item> {
+  readonly values: readonly Item[]
   readonly next: string | null
   readonly size: number | null
   readonly page: number | null
   readonly pagelen: number | null
 }
+
+/** One page of `paginated_workspace_memberships`, checked. */
+export type MembersPage = ListingPage<Member>
+
+/** Reads one item of `values`: the item, or what is wrong with its shape (to follow `values[i]` in a message). */
+export type ItemReader<Item> = (value: unknown, scrub: (text: string) => string) => Item | string
 
 /**
  * Reads a 200 answer as a members page. Anything that is not the expected JSON (HTML, plain text,
@@ -30,6 +36,11 @@ export interface MembersPage {
  * gets that far; and one that holds a secret is refused rather than kept scrubbed (and so broken).
  */
 export function parseMembersPage(response: HttpResponse, where: string, scrub: (text: string) => string): MembersPage {
+  return parsePage(response, where, scrub, readMember)
+}
+
+/** Reads a 200 answer as a page of any listing, by the rules of parseMembersPage, each item by `readItem`. */
+export function parsePage<Item>(response: HttpResponse, where: string, scrub: (text: string) => string, readItem: ItemReader<Item>): ListingPage<Item> {
   const broken = (what: string): ListingError =>
     new ListingError(
       say`Bitbucket answered ${response.status} on ${where}, but ${what}. The gate cannot vouch for a listing it could not read: run the gate again; if this persists, check ${code('api-url')} and any proxy in between.`
@@ -47,13 +58,13 @@ export function parseMembersPage(response: HttpResponse, where: string, scrub: (
   if (!isAbsent(size) && !isCount(size)) throw broken('its `size` is not a count')
   if (!isAbsent(page) && !isCount(page)) throw broken('its `page` is not a number')
   if (!isAbsent(pagelen) && !(isCount(pagelen) && pagelen > 0)) throw broken('its `pagelen` is not a positive number')
-  const members = values.map((value: unknown, index) => {
-    const member = readMember(value, scrub)
-    if (typeof member === 'string') throw broken(`values[${index}]${member}`)
-    return member
+  const items = values.map((value: unknown, index) => {
+    const item = readItem(value, scrub)
+    if (typeof item === 'string') throw broken(`values[${index}]${item}`)
+    return item
   })
   return {
-    members,
+    values: items,
     next: typeof next === 'string' && next !== '' ? next : null,
     size: isCount(size) ? size : null,
     page: isCount(page) ? page : null,
@@ -62,9 +73,18 @@ export function parseMembersPage(response: HttpResponse, where: string, scrub: (
 }
 
 /** A member, or what is wrong with its shape (to follow `values[i]` in a message). */
-function readMember(value: unknown, scrub: (text: string) => string): Member | string {
+export function readMember(value: unknown, scrub: (text: string) => string): Member | string {
   if (!isRecord(value)) return ' is not an object'
-  const user = value.user
+  return readUser(value.user, scrub, true)
+}
+
+/**
+ * An item's `user`, checked by the member listing's rules, or what is wrong with it (after `values[i]`).
+ * With `withFlag` false its `has_2fa_enabled` is not read: the permission listings may or may not fill
+ * it in (the reference does not know), so the gate takes the flag from the member listing alone, and
+ * such a user is `unknown` here.
+ */
+export function readUser(user: unknown, scrub: (text: string) => string, withFlag: boolean): Member | string {
   if (!isRecord(user)) return ' has no `user` object'
   if (typeof user.uuid !== 'string' || user.uuid === '') return '.user has no uuid'
   if (!isBracedUuid(user.uuid)) return `.user.uuid ${NOT_A_UUID}`
@@ -75,7 +95,7 @@ function readMember(value: unknown, scrub: (text: string) => string): Member | s
   if (accountId !== null) {
     if (!isAccountId(accountId)) return `.user.account_id ${NOT_AN_ACCOUNT_ID}`
   }
-  const twoFactor = twoFactorOf(user.has_2fa_enabled)
+  const twoFactor = withFlag ? twoFactorOf(user.has_2fa_enabled) : 'unknown'
   if (twoFactor === null) return '.user.has_2fa_enabled is not true, false or null'
   const uuid = user.uuid.toLowerCase()
   if (scrub(uuid) !== uuid) return '.user.uuid holds a secret the gate was given'

@@ -1,4 +1,5 @@
-import type { MembersPage } from '../api/page.js'
+import type { ListingPage } from '../api/page.js'
+import type { ItemSet } from './kind.js'
 import type { PageReader } from './reader.js'
 import type { ReadOutcome, ReadPage } from './types.js'
 
@@ -9,7 +10,11 @@ import type { ReadOutcome, ReadPage } from './types.js'
  * fetching). Without `size`, the read keeps the order of the uuids it saw, for the caller to compare
  * two reads.
  */
-export async function collect(reader: PageReader, pages: AsyncIterable<ReadPage>, lastPage: number | null): Promise<ReadOutcome> {
+export async function collect<Item, Set extends ItemSet<Item>>(
+  reader: PageReader<Item, Set>,
+  pages: AsyncIterable<ReadPage<Item>>,
+  lastPage: number | null
+): Promise<ReadOutcome<Set>> {
   const members = reader.newSet()
   const sequence: string[] = []
   let size: number | null = null
@@ -17,13 +22,16 @@ export async function collect(reader: PageReader, pages: AsyncIterable<ReadPage>
     if (pageNo === 1) size = page.size
     const problem = (lastPage === null ? null : endMismatch(page, pageNo, lastPage)) ?? pageMismatch(page, pageNo, size)
     if (problem !== null) return { ok: false, reason: problem }
-    for (const member of page.members) {
-      members.add(member)
-      if (size === null) sequence.push(member.uuid)
+    for (const item of page.values) {
+      members.add(item)
+      if (size === null) sequence.push(reader.kind.uuidOf(item))
     }
   }
   if (size !== null && members.size !== size) {
-    return { ok: false, reason: `Bitbucket reported ${size.toLocaleString('en')} members but listed ${members.size.toLocaleString('en')} different ones` }
+    return {
+      ok: false,
+      reason: `Bitbucket reported ${size.toLocaleString('en')} ${reader.kind.noun} but listed ${members.size.toLocaleString('en')} different ones`
+    }
   }
   return { ok: true, members, sizeKnown: size !== null, sequence }
 }
@@ -34,14 +42,14 @@ export function sameSequence(a: readonly string[], b: readonly string[]): boolea
 }
 
 /** A page that is not the one asked for, or reports another `size` than page 1: the listing moved. */
-function pageMismatch(page: MembersPage, pageNo: number, size: number | null): string | null {
+function pageMismatch(page: ListingPage<unknown>, pageNo: number, size: number | null): string | null {
   if (page.page !== null && page.page !== pageNo) return `page ${pageNo} answered as page ${page.page}`
   if (page.size !== size) return `its size changed from ${String(size)} to ${String(page.size)}`
   return null
 }
 
 /** With a known page count, `next` is present on every page but the last. */
-function endMismatch(page: MembersPage, pageNo: number, lastPage: number): string | null {
+function endMismatch(page: ListingPage<unknown>, pageNo: number, lastPage: number): string | null {
   if ((page.next === null) === (pageNo === lastPage)) return null
   return `page ${pageNo} of ${lastPage} ${page.next === null ? 'ended the listing early' : 'pointed past the end'}`
 }

@@ -1,6 +1,6 @@
 /**
  * Bitbucket's `next` link is followed only when it continues the very listing it came from: same
- * scheme, host and port (credentials go nowhere else), same members path of the same workspace, the
+ * scheme, host and port (credentials go nowhere else), same path of the same listing (the workspace's segment in any case), the
  * same query parameters apart from `page`, and `page` the one after the page just read. Parameters
  * and path are compared decoded, as Bitbucket decodes them (a literal `+` is a space), so a server
  * that encodes `,` or `+` differently still matches, and a link that would change `fields` (and so
@@ -34,7 +34,7 @@ export function checkNextLink(next: string, current: string, first: URL, workspa
   const path = decodedSegments(url.pathname)
   const firstPath = decodedSegments(first.pathname)
   if (path === null || firstPath === null || !samePath(path, firstPath, workspaceSegment)) {
-    return fail('it leaves the members path of this workspace')
+    return fail('it leaves the path of this listing')
   }
   const pages = url.searchParams.getAll('page')
   const [page = ''] = pages

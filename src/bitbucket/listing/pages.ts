@@ -1,5 +1,6 @@
 import { ListingError } from '../../errors.js'
-import type { MembersPage } from '../api/page.js'
+import type { ListingPage } from '../api/page.js'
+import type { ItemSet } from './kind.js'
 import type { PageReader } from './reader.js'
 import type { ReadPage } from './types.js'
 
@@ -11,23 +12,26 @@ export const MAX_PAGES = 5000
  * already). Every link is checked to lead to the next page of this listing; the read stops past a sane
  * page count (from `size` when page 1 gives it).
  */
-export async function* followNext(reader: PageReader, first: MembersPage | null): AsyncGenerator<ReadPage> {
+export async function* followNext<Item, Set extends ItemSet<Item>>(
+  reader: PageReader<Item, Set>,
+  first: ListingPage<Item> | null
+): AsyncGenerator<ReadPage<Item>> {
   let url = reader.firstUrl
   let pageNo = 1
   let page = first ?? (await reader.fetch(url, 1))
   const size = page.size
-  const cap = size === null ? MAX_PAGES : Math.min(MAX_PAGES, Math.ceil(size / Math.max(1, page.members.length)) + 2)
+  const cap = size === null ? MAX_PAGES : Math.min(MAX_PAGES, Math.ceil(size / Math.max(1, page.values.length)) + 2)
   // Stryker disable next-line BlockStatement: an emptied body makes an endless loop that never yields, a hang no test can end before Stryker's timeout (which counts it detected)
   for (;;) {
-    reader.pageRead(pageNo, size === null ? null : Math.ceil(size / Math.max(1, page.members.length)))
+    reader.pageRead(pageNo, size === null ? null : Math.ceil(size / Math.max(1, page.values.length)))
     yield { pageNo, page }
     if (page.next === null) return
     // checkNext demands page pageNo + 1, so no link can lead back to a page already read.
     const nextUrl = reader.checkNext(page.next, url, pageNo)
     if (pageNo >= cap) {
       throw new ListingError(
-        `The member listing of workspace "${reader.workspace}" went past ${cap} pages` +
-          (size === null ? '' : ` although Bitbucket reported ${size.toLocaleString('en')} members`) +
+        `The ${reader.kind.title} went past ${cap} pages` +
+          (size === null ? '' : ` although Bitbucket reported ${size.toLocaleString('en')} ${reader.kind.noun}`) +
           '. The gate stops rather than read forever: run the gate again; if it persists, report it to Atlassian support.'
       )
     }
@@ -42,12 +46,16 @@ export async function* followNext(reader: PageReader, first: MembersPage | null)
  * flight) and yielded in the order they arrive. When the consumer stops early, requests still queued
  * are not sent.
  */
-export async function* fetchPlanned(reader: PageReader, first: MembersPage, urls: readonly string[]): AsyncGenerator<ReadPage> {
+export async function* fetchPlanned<Item, Set extends ItemSet<Item>>(
+  reader: PageReader<Item, Set>,
+  first: ListingPage<Item>,
+  urls: readonly string[]
+): AsyncGenerator<ReadPage<Item>> {
   const pages = urls.length + 1
   reader.pageRead(1, pages)
   yield { pageNo: 1, page: first }
   let stopped = false
-  const arrived: ({ readonly pageNo: number; readonly page: MembersPage | null } | { readonly error: unknown })[] = []
+  const arrived: ({ readonly pageNo: number; readonly page: ListingPage<Item> | null } | { readonly error: unknown })[] = []
   // Ends the consumer's wait for an arrival; once that wait is over, calling it again does nothing.
   let wake = (): void => undefined
   const settle = (item: (typeof arrived)[number]): void => {

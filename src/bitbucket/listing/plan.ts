@@ -1,4 +1,5 @@
-import type { MembersPage } from '../api/page.js'
+import type { ListingPage } from '../api/page.js'
+import type { ItemSet } from './kind.js'
 import { MAX_PAGES } from './pages.js'
 import type { PageReader } from './reader.js'
 
@@ -9,10 +10,10 @@ const PAGE_TWO = /([?&]page=)2(?=&|#|$)/
  * it gives `size`, a `next` to page 2, and is full (so `size` tells the page count). Otherwise null,
  * and the listing is read by following `next`.
  */
-export function planParallel(reader: PageReader, first: MembersPage): string[] | null {
+export function planParallel<Item, Set extends ItemSet<Item>>(reader: PageReader<Item, Set>, first: ListingPage<Item>): string[] | null {
   if (first.size === null || first.next === null) return null
-  const perPage = first.pagelen ?? first.members.length
-  if (perPage < 1 || first.members.length !== perPage) return null
+  const perPage = first.pagelen ?? first.values.length
+  if (perPage < 1 || first.values.length !== perPage) return null
   const pages = Math.ceil(first.size / perPage)
   const next = reader.checkNext(first.next, reader.firstUrl, 1)
   if (pages < 2 || pages > MAX_PAGES || !PAGE_TWO.test(next)) return null

@@ -1,7 +1,7 @@
 import type { Credentials } from '../../config/credentials.js'
 import type { AuthSession } from '../auth/session.js'
-import type { AccountSet, KeepAccountIds } from '../../gate/accounts.js'
-import type { MembersPage } from '../api/page.js'
+import type { KeepAccountIds } from '../../gate/accounts.js'
+import type { ListingPage } from '../api/page.js'
 import type { Limiter } from '../../http/limiter.js'
 import type { RetryContext } from '../../http/retry.js'
 
@@ -28,12 +28,12 @@ export interface ClientContext {
 }
 
 /** One page of a listing as it was read: its place in the listing and its checked content. */
-export interface ReadPage {
+export interface ReadPage<Item> {
   readonly pageNo: number
-  readonly page: MembersPage
+  readonly page: ListingPage<Item>
 }
 
 /** What one read of a listing came to: its members, or why they cannot be trusted. */
-export type ReadOutcome =
-  | { readonly ok: true; readonly members: AccountSet; readonly sizeKnown: boolean; readonly sequence: readonly string[] }
+export type ReadOutcome<Set> =
+  | { readonly ok: true; readonly members: Set; readonly sizeKnown: boolean; readonly sequence: readonly string[] }
   | { readonly ok: false; readonly reason: string }

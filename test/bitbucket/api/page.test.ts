@@ -49,7 +49,7 @@ describe('parseMembersPage', () => {
   })
 
   it('reads the paging fields and treats null or empty as absent', () => {
-    expect(parse({ values: [], next: '', size: null, page: null, pagelen: null })).toEqual({ members: [], next: null, size: null, page: null, pagelen: null })
+    expect(parse({ values: [], next: '', size: null, page: null, pagelen: null })).toEqual({ values: [], next: null, size: null, page: null, pagelen: null })
     expect(parse({ values: [], next: 'https://x/?page=2', size: 0, page: 1, pagelen: 100 })).toMatchObject({
       next: 'https://x/?page=2',
       size: 0,
@@ -67,7 +67,7 @@ describe('parseMembersPage', () => {
         { user: { uuid: UUID.replace('1}', '4}'), display_name: 7, nickname: null, has_2fa_enabled: null } }
       ]
     })
-    expect(page.members).toEqual([
+    expect(page.values).toEqual([
       { uuid: UUID, accountId: '557058:a', displayName: '', nickname: '', isAppUser: false, twoFactor: 'enabled' },
       { uuid: UUID.replace('1}', '2}'), accountId: null, displayName: 'Off ***', nickname: 'off ***', isAppUser: false, twoFactor: 'disabled' },
       { uuid: UUID.replace('1}', '3}'), accountId: null, displayName: 'Bot', nickname: '', isAppUser: true, twoFactor: 'enabled' },
@@ -134,7 +134,7 @@ describe('parseMembersPage', () => {
         { user: { uuid: UUID.replace('1}', '4}'), account_id: null, has_2fa_enabled: false } }
       ]
     })
-    expect(page.members.map((m) => [m.uuid, m.accountId])).toEqual([
+    expect(page.values.map((m) => [m.uuid, m.accountId])).toEqual([
       ['{0123abcd-89ef-4000-8000-abcdefabcdef}', 'a'.repeat(128)],
       [UUID, '557058:3f2a-_b:C9'],
       [UUID.replace('1}', '2}'), '5b10ac8d82e05b22cc7d4ef5'],
@@ -155,7 +155,7 @@ describe('parseMembersPage', () => {
       fc.property(candidateIds, (id) => {
         const taken = (() => {
           try {
-            return parse(second({ account_id: id })).members[1]?.accountId === id
+            return parse(second({ account_id: id })).values[1]?.accountId === id
           } catch {
             return false
           }

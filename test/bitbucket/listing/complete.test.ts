@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest'
 import type { MembersPage } from '../../../src/bitbucket/api/page.js'
 import { collect, sameSequence } from '../../../src/bitbucket/listing/complete.js'
 import type { ReadPage } from '../../../src/bitbucket/listing/types.js'
+import type { Member } from '../../../src/gate/types.js'
 import { membersPage, people, ScriptedReader } from '../../support/listing.js'
 import { QUICK } from '../../support/quick.js'
 
 const reader = () => new ScriptedReader(() => null)
 
-async function* stream(...pages: MembersPage[]): AsyncGenerator<ReadPage> {
+async function* stream(...pages: MembersPage[]): AsyncGenerator<ReadPage<Member>> {
   for (const [index, page] of pages.entries()) {
     await Promise.resolve()
     yield { pageNo: index + 1, page }
@@ -32,7 +33,7 @@ describe('collect', QUICK, () => {
 
   it('keeps the order of the uuids it saw, repeats included, when there is no size', async () => {
     const [first, second] = pagesOf(4, 2, null)
-    const repeated = membersPage([...second!.members, second!.members[0]!], { size: null })
+    const repeated = membersPage([...second!.values, second!.values[0]!], { size: null })
     const outcome = await collect(reader(), stream(first!, repeated), null)
     expect(outcome).toMatchObject({ ok: true, sizeKnown: false })
     expect(outcome.ok && outcome.sequence).toEqual([...uuids(4), uuids(1, 3)[0]])
@@ -41,7 +42,7 @@ describe('collect', QUICK, () => {
 
   it('fails when the unique members do not add up to size', async () => {
     const [first, second] = pagesOf(200, 100)
-    const repeat = membersPage(first!.members, { size: 200 })
+    const repeat = membersPage(first!.values, { size: 200 })
     expect(await collect(reader(), stream(first!, repeat), null)).toEqual({ ok: false, reason: 'Bitbucket reported 200 members but listed 100 different ones' })
     expect((await collect(reader(), stream(first!, second!), null)).ok).toBe(true)
     expect(await collect(reader(), stream(...pagesOf(99, 100, 100)), null)).toEqual({
@@ -86,7 +87,7 @@ describe('collect', QUICK, () => {
   it('stops reading at the first page that breaks a rule', async () => {
     const [first, second, third] = pagesOf(300, 100)
     let pulled = 0
-    async function* counted(): AsyncGenerator<ReadPage> {
+    async function* counted(): AsyncGenerator<ReadPage<Member>> {
       for (const item of [first!, { ...second!, page: 9 }, third!].entries()) {
         await Promise.resolve()
         pulled++

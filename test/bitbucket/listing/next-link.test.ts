@@ -42,22 +42,22 @@ describe('checkNextLink', () => {
     [
       'another workspace on the same host',
       'https://api.bitbucket.org/2.0/workspaces/other/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2',
-      'it leaves the members path of this workspace'
+      'it leaves the path of this listing'
     ],
     [
       'another path',
       'https://api.bitbucket.org/2.0/workspaces/acme/permissions?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2',
-      'it leaves the members path of this workspace'
+      'it leaves the path of this listing'
     ],
     [
       'a trailing slash',
       'https://api.bitbucket.org/2.0/workspaces/acme/members/?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2',
-      'it leaves the members path of this workspace'
+      'it leaves the path of this listing'
     ],
     [
       'an encoded slash in the workspace',
       'https://api.bitbucket.org/2.0/workspaces/acme%2F..%2Fother/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2',
-      'it leaves the members path of this workspace'
+      'it leaves the path of this listing'
     ],
     [
       'another host',
@@ -102,12 +102,12 @@ describe('checkNextLink', () => {
     [
       'a bad percent-escape in the path',
       'https://api.bitbucket.org/2.0/workspaces/%E0%A4%A/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2',
-      'it leaves the members path'
+      'it leaves the path of this listing'
     ],
     [
       'another API version',
       'https://api.bitbucket.org/3.0/workspaces/acme/members?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2',
-      'it leaves the members path'
+      'it leaves the path of this listing'
     ],
     ['a parameter dropped and another added', 'https://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&x=1&page=2', 'it changes the query'],
     [
@@ -164,7 +164,7 @@ describe('checkNextLink', () => {
     [
       'a shorter path that ends at the workspace',
       'https://api.bitbucket.org/2.0/workspaces/acme?pagelen=100&fields=%2Bvalues.user.has_2fa_enabled,-values.links&page=2',
-      'it leaves the members path of this workspace'
+      'it leaves the path of this listing'
     ],
     [
       'a page number with more after it',
@@ -186,7 +186,7 @@ describe('checkNextLink', () => {
     const next = 'https://api.bitbucket.org/2.0/workspaces/acme/members?pagelen=100&page=2'
     expect(checkNextLink(next, first.href, first, WORKSPACE + 1, 2)).toEqual({
       ok: false,
-      problem: 'it leaves the members path of this workspace',
+      problem: 'it leaves the path of this listing',
       shown: next
     })
   })

@@ -34,7 +34,7 @@ describe('followNext', QUICK, () => {
     const { items, error } = await drain(followNext(reader, null))
     expect(error).toBeNull()
     expect(pageNos(items)).toEqual([1, 2, 3])
-    expect(items.map((item) => item.page.members.length)).toEqual([100, 100, 50])
+    expect(items.map((item) => item.page.values.length)).toEqual([100, 100, 50])
     expect(reader.fetched.map((f) => [f.url, f.pageNo])).toEqual([
       [FIRST, 1],
       [pageUrl(2), 2],

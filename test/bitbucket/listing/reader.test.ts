@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MEMBER_FIELDS, membersUrl, PAGELEN, PageReader } from '../../../src/bitbucket/listing/reader.js'
+import { MEMBER_FIELDS, membersKind, membersUrl, PAGELEN, PageReader } from '../../../src/bitbucket/listing/reader.js'
 import type { ClientContext } from '../../../src/bitbucket/listing/types.js'
 import type { Credentials } from '../../../src/config/credentials.js'
 import { BitbucketHttpError, errorMessage, GateError, ListingError } from '../../../src/errors.js'
@@ -43,7 +43,7 @@ function readerOn(sim: BitbucketSimulator, options: { credentials?: Credentials;
     onPage: ({ workspace, pageNo, pages: total }) => pages.push(`${workspace} ${pageNo}/${String(total)}`),
     ...options.extra
   }
-  return { reader: new PageReader('acme', context), sent: recorded.sent, responses, pages, waits: client.waits, tokens: client.tokens }
+  return { reader: new PageReader(membersKind('acme', context), context), sent: recorded.sent, responses, pages, waits: client.waits, tokens: client.tokens }
 }
 
 describe('membersUrl', QUICK, () => {
@@ -71,8 +71,8 @@ describe('PageReader', QUICK, () => {
     const { reader, sent, responses } = readerOn(sim)
     expect(reader.firstUrl).toBe(`http://bitbucket.test/2.0/workspaces/acme/members?pagelen=100&fields=${FIELDS}`)
     const page = await reader.fetch(reader.firstUrl, 1)
-    expect(page.members).toHaveLength(100)
-    expect(page.members[1]).toMatchObject({ displayName: 'Ada Off', twoFactor: 'disabled' })
+    expect(page.values).toHaveLength(100)
+    expect(page.values[1]).toMatchObject({ displayName: 'Ada Off', twoFactor: 'disabled' })
     expect(page.size).toBe(250)
     expect(page.next).toBe(`${reader.firstUrl}&page=2`)
     expect(sent).toHaveLength(1)
@@ -190,7 +190,7 @@ describe('PageReader', QUICK, () => {
       expect(sent).toEqual([])
       expect(responses).toEqual([])
       expect(reader.requests).toBe(0)
-      expect((await reader.fetch(reader.firstUrl, 1, () => false))?.members).toHaveLength(100)
+      expect((await reader.fetch(reader.firstUrl, 1, () => false))?.values).toHaveLength(100)
     })
 
     it('asks skip only when its turn comes', async () => {
@@ -202,13 +202,13 @@ describe('PageReader', QUICK, () => {
         return inner(request)
       }
       const client = clientContext(sim, { transport: held, maxInFlight: 1 })
-      const reader = new PageReader('acme', client.context)
+      const reader = new PageReader(membersKind('acme', client.context), client.context)
       let stop = false
       const first = reader.fetch(reader.firstUrl, 1)
       const second = reader.fetch(`${reader.firstUrl}&page=2`, 2, () => stop)
       stop = true
       gate.resolve(undefined)
-      expect((await first).members).toHaveLength(100)
+      expect((await first).values).toHaveLength(100)
       expect(await second).toBeNull()
       expect(reader.requests).toBe(1)
     })
@@ -224,7 +224,7 @@ describe('PageReader', QUICK, () => {
     }
     const deadline = new AbortController()
     const client = clientContext(sim, { transport: held, maxInFlight: 1, signal: deadline.signal })
-    const reader = new PageReader('acme', client.context)
+    const reader = new PageReader(membersKind('acme', client.context), client.context)
     const first = reader.fetch(reader.firstUrl, 1).catch((e: unknown) => e)
     const queued = reader.fetch(`${reader.firstUrl}&page=2`, 2).catch((e: unknown) => e)
     const reason = new GateError('past the deadline')
@@ -249,7 +249,7 @@ describe('PageReader', QUICK, () => {
       await reader.fetch(reader.firstUrl, 1)
       sim.expireAccessTokens()
       const page = await reader.fetch(`${reader.firstUrl}&page=2`, 2)
-      expect(page.members).toHaveLength(100)
+      expect(page.values).toHaveLength(100)
       expect(tokens).toHaveLength(2)
       const pages = sent.filter((request) => request.url.pathname.startsWith('/2.0/'))
       expect(pages.map((request) => request.headers.Authorization)).toEqual([`Bearer ${tokens[0]!}`, `Bearer ${tokens[0]!}`, `Bearer ${tokens[1]!}`])
@@ -283,11 +283,9 @@ describe('PageReader', QUICK, () => {
 
     it('compares the workspace without case, and no other part of the path', () => {
       expect(reader().checkNext(`${FIRST_URL.replace('/acme/', '/ACME/')}&page=2`, FIRST_URL, 1)).toBe(`${FIRST_URL.replace('/acme/', '/ACME/')}&page=2`)
-      expect(() => reader().checkNext(`${FIRST_URL.replace('/members', '/MEMBERS')}&page=2`, FIRST_URL, 1)).toThrow(
-        'it leaves the members path of this workspace'
-      )
+      expect(() => reader().checkNext(`${FIRST_URL.replace('/members', '/MEMBERS')}&page=2`, FIRST_URL, 1)).toThrow('it leaves the path of this listing')
       expect(() => reader().checkNext(`${FIRST_URL.replace('/workspaces/', '/Workspaces/')}&page=2`, FIRST_URL, 1)).toThrow(
-        'it leaves the members path of this workspace'
+        'it leaves the path of this listing'
       )
     })
 
