@@ -45,3 +45,25 @@ export const CONSUMER_KEY = 'SimConsumerKey7a2b'
 export const CONSUMER_SECRET = 'sim-consumer-secret-4d9e1f2a8b'
 
 export const consumerCredential: SimOAuthConsumer = { kind: 'oauth-consumer', key: CONSUMER_KEY, secret: CONSUMER_SECRET }
+
+/** An API token that may also read repository permissions (for GET …/permissions/repositories/{slug}). */
+export const REPO_ADMIN_TOKEN = 'ATATT3xFfGF0-simulated-repo-admin-token-9e4d21'
+
+/** The workspace admin with both read scopes: the member listing, `/permissions` and a repository's permissions. */
+export const repoAdminCredential: SimApiToken = {
+  kind: 'api-token',
+  email: ADMIN_EMAIL,
+  token: REPO_ADMIN_TOKEN,
+  scopes: ['read:workspace:bitbucket', 'read:repository:bitbucket']
+}
+
+export const REPO_CONSUMER_KEY = 'SimRepoConsumerKey3c8d'
+export const REPO_CONSUMER_SECRET = 'sim-repo-consumer-secret-6b0a7e5c91'
+
+/** An OAuth consumer with the scopes of the member listing (`account`) and of repository permissions (`repository`). */
+export const repoConsumerCredential: SimOAuthConsumer = {
+  kind: 'oauth-consumer',
+  key: REPO_CONSUMER_KEY,
+  secret: REPO_CONSUMER_SECRET,
+  scopes: ['account', 'repository']
+}

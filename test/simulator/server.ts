@@ -4,13 +4,27 @@ import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { applyFields, mentions, parseFields } from './fields.js'
 import type { Transport } from '../../src/http/transport.js'
-import { answer, close, InFlight, listen, memoryTransport, socketListener, type Handler, type PlainAnswer, type PlainRequest } from './http.js'
+import { answer, close, InFlight, listen, memoryTransport, socketListener, type Handler, type PlainAnswer, type PlainRequest, type ServeEnv } from './http.js'
+import {
+  findRepository,
+  permissionFilter,
+  REPOSITORY_PERMISSIONS,
+  repositoryPermissionEntries,
+  repositoryPermissionItem,
+  userObject,
+  workspaceObject,
+  WORKSPACE_PERMISSIONS,
+  workspacePermissionEntries,
+  workspacePermissionItem
+} from './permissions.js'
 
 /**
  * A local Bitbucket Cloud API for tests, the demo and the bench, following
  * ../shared/bitbucket-api/REFERENCE.md: GET /2.0/workspaces/{workspace}/members with pagination,
  * `fields`, admin-only 2FA flags, Basic and Bearer auth, Bitbucket's error bodies, a rate limit, and
- * scriptable faults.
+ * scriptable faults; and the two permission listings the gate reads,
+ * GET /2.0/workspaces/{workspace}/permissions and …/permissions/repositories/{repo_slug}, paged,
+ * filtered and faulted the same way (their data in permissions.ts).
  */
 
 export interface SimUser {
@@ -27,6 +41,40 @@ export interface SimWorkspace {
   readonly slug: string
   readonly uuid: string
   members: SimUser[]
+  /**
+   * Uuids (braced, as `SimUser.uuid`) of the workspace's admins (`owner` on `/permissions`), members or
+   * outsiders. Default: the first member who is not an app user and has 2FA on (the admin running the
+   * gate); none if there is no such member.
+   */
+  owners?: readonly string[]
+  /**
+   * Users the member listing never names who can still hold permissions: on repositories, and (as
+   * owners) on `/permissions`. REFERENCE.md has seen such users with access to a repository.
+   */
+  outsiders?: SimUser[]
+  /** Uuids whose workspace permission is `collaborator`; everyone else who is not an owner is `member`. */
+  collaborators?: readonly string[]
+  /** Repositories and their effective permissions, for `/permissions/repositories/{repo_slug}`. */
+  repositories?: SimRepository[]
+}
+
+export interface SimRepository {
+  readonly slug: string
+  /** Default: a braced uuid derived from the workspace and the slug. */
+  readonly uuid?: string
+  /** One line each of the effective listing, in this order. */
+  grants: SimGrant[]
+  /**
+   * Whether the effective listing also names every workspace owner a grant does not name, as `admin`.
+   * Whether Bitbucket's does is not known [guess]: default false, so a client must add the owners itself.
+   */
+  readonly listsOwners?: boolean
+}
+
+/** The effective permission of a user (member or outsider) on a repository: the highest they hold. */
+export interface SimGrant {
+  readonly uuid: string
+  readonly permission: 'read' | 'write' | 'admin' | 'none'
 }
 
 export type SimCredential = SimApiToken | SimAccessToken | SimOAuthConsumer
@@ -71,10 +119,24 @@ export interface SimAccessToken {
   readonly seesFlags?: boolean
 }
 
+/**
+ * The endpoints a fault rule can aim at: the member listing, the OAuth token endpoint, the workspace
+ * permissions (`admins`: GET /2.0/workspaces/{ws}/permissions) and a repository's permissions
+ * (`repository`: GET /2.0/workspaces/{ws}/permissions/repositories/{repo_slug}).
+ */
+export type SimEndpoint = 'members' | 'token' | 'admins' | 'repository'
+
+/** The endpoints that list pages. */
+type ListingEndpoint = Exclude<SimEndpoint, 'token'>
+
 export interface SimRequest {
-  /** 1-based count of member-list requests so far. */
+  /** 1-based count of requests to this endpoint so far (for `members`, member-list requests). */
   readonly n: number
+  readonly endpoint: SimEndpoint
+  /** The workspace as the path names it (slug or braced uuid); '' on the token endpoint. */
   readonly workspace: string
+  /** The repository slug as the path names it, on `repository` requests only. */
+  readonly repository?: string
   readonly page: number
   readonly url: URL
   /** Names in lower case. */
@@ -112,8 +174,8 @@ export type FaultAction =
   | { readonly delayMs: number }
 
 export interface FaultRule {
-  /** Which endpoint the rule is for; default the members listing. */
-  readonly endpoint?: 'members' | 'token'
+  /** Which endpoint the rule is for; default the members listing (never the permission listings). */
+  readonly endpoint?: SimEndpoint
   readonly when?: (request: SimRequest) => boolean
   /** How many matching requests the rule takes; default 1. */
   times?: number
@@ -136,6 +198,11 @@ export interface SimOptions {
   readonly port?: number
   /** The origin `transport()` serves in memory, without a socket; default http://bitbucket.test. */
   readonly memoryOrigin?: string
+  /**
+   * The permission listings ignore `q` and list every entry (the unfiltered list, `size` included), to
+   * prove a client checks every entry itself. Default false.
+   */
+  readonly ignoreQuery?: boolean
 }
 
 export interface SimLogEntry {
@@ -149,6 +216,12 @@ export const MEMORY_ORIGIN = 'http://bitbucket.test'
 
 export const RATE_LIMIT_TEXT = 'Rate limit for this resource has been exceeded'
 const API_TOKEN_BEARER_TEXT = 'Token is invalid, expired, or not supported for this endpoint.'
+const SCOPES_TEXT = 'Your credentials lack one or more required privilege scopes.'
+/** REFERENCE.md: "You can't use an access token to manipulate or query … permissions". */
+export const ACCESS_TOKEN_PERMISSIONS_TEXT = "You can't use an access token to query permissions."
+export const NOT_WORKSPACE_ADMIN_TEXT = 'You must be an administrator of this workspace to view its permissions.'
+export const NOT_REPOSITORY_ADMIN_TEXT = 'You do not have admin access to this repository.'
+export const INVALID_QUERY_TEXT = 'Invalid query'
 
 export class BitbucketSimulator {
   readonly workspaces: SimWorkspace[]
@@ -156,6 +229,8 @@ export class BitbucketSimulator {
   readonly log: SimLogEntry[] = []
   includeSize: boolean
   latencyMs: number
+  /** See `SimOptions.ignoreQuery`. */
+  ignoreQuery: boolean
   private readonly credentials: readonly SimCredential[]
   private readonly tls: SimOptions['tls']
   private readonly listenPort: number
@@ -164,7 +239,8 @@ export class BitbucketSimulator {
   private readonly used = new Map<string, number>()
   private server: Server | null = null
   private readonly inFlight = new InFlight()
-  private memberRequests = 0
+  /** Requests per listing endpoint, answered or cut. */
+  private readonly counts: Record<ListingEndpoint, number> = { members: 0, admins: 0, repository: 0 }
   /** Access tokens handed out by the token endpoint, and whether each has expired. */
   private readonly issued = new Map<string, { consumer: SimOAuthConsumer; expired: boolean }>()
   /** Requests to the token endpoint. */
@@ -175,6 +251,7 @@ export class BitbucketSimulator {
     this.credentials = options.credentials
     this.includeSize = options.includeSize ?? true
     this.latencyMs = options.latencyMs ?? 0
+    this.ignoreQuery = options.ignoreQuery ?? false
     this.rateLimit = options.rateLimit ?? 1000
     this.faults = options.faults ?? []
     this.tls = options.tls
@@ -203,17 +280,31 @@ export class BitbucketSimulator {
     return address.port
   }
 
-  /** Member-list requests answered or cut so far. */
+  /** Member-list requests answered or cut so far (not the permission listings, not the token endpoint). */
   get requests(): number {
-    return this.memberRequests
+    return this.counts.members
   }
+
+  /** Requests to GET /2.0/workspaces/{ws}/permissions answered or cut so far. */
+  get adminRequests(): number {
+    return this.counts.admins
+  }
+
+  /** Requests to GET /2.0/workspaces/{ws}/permissions/repositories/{repo_slug} answered or cut so far. */
+  get repositoryRequests(): number {
+    return this.counts.repository
+  }
+
+  /** The most requests in flight at once, on any endpoint. */
 
   get maxInFlight(): number {
     return this.inFlight.peak
   }
 
   resetStats(): void {
-    this.memberRequests = 0
+    this.counts.members = 0
+    this.counts.admins = 0
+    this.counts.repository = 0
     this.inFlight.resetPeak()
     this.log.length = 0
     this.used.clear()
@@ -264,14 +355,30 @@ export class BitbucketSimulator {
     const { url } = req
     const authorization = req.headers.authorization ?? ''
     if (url.pathname === TOKEN_PATH) return this.grant(req, authorization)
-    const match = /^\/2\.0\/workspaces\/([^/]+)\/members\/?$/.exec(url.pathname)
-    if (req.method !== 'GET' || !match?.[1]) {
+    const route = req.method === 'GET' ? routeOf(url.pathname) : undefined
+    if (!route) {
       this.log.push({ path: url.pathname + url.search, status: 404, authorization })
       return errorAnswer(404, 'Resource not found')
     }
-    const workspaceId = decodeURIComponent(match[1])
     const page = Number(url.searchParams.get('page') ?? '1')
-    const request: SimRequest = { n: ++this.memberRequests, workspace: workspaceId, page, url, headers: req.headers }
+    const request: SimRequest = {
+      n: ++this.counts[route.endpoint],
+      endpoint: route.endpoint,
+      workspace: route.workspace,
+      ...(route.repository === undefined ? {} : { repository: route.repository }),
+      page,
+      url,
+      headers: req.headers
+    }
+    return this.serveListing(request, env, authorization, () => this.answer(route, url, authorization))
+  }
+
+  /**
+   * One request to a listing, with the faults scripted for its endpoint: a fault that answers (status,
+   * reset, hang) stands in for the listing; the others change how the listing's own answer goes out.
+   */
+  private async serveListing(request: SimRequest, env: ServeEnv, authorization: string, listing: () => ListingResult): Promise<PlainAnswer> {
+    const { url } = request
     if (this.latencyMs > 0) await env.sleep(this.latencyMs)
     const record = (status: SimLogEntry['status']): void => {
       this.log.push({ path: url.pathname + url.search, status, authorization })
@@ -280,7 +387,7 @@ export class BitbucketSimulator {
     let rewrite: ((body: PageBody, request: SimRequest) => unknown) | null = null
     let truncate = false
     let cut = false
-    const rule = this.takeFault(request, 'members')
+    const rule = this.takeFault(request, request.endpoint)
     if (rule) {
       const action = rule.action
       if ('reset' in action) {
@@ -303,7 +410,7 @@ export class BitbucketSimulator {
       if ('cut' in action) cut = true
     }
 
-    const result = this.answer(url, workspaceId, authorization)
+    const result = listing()
     if (result.kind === 'error') {
       record(result.status)
       return answer(result.status, result.contentType, result.body)
@@ -319,7 +426,7 @@ export class BitbucketSimulator {
     return answer(200, 'application/json; charset=utf-8', text)
   }
 
-  private takeFault(request: SimRequest, endpoint: 'members' | 'token'): FaultRule | undefined {
+  private takeFault(request: SimRequest, endpoint: SimEndpoint): FaultRule | undefined {
     const rule = this.faults.find((f) => (f.endpoint ?? 'members') === endpoint && (f.times ?? 1) > 0 && (f.when?.(request) ?? true))
     if (rule) rule.times = (rule.times ?? 1) - 1
     return rule
@@ -340,7 +447,7 @@ export class BitbucketSimulator {
       record(status)
       return answer(status, 'application/json', JSON.stringify({ error_description: description, error }))
     }
-    const request: SimRequest = { n: this.tokenRequests, workspace: '', page: 0, url, headers: req.headers }
+    const request: SimRequest = { n: this.tokenRequests, endpoint: 'token', workspace: '', page: 0, url, headers: req.headers }
     const rule = this.takeFault(request, 'token')
     if (rule && 'status' in rule.action) {
       record(rule.action.status)
@@ -380,63 +487,122 @@ export class BitbucketSimulator {
     )
   }
 
-  private answer(
-    url: URL,
-    workspaceId: string,
-    authorization: string
-  ): { kind: 'error'; status: number; contentType: string; body: string } | { kind: 'page'; body: PageBody } {
-    const error = (status: number, message: string, detail?: unknown) => ({
-      kind: 'error' as const,
-      status,
-      contentType: 'application/json; charset=utf-8',
-      body: JSON.stringify({ type: 'error', error: detail === undefined ? { message } : { message, detail } })
-    })
+  /** The listing's own answer: its checks in Bitbucket's order, then the page. */
+  private answer(route: Route, url: URL, authorization: string): ListingResult {
     const auth = this.authenticate(authorization)
-    if (auth.kind === 'fail') return error(401, auth.message)
+    if (auth.kind === 'fail') return apiError(401, auth.message)
     const credential = auth.credential
-    if (url.searchParams.has('access_token')) return error(401, 'Access tokens are accepted only in the Authorization header.')
+    if (url.searchParams.has('access_token')) return apiError(401, 'Access tokens are accepted only in the Authorization header.')
     const identity = credential.kind === 'oauth-consumer' ? credential.key : credential.token
     const count = (this.used.get(identity) ?? 0) + 1
     this.used.set(identity, count)
     if (count > this.rateLimit) return { kind: 'error', status: 429, contentType: 'text/plain', body: RATE_LIMIT_TEXT }
-    if (credential.kind === 'oauth-consumer' && !(credential.scopes ?? ['account']).includes('account')) {
-      return error(403, 'Your credentials lack one or more required privilege scopes.', { required: ['account'], granted: credential.scopes })
+    switch (route.endpoint) {
+      case 'members':
+        return this.members(url, route.workspace, credential)
+      case 'admins':
+        return this.workspacePermissions(url, route.workspace, credential)
+      case 'repository':
+        return this.repositoryPermissions(url, route.workspace, route.repository ?? '', credential)
     }
-    if (credential.kind === 'api-token') {
-      const scopes = credential.scopes ?? ['read:workspace:bitbucket']
-      if (!scopes.includes('read:workspace:bitbucket') && !scopes.includes('admin:workspace:bitbucket')) {
-        return error(403, 'Your credentials lack one or more required privilege scopes.', {
-          required: ['read:workspace:bitbucket'],
-          granted: scopes
-        })
-      }
-    }
-    const workspace = this.findWorkspace(workspaceId)
-    const visible =
-      workspace !== undefined &&
-      (credential.kind === 'access-token' ? credential.workspace === workspace.slug : (credential.memberOf ?? [workspace.slug]).includes(workspace.slug))
-    if (!workspace || !visible) return error(404, `No workspace with identifier '${workspaceId}'.`)
+  }
 
-    const pagelenText = url.searchParams.get('pagelen')
-    const pagelen = pagelenText === null ? 10 : Number(pagelenText)
-    if (!Number.isInteger(pagelen) || pagelen < 1 || pagelen > 100) return error(400, 'Invalid pagelen')
-    const pageText = url.searchParams.get('page')
-    const page = pageText === null ? 1 : Number(pageText)
-    if (!Number.isInteger(page) || page < 1) return error(400, 'Invalid page')
+  private members(url: URL, workspaceId: string, credential: SimCredential): ListingResult {
+    const refused = workspaceScopeError(credential)
+    if (refused) return refused
+    const workspace = this.visibleWorkspace(workspaceId, credential)
+    if (!workspace) return apiError(404, `No workspace with identifier '${workspaceId}'.`)
+    const paging = pagingOf(url)
+    if ('kind' in paging) return paging
 
     const fields = parseFields(url.searchParams.get('fields'))
     const wantsFlag = mentions(fields, 'values.user.has_2fa_enabled')
-    const seesFlags = credential.kind === 'access-token' ? credential.seesFlags === true : (credential.adminOf ?? [workspace.slug]).includes(workspace.slug)
-    const slice = workspace.members.slice((page - 1) * pagelen, page * pagelen)
-    const base = `${url.protocol}//${url.host}/2.0`
-    const values = slice.map((member) => membership(member, workspace, base, wantsFlag ? (seesFlags ? member.has_2fa_enabled : null) : undefined))
+    const seesFlags = credential.kind === 'access-token' ? credential.seesFlags === true : isAdmin(credential, workspace)
+    const base = baseOf(url)
+    const full = this.pageOf(url, workspace.members, paging, (member) =>
+      membership(member, workspace, base, wantsFlag ? (seesFlags ? member.has_2fa_enabled : null) : undefined)
+    )
+    return { kind: 'page', body: applyFields(full, fields) as PageBody }
+  }
+
+  /**
+   * GET /2.0/workspaces/{ws}/permissions: every member and every outsider who owns the workspace, with
+   * their role. For workspace admins only [seen]; access tokens may not query permissions [doc].
+   */
+  private workspacePermissions(url: URL, workspaceId: string, credential: SimCredential): ListingResult {
+    if (credential.kind === 'access-token') return apiError(403, ACCESS_TOKEN_PERMISSIONS_TEXT)
+    const refused = workspaceScopeError(credential)
+    if (refused) return refused
+    const workspace = this.visibleWorkspace(workspaceId, credential)
+    if (!workspace) return apiError(404, `No workspace with identifier '${workspaceId}'.`)
+    if (!isAdmin(credential, workspace)) return apiError(403, NOT_WORKSPACE_ADMIN_TEXT)
+    const paging = pagingOf(url)
+    if ('kind' in paging) return paging
+    const keep = this.filterOf(url, WORKSPACE_PERMISSIONS)
+    if (!keep) return apiError(400, INVALID_QUERY_TEXT)
+
+    const entries = workspacePermissionEntries(workspace).filter((entry) => keep(entry.permission))
+    const base = baseOf(url)
+    const full = this.pageOf(url, entries, paging, (entry) => workspacePermissionItem(entry, workspace, base))
+    return { kind: 'page', body: applyFields(full, parseFields(url.searchParams.get('fields'))) as PageBody }
+  }
+
+  /**
+   * GET /2.0/workspaces/{ws}/permissions/repositories/{repo_slug}: each user's effective permission on
+   * the repository, for admins of it only [doc]; here, the workspace's admins (`adminOf`). An unknown
+   * repository, or one in a workspace the caller cannot see, is a 404 before the admin check [guess].
+   */
+  private repositoryPermissions(url: URL, workspaceId: string, slug: string, credential: SimCredential): ListingResult {
+    if (credential.kind === 'access-token') return apiError(403, ACCESS_TOKEN_PERMISSIONS_TEXT)
+    if (credential.kind === 'oauth-consumer') {
+      // [guess] the OAuth scope Bitbucket's classic scheme names for reading repositories.
+      const scopes = credential.scopes ?? ['account']
+      if (!scopes.includes('repository')) return apiError(403, SCOPES_TEXT, { required: ['repository'], granted: scopes })
+    } else {
+      const scopes = credential.scopes ?? ['read:workspace:bitbucket']
+      if (!scopes.includes('read:repository:bitbucket') && !scopes.includes('admin:repository:bitbucket')) {
+        return apiError(403, SCOPES_TEXT, { required: ['read:repository:bitbucket'], granted: scopes })
+      }
+    }
+    const workspace = this.visibleWorkspace(workspaceId, credential)
+    const repository = workspace ? findRepository(workspace, slug) : undefined
+    if (!workspace || !repository) return apiError(404, `Repository ${workspaceId}/${slug} not found`)
+    if (!isAdmin(credential, workspace)) return apiError(403, NOT_REPOSITORY_ADMIN_TEXT)
+    const paging = pagingOf(url)
+    if ('kind' in paging) return paging
+    const keep = this.filterOf(url, REPOSITORY_PERMISSIONS)
+    if (!keep) return apiError(400, INVALID_QUERY_TEXT)
+
+    const entries = repositoryPermissionEntries(workspace, repository).filter((entry) => keep(entry.permission))
+    const base = baseOf(url)
+    const full = this.pageOf(url, entries, paging, (entry) => repositoryPermissionItem(entry, workspace, repository, base))
+    return { kind: 'page', body: applyFields(full, parseFields(url.searchParams.get('fields'))) as PageBody }
+  }
+
+  /** The workspace, if it exists and these credentials can see it. */
+  private visibleWorkspace(workspaceId: string, credential: SimCredential): SimWorkspace | undefined {
+    const workspace = this.findWorkspace(workspaceId)
+    if (!workspace) return undefined
+    const visible =
+      credential.kind === 'access-token' ? credential.workspace === workspace.slug : (credential.memberOf ?? [workspace.slug]).includes(workspace.slug)
+    return visible ? workspace : undefined
+  }
+
+  /** The `q` filter of a permission listing (everything with `ignoreQuery`), or null when `q` is invalid. */
+  private filterOf(url: URL, order: readonly string[]): ((permission: string) => boolean) | null {
+    return this.ignoreQuery ? () => true : permissionFilter(url.searchParams.get('q'), order)
+  }
+
+  /** Page `page` of `all`, `size` counting all of them, `next` while more follow. */
+  private pageOf<T>(url: URL, all: readonly T[], { pagelen, page }: Paging, item: (entry: T) => unknown): PageBody {
+    const values = all.slice((page - 1) * pagelen, page * pagelen).map(item)
     const full: PageBody = { pagelen, values }
     if (this.includeSize) {
-      full.size = workspace.members.length
+      full.size = all.length
       full.page = page
     }
-    if (page * pagelen < workspace.members.length) full.next = withPage(url, page + 1)
-    return { kind: 'page', body: applyFields(full, fields) as PageBody }
+    if (page * pagelen < all.length) full.next = withPage(url, page + 1)
+    return full
   }
 
   private authenticate(header: string): { kind: 'ok'; credential: SimCredential } | { kind: 'fail'; message: string } {
@@ -466,22 +632,84 @@ export class BitbucketSimulator {
 }
 
 function membership(member: SimUser, workspace: SimWorkspace, base: string, flag: boolean | null | undefined): Record<string, unknown> {
-  const user: Record<string, unknown> = {
-    type: member.type ?? 'user',
-    uuid: member.uuid,
-    display_name: member.display_name,
-    links: { self: { href: `${base}/users/${encodeURIComponent(member.uuid)}` }, avatar: { href: 'https://avatar.example/a.png' } }
-  }
-  if (member.account_id !== undefined) user.account_id = member.account_id
-  if (member.nickname !== undefined) user.nickname = member.nickname
-  if (member.type === 'app_user') user.kind = 'integration'
-  else if (flag !== undefined) user.has_2fa_enabled = flag
+  const user = userObject(member, base)
+  if (member.type !== 'app_user' && flag !== undefined) user.has_2fa_enabled = flag
   return {
     type: 'workspace_membership',
     user,
-    workspace: { type: 'workspace', uuid: workspace.uuid, slug: workspace.slug, name: workspace.slug },
+    workspace: workspaceObject(workspace),
     links: { self: { href: `${base}/workspaces/${workspace.slug}/members/${encodeURIComponent(member.uuid)}` } }
   }
+}
+
+type ListingResult = { kind: 'error'; status: number; contentType: string; body: string } | { kind: 'page'; body: PageBody }
+
+interface Route {
+  readonly endpoint: ListingEndpoint
+  /** As the path names it, decoded. */
+  readonly workspace: string
+  readonly repository?: string
+}
+
+/** Which listing a GET path asks for, if any. */
+function routeOf(pathname: string): Route | undefined {
+  const members = /^\/2\.0\/workspaces\/([^/]+)\/members\/?$/.exec(pathname)
+  if (members?.[1]) return { endpoint: 'members', workspace: decodeURIComponent(members[1]) }
+  const admins = /^\/2\.0\/workspaces\/([^/]+)\/permissions\/?$/.exec(pathname)
+  if (admins?.[1]) return { endpoint: 'admins', workspace: decodeURIComponent(admins[1]) }
+  const repository = /^\/2\.0\/workspaces\/([^/]+)\/permissions\/repositories\/([^/]+)\/?$/.exec(pathname)
+  if (repository?.[1] && repository[2]) {
+    return { endpoint: 'repository', workspace: decodeURIComponent(repository[1]), repository: decodeURIComponent(repository[2]) }
+  }
+  return undefined
+}
+
+function apiError(status: number, message: string, detail?: unknown): ListingResult {
+  return {
+    kind: 'error',
+    status,
+    contentType: 'application/json; charset=utf-8',
+    body: JSON.stringify({ type: 'error', error: detail === undefined ? { message } : { message, detail } })
+  }
+}
+
+/** The scope the member listing and `/permissions` need: `account` (OAuth) or `read:workspace:bitbucket`. */
+function workspaceScopeError(credential: SimCredential): ListingResult | undefined {
+  if (credential.kind === 'oauth-consumer' && !(credential.scopes ?? ['account']).includes('account')) {
+    return apiError(403, SCOPES_TEXT, { required: ['account'], granted: credential.scopes })
+  }
+  if (credential.kind === 'api-token') {
+    const scopes = credential.scopes ?? ['read:workspace:bitbucket']
+    if (!scopes.includes('read:workspace:bitbucket') && !scopes.includes('admin:workspace:bitbucket')) {
+      return apiError(403, SCOPES_TEXT, { required: ['read:workspace:bitbucket'], granted: scopes })
+    }
+  }
+  return undefined
+}
+
+/** Whether an API token's account or an OAuth consumer's owner administers the workspace. */
+function isAdmin(credential: SimApiToken | SimOAuthConsumer, workspace: SimWorkspace): boolean {
+  return (credential.adminOf ?? [workspace.slug]).includes(workspace.slug)
+}
+
+interface Paging {
+  readonly pagelen: number
+  readonly page: number
+}
+
+/** `pagelen` (1..100, default 10) and `page` (from 1), or Bitbucket's 400. */
+function pagingOf(url: URL): Paging | ListingResult {
+  const pagelenText = url.searchParams.get('pagelen')
+  const pagelen = pagelenText === null ? 10 : Number(pagelenText)
+  if (!Number.isInteger(pagelen) || pagelen < 1 || pagelen > 100) return apiError(400, 'Invalid pagelen')
+  const pageText = url.searchParams.get('page')
+  const page = pageText === null ? 1 : Number(pageText)
+  if (!Number.isInteger(page) || page < 1) return apiError(400, 'Invalid page')
+  return { pagelen, page }
+}
+
+function baseOf(url: URL): string {
+  return `${url.protocol}//${url.host}/2.0`
 }
 
 /** The same request with `page` set, every other parameter kept as it came. */
