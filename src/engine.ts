@@ -8,13 +8,13 @@ import { listMembers } from './bitbucket/listing/list.js'
 import type { ClientContext } from './bitbucket/listing/types.js'
 import { utcDay } from './config/exemptions.js'
 import type { Options } from './config/options.js'
-import { decideCompliance, mergeListings, type Verdict } from './gate/verdict.js'
+import { decideCompliance, unprovenAccountIds, type Verdict } from './gate/verdict.js'
+import { listAdmins, listWriters, REPOSITORY_SCOPE } from './bitbucket/listing/permissions.js'
 import { formsOf, SecretSet } from './secrets.js'
 import { lookUpSecondFactor } from './atlassian/lookup.js'
 import { BATCH_SIZE } from './atlassian/search.js'
 import type { AtlassianOptions } from './config/atlassian.js'
-import { GateError } from './errors.js'
-import type { WorkspaceListing } from './gate/accounts.js'
+import { GateError, InputError } from './errors.js'
 import type { SecondSource } from './gate/types.js'
 import { say, type Sentence } from './sentence.js'
 import { code, valueOf } from './config/catalogue.js'
@@ -55,6 +55,9 @@ export interface RunDependencies {
  * it ran out of time. Prints nothing.
  */
 export async function check(options: Options, deps: RunDependencies): Promise<Verdict> {
+  const repositories = options.repositories ?? []
+  if (repositories.length > 0 && options.credentials.kind === 'access-token') throw accessTokenScopeError()
+  const adminListings = options.credentials.kind === 'access-token' ? 0 : options.workspaces.length
   const deadline = new Deadline(
     {
       waitBudgetMs: deps.retryPolicy.totalWaitMs,
@@ -63,8 +66,9 @@ export async function check(options: Options, deps: RunDependencies): Promise<Ve
       now: () => deps.now().getTime(),
       timer: deps.timer ?? systemTimer
     },
-    // Page 1 of each workspace, and a token when a consumer buys one; page 1 tells the rest.
-    options.workspaces.length + (options.credentials.kind === 'oauth' ? 1 : 0)
+    // Page 1 of each listing (members, admins, each repository's permissions), and a token when a
+    // consumer buys one; page 1 tells the rest.
+    options.workspaces.length + adminListings + repositories.length + (options.credentials.kind === 'oauth' ? 1 : 0)
   )
   try {
     return await deadlineRace(decide(options, clientContext(options, deps, deadline), deps.now()), deadline.signal)
@@ -74,13 +78,23 @@ export async function check(options: Options, deps: RunDependencies): Promise<Ve
 }
 
 async function decide(options: Options, context: ClientContext, now: Date): Promise<Verdict> {
-  const listings = await Promise.all(options.workspaces.map((workspace) => listMembers(workspace, context)))
+  const repositories = options.repositories ?? []
+  // Every listing at once, under the one limit on requests in flight.
+  const [listings, admins, writers] = await Promise.all([
+    Promise.all(options.workspaces.map((workspace) => listMembers(workspace, context))),
+    Promise.all(options.workspaces.map((workspace) => listAdmins(workspace, context))),
+    repositories.length === 0 ? Promise.resolve(null) : Promise.all(repositories.map((repository) => listWriters(repository, context)))
+  ])
   const organization = options.atlassian ?? null
-  const secondSource = organization === null ? null : await askOrganization(organization, listings, context)
+  const secondSource =
+    organization === null ? null : await askOrganization(organization, unprovenAccountIds(listings, { admins, repositories: writers }), context)
   return decideCompliance(listings, {
     exemptions: options.exemptions,
     today: utcDay(now),
     failOnUnknown: options.failOnUnknown,
+    admins,
+    repositories: writers,
+    allowAdminExemptions: options.allowAdminExemptions === true,
     ...(options.credentials.kind === 'oauth' ? { adminAdvice: consumerAdvice } : {}),
     ...(secondSource === null ? {} : { secondSource })
   })
@@ -91,8 +105,7 @@ async function decide(options: Options, context: ClientContext, now: Date): Prom
  * nobody else. When it fails: with `accept-atlassian-2sv: true` there is no verdict (the gate cannot
  * tell who is protected); otherwise a warning, and Bitbucket's verdict stands.
  */
-export async function askOrganization(organization: AtlassianOptions, listings: readonly WorkspaceListing[], context: ClientContext): Promise<SecondSource> {
-  const unproven = [...mergeListings(listings).otherAccounts()].filter((m) => !m.isAppUser && m.accountId !== null).map((m) => m.accountId ?? '')
+export async function askOrganization(organization: AtlassianOptions, unproven: readonly string[], context: ClientContext): Promise<SecondSource> {
   context.plan?.(Math.ceil(new Set(unproven).size / BATCH_SIZE))
   try {
     const { states, requests } = await lookUpSecondFactor(unproven, {
@@ -124,6 +137,13 @@ export async function askOrganization(organization: AtlassianOptions, listings: 
       })
     }
   }
+}
+
+/** The repository scope reads permissions, which Bitbucket never shows an access token: said before any request. */
+function accessTokenScopeError(): InputError {
+  return new InputError(
+    say`${code('repository')} needs the repositories' permission listings, and Bitbucket does not let access tokens query permissions. Use an Atlassian API token (with ${code('email')}) of an admin of the repositories, with the scopes \`read:workspace:bitbucket\` and \`${REPOSITORY_SCOPE}\`, or an OAuth consumer with the permissions Account: Read and Repositories: Read.`
+  )
 }
 
 function consumerAdvice(ws: string): Sentence {

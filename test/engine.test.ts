@@ -42,7 +42,9 @@ describe('check', QUICK, () => {
     expect(verdict.memberCount).toBe(370)
     expect(verdict.nonCompliant.map((a) => a.uuid)).toEqual([person(181, false).uuid])
     expect(pages.sort()).toEqual(['acme 1/3', 'acme 2/3', 'acme 3/3', 'beta 1/2', 'beta 2/2'])
-    expect(responses).toEqual([200, 200, 200, 200, 200])
+    // Five member pages, and one admin listing of each workspace.
+    expect(responses).toEqual([200, 200, 200, 200, 200, 200, 200])
+    expect(sim.adminRequests).toBe(2)
   })
 
   it('decides the day from its clock (exemptions end by it)', async () => {

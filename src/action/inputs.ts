@@ -1,7 +1,7 @@
 import { parseAtlassianInputs } from '../config/atlassian.js'
 import { parseCredentialInputs } from '../config/credentials.js'
 import { parseExemptions } from '../config/exemptions.js'
-import { parseApiUrl, parseBoolean, parseRedact, parseWorkspaces, type RedactMode } from '../config/inputs.js'
+import { parseApiUrl, parseBoolean, parseRedact, parseScope, type RedactMode } from '../config/inputs.js'
 import type { Options } from '../config/options.js'
 import { InputError } from '../errors.js'
 import { printable } from '../text.js'
@@ -34,7 +34,7 @@ export const DEFAULT_TRACKING_LABEL = '2fa-compliance'
  * token and the OAuth secret are masked the moment they are read, before anything could print it.
  */
 export function readActionSettings(getInput: (name: string) => string, mask: (secret: string) => void): ActionSettings {
-  const workspaces = parseWorkspaces(getInput('workspace'))
+  const { workspaces, repositories } = parseScope({ workspace: getInput('workspace'), repository: getInput('repository') })
   const token = getInput('token')
   const clientSecret = getInput('oauth-client-secret')
   const atlassianKey = getInput('atlassian-api-key')
@@ -46,6 +46,7 @@ export function readActionSettings(getInput: (name: string) => string, mask: (se
   return {
     options: {
       workspaces,
+      repositories,
       credentials: parseCredentialInputs({
         email: getInput('email'),
         token,
@@ -55,6 +56,7 @@ export function readActionSettings(getInput: (name: string) => string, mask: (se
       }),
       apiUrl: parseApiUrl(getInput('api-url')),
       exemptions: parseExemptions(getInput('exempt')),
+      allowAdminExemptions: parseBoolean('allow-admin-exemptions', getInput('allow-admin-exemptions'), false),
       failOnUnknown: parseBoolean('fail-on-unknown', getInput('fail-on-unknown'), true),
       atlassian: parseAtlassianInputs({
         orgId: getInput('atlassian-org-id'),

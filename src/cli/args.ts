@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { parseAtlassianInputs } from '../config/atlassian.js'
 import { parseCredentialInputs } from '../config/credentials.js'
 import { parseExemptions } from '../config/exemptions.js'
-import { parseApiUrl, parseWorkspaces } from '../config/inputs.js'
+import { parseApiUrl, parseScope } from '../config/inputs.js'
 import type { Options } from '../config/options.js'
 import { InputError } from '../errors.js'
 
@@ -36,6 +36,7 @@ export function reportFileOf(argv: readonly string[]): string {
 /** Every flag the CLI takes, for node:util parseArgs. */
 const FLAGS = {
   workspace: { type: 'string', multiple: true },
+  repository: { type: 'string', multiple: true },
   email: { type: 'string' },
   token: { type: 'string' },
   'api-url': { type: 'string' },
@@ -47,6 +48,7 @@ const FLAGS = {
   'accept-atlassian-2sv': { type: 'boolean' },
   exempt: { type: 'string', multiple: true },
   'exempt-file': { type: 'string' },
+  'allow-admin-exemptions': { type: 'boolean' },
   'fail-on-unknown': { type: 'boolean' },
   'no-fail-on-unknown': { type: 'boolean' },
   'fail-on-violation': { type: 'boolean' },
@@ -117,12 +119,18 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   const { values } = parsed
   if (values.help === true) return { kind: 'help' }
   if (values.version === true) return { kind: 'version' }
-  const workspaceText = values.workspace?.join(',') ?? env.BITBUCKET_WORKSPACE ?? ''
+  // BITBUCKET_WORKSPACE is a default: with --repository it only resolves a bare repo_slug.
+  const scope = parseScope({
+    workspace: values.workspace?.join(',') ?? '',
+    repository: values.repository?.join(',') ?? '',
+    defaultWorkspace: env.BITBUCKET_WORKSPACE ?? ''
+  })
   const exemptText = [...(values.exempt ?? []), ...(values['exempt-file'] === undefined ? [] : [readExemptFile(values['exempt-file'], readFile)])].join('\n')
   return {
     kind: 'check',
     options: {
-      workspaces: parseWorkspaces(workspaceText),
+      workspaces: scope.workspaces,
+      repositories: scope.repositories,
       credentials: parseCredentialInputs({
         email: values.email ?? env.BITBUCKET_EMAIL ?? '',
         token: values.token ?? env.BITBUCKET_TOKEN ?? '',
@@ -133,6 +141,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       }),
       apiUrl: parseApiUrl(values['api-url'] ?? env.BITBUCKET_API_URL ?? ''),
       exemptions: parseExemptions(exemptText),
+      allowAdminExemptions: values['allow-admin-exemptions'] === true,
       failOnUnknown: pair(values['fail-on-unknown'], values['no-fail-on-unknown'], 'fail-on-unknown'),
       atlassian: parseAtlassianInputs({
         orgId: values['atlassian-org-id'] ?? env.ATLASSIAN_ORG_ID ?? '',

@@ -1,13 +1,19 @@
 /** `bitbucket-2fa-gate --help`. The CLI table in docs/reference.md is checked against the flags named here. */
 export const HELP = `Usage: bitbucket-2fa-gate --workspace <slug> [options]
+       bitbucket-2fa-gate --repository <workspace/repo_slug> [options]
 
-Checks that every member of one or more Bitbucket Cloud workspaces has two-factor
-authentication on. Exit code: 0 compliant, 1 not compliant, 2 no verdict (bad usage,
+Checks that every member of one or more Bitbucket Cloud workspaces (or everyone who can
+write to the given repositories) has two-factor authentication on. Exit code: 0 compliant, 1 not compliant, 2 no verdict (bad usage,
 bad input, or the check itself failed) or a --report-file that could not be written.
 
 Options:
   --workspace <slug>        Workspace slug or braced {uuid}; repeat it or separate with commas.
-                            Default: $BITBUCKET_WORKSPACE.
+                            Default: $BITBUCKET_WORKSPACE. With --repository: optional (the
+                            repositories' workspaces; if given, it must name the same ones).
+  --repository <ws/slug>    A Bitbucket repository (workspace/repo_slug, or a bare repo_slug
+                            with one workspace); repeat it or separate with commas. Judges only
+                            who can ship it: everyone with write or admin, and the workspace
+                            admins. Needs scope read:repository:bitbucket too.
   --email <email>           Atlassian account email of the admin who owns the API token.
                             Default: $BITBUCKET_EMAIL.
   --token <token>           Atlassian API token (with --email) or access token (without).
@@ -34,6 +40,7 @@ Options:
                             Repeatable.
   --exempt-file <path>      A file with one exemption a line (the same format). Lines are
                             numbered after the --exempt values.
+  --allow-admin-exemptions  Let an exemption excuse a workspace admin (refused by default).
   --fail-on-unknown         Fail when a person's 2FA flag is unknown (the default).
   --no-fail-on-unknown      Report unknown flags but let them pass.
   --fail-on-violation       Exit 1 when someone lacks 2FA (the default).

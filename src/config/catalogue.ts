@@ -26,6 +26,8 @@ export interface InputSpec {
 
 export const INPUTS = {
   workspace: { action: 'workspace', flag: 'workspace', env: 'BITBUCKET_WORKSPACE', pipe: 'WORKSPACE', type: 'list', default: '' },
+  // Bitbucket repositories (workspace/repo_slug), not GitHub's: no environment variable, so a CI's own never scopes a run by accident.
+  repository: { action: 'repository', flag: 'repository', env: null, pipe: 'REPOSITORY', type: 'list', default: '' },
   email: { action: 'email', flag: 'email', env: 'BITBUCKET_EMAIL', pipe: 'BITBUCKET_EMAIL', type: 'string', default: '' },
   token: { action: 'token', flag: 'token', env: 'BITBUCKET_TOKEN', pipe: 'BITBUCKET_TOKEN', type: 'secret', default: '' },
   'oauth-client-id': {
@@ -56,6 +58,14 @@ export const INPUTS = {
   'api-url': { action: 'api-url', flag: 'api-url', env: 'BITBUCKET_API_URL', pipe: 'BITBUCKET_API_URL', type: 'url', default: 'https://api.bitbucket.org/2.0' },
   exempt: { action: 'exempt', flag: 'exempt', env: null, pipe: 'EXEMPT', type: 'list', default: '' },
   'exempt-file': { action: null, flag: 'exempt-file', env: null, pipe: 'EXEMPT_FILE', type: 'path', default: '' },
+  'allow-admin-exemptions': {
+    action: 'allow-admin-exemptions',
+    flag: 'allow-admin-exemptions',
+    env: null,
+    pipe: 'ALLOW_ADMIN_EXEMPTIONS',
+    type: 'boolean',
+    default: 'false'
+  },
   'fail-on-unknown': {
     action: 'fail-on-unknown',
     flag: 'fail-on-unknown',

@@ -5,6 +5,7 @@ import { isIP } from 'node:net'
 import { describeStrayCharacter, printable } from '../text.js'
 import { say, type Sentence } from '../sentence.js'
 import { code, named, valueOf, type InputKey } from './catalogue.js'
+import type { Repository } from '../gate/types.js'
 
 /** `auto`: the door decides (the action from the event payload); `true`/`false`: always/never withhold names. */
 export type RedactMode = 'auto' | 'true' | 'false'
@@ -42,6 +43,95 @@ export function parseWorkspaces(text: string): string[] {
     workspaces.push(isBracedUuid(item) ? key : item)
   }
   return workspaces
+}
+
+/** The workspaces to list and, in repository scope, the repositories (`workspace`, `repository`). */
+export interface ScopeInputs {
+  readonly workspaces: readonly string[]
+  /** Empty: every member of the workspaces is judged. */
+  readonly repositories: readonly Repository[]
+}
+
+/**
+ * `workspace` and `repository` together. Without `repository`, the workspaces as given (or the
+ * door's default, such as `BITBUCKET_WORKSPACE`). With it, the workspaces are exactly those of the
+ * repositories: `workspace` may be left out, and one given explicitly must name the same set; a bare
+ * `repo_slug` takes the one workspace given (explicitly, else the default). The default only resolves
+ * bare slugs; it is never compared.
+ */
+export function parseScope(input: { readonly workspace: string; readonly repository: string; readonly defaultWorkspace?: string }): ScopeInputs {
+  const explicit = input.workspace.trim() === '' ? null : parseWorkspaces(input.workspace)
+  const items = listItems(input.repository)
+  if (items.length === 0) {
+    if (explicit === null && (input.defaultWorkspace ?? '').trim() === '') {
+      throw new InputError(
+        say`${named('workspace')} is required, unless ${code('repository')} is given: give one or more workspace slugs or {uuid}s, separated by commas or newlines (for example ${valueOf('workspace', 'acme')}), or the Bitbucket repositories to gate (${valueOf('repository', 'acme/app')}).`
+      )
+    }
+    return { workspaces: explicit ?? parseWorkspaces(input.defaultWorkspace ?? ''), repositories: [] }
+  }
+  const fallback = explicit ?? (input.defaultWorkspace?.trim() ? parseWorkspaces(input.defaultWorkspace) : [])
+  const workspaces: string[] = []
+  const spelling = (ws: string): string => {
+    const key = ws.toLowerCase()
+    const known = workspaces.find((w) => w.toLowerCase() === key)
+    if (known !== undefined) return known
+    workspaces.push(ws)
+    return ws
+  }
+  const repositories: Repository[] = []
+  const seen = new Set<string>()
+  for (const item of items) {
+    const stray = describeStrayCharacter(item)
+    if (stray !== null) throw new InputError(say`${named('repository')}: "${printable(item)}" ${stray}.`)
+    const parts = item.split('/')
+    let workspace: string
+    let slug: string
+    if (parts.length === 1) {
+      const [only, ...others] = fallback
+      if (only === undefined || others.length > 0) {
+        throw new InputError(
+          say`${named('repository')}: "${printable(item)}" has no workspace, and a bare repo_slug needs exactly one workspace (${fallback.length === 0 ? 'none is given' : `${fallback.length} are given`}). Write it as workspace/repo_slug, as in bitbucket.org/<workspace>/<repo_slug>.`
+        )
+      }
+      workspace = only
+      slug = parts[0] ?? ''
+    } else if (parts.length === 2) {
+      workspace = parseWorkspaces(parts[0] ?? '').join('')
+      slug = parts[1] ?? ''
+    } else {
+      throw new InputError(
+        say`${named('repository')}: "${printable(item)}" is not workspace/repo_slug. Give Bitbucket repositories as in bitbucket.org/<workspace>/<repo_slug> (not GitHub's owner/name).`
+      )
+    }
+    if (!SLUG.test(slug)) {
+      throw new InputError(
+        say`${named('repository')}: "${printable(item)}" has no valid repo_slug (letters, digits, -, _ and .). Use the slug from bitbucket.org/<workspace>/<repo_slug>.`
+      )
+    }
+    const ws = spelling(isBracedUuid(workspace) ? workspace.toLowerCase() : workspace)
+    const fullName = `${ws}/${slug}`
+    if (seen.has(fullName.toLowerCase())) continue
+    seen.add(fullName.toLowerCase())
+    repositories.push({ workspace: ws, slug, fullName })
+  }
+  if (explicit !== null) {
+    const given = new Set(explicit.map((w) => w.toLowerCase()))
+    const inRepositories = new Set(workspaces.map((w) => w.toLowerCase()))
+    if (given.size !== inRepositories.size || [...given].some((w) => !inRepositories.has(w))) {
+      throw new InputError(
+        say`${named('workspace')} names ${explicit.join(', ')}, but the repositories in ${code('repository')} are in ${workspaces.join(', ')}. With ${code('repository')} the workspaces are those of the repositories: leave ${code('workspace')} out, or name exactly those.`
+      )
+    }
+  }
+  return { workspaces, repositories }
+}
+
+function listItems(text: string): string[] {
+  return text
+    .split(/[,\r\n]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
 }
 
 export function parseApiUrl(text: string): URL {

@@ -1,4 +1,4 @@
-import type { Exemption } from '../gate/types.js'
+import type { Exemption, Repository } from '../gate/types.js'
 import type { AtlassianOptions } from './atlassian.js'
 import type { Credentials } from './credentials.js'
 
@@ -14,4 +14,8 @@ export interface Options {
   readonly failOnUnknown: boolean
   /** The organization to ask about Atlassian-account 2SV; null (the default) sends it nothing. */
   readonly atlassian?: AtlassianOptions | null
+  /** The repository scope (`repository`): judge only who can write to these; empty or absent: every member. */
+  readonly repositories?: readonly Repository[]
+  /** An exemption may excuse a workspace admin (`allow-admin-exemptions`); default false. */
+  readonly allowAdminExemptions?: boolean
 }

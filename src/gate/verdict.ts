@@ -2,7 +2,8 @@ import { UnprovableError } from '../errors.js'
 import { say, type Mention, type Sentence } from '../sentence.js'
 import { AccountSet } from './accounts.js'
 import type { WorkspaceListing } from './accounts.js'
-import type { AccountRecord, Exemption, SecondFactor, SecondSource } from './types.js'
+import { scopeOf, type Scope } from './scope.js'
+import type { AccountRecord, Exemption, Member, Repository, RepositoryWriters, SecondFactor, SecondSource, WorkspaceAdmins } from './types.js'
 
 export interface VerdictOptions {
   readonly exemptions: readonly Exemption[]
@@ -13,6 +14,33 @@ export interface VerdictOptions {
   readonly adminAdvice?: (workspace: string) => Sentence
   /** The organization's Atlassian 2SV states, when it was asked. */
   readonly secondSource?: SecondSource
+  /** The admins of each workspace, as looked up; absent: not looked up (every `admin` null, no warning). */
+  readonly admins?: readonly WorkspaceAdmins[]
+  /** An exemption may excuse a workspace admin (`allow-admin-exemptions`); default false. */
+  readonly allowAdminExemptions?: boolean
+  /** The repository scope: who can write to each repository (`repository`); absent or null: the whole workspaces. */
+  readonly repositories?: readonly RepositoryWriters[] | null
+}
+
+/** A line that names a workspace admin, refused because `allow-admin-exemptions` is not `true`. */
+export interface RefusedExemption {
+  readonly exemption: Exemption
+  /** The workspaces the person administers. */
+  readonly workspaces: readonly string[]
+}
+
+/** Workspaces whose admins could not be looked up, and the exemption lines in force that may be excusing one. */
+export interface AdminsUnknown {
+  /** `reason` is a GateError: it may carry what Bitbucket said, which only a door may show. */
+  readonly workspaces: readonly { readonly workspace: string; readonly reason: Error }[]
+  readonly lines: readonly Exemption[]
+}
+
+/** What the verdict judged: every member, or the people who can write to the repositories. */
+export interface VerdictScope {
+  readonly kind: 'workspace' | 'repository'
+  /** The repositories, in the order given; empty in workspace scope. */
+  readonly repositories: readonly Repository[]
 }
 
 /** Exemptions in force that end within this many days are named, so the admin acts before the gate turns red. */
@@ -50,25 +78,38 @@ export interface WorkspaceCounts {
   readonly appUsers: number
   readonly enabled: number
   readonly nonCompliant: number
+  /** People the admin or repository listings name outside every member listing who fail for it. */
+  readonly notAMember: number
   readonly unknown: number
   readonly exempt: number
   /** People who pass by accepted Atlassian 2SV. */
   readonly atlassian2sv: number
+  /** Members of this workspace that the repository scope does not judge. */
+  readonly outOfScope: number
+  /** Requests for this workspace's listings (members, admins, its repositories' permissions), retries included. */
   readonly requests: number
 }
 
 export interface Verdict {
-  /** Accounts listed, people and app users, unique by uuid across workspaces. */
+  /** Accounts in the member listings, people and app users, unique by uuid across workspaces. */
   readonly memberCount: number
-  /** People with 2FA on: only counted, never listed (they need nothing, and 100,000 of them must stay cheap). */
+  /** People judged (app users are not): every member, or the people the repository scope names. */
+  readonly inScopeCount: number
+  /** Accounts in the member listings that the repository scope does not judge (0 in workspace scope). */
+  readonly outOfScopeCount: number
+  readonly scope: VerdictScope
+  /** People in scope with 2FA on: only counted, never listed (they need nothing, and 100,000 of them must stay cheap). */
   readonly enabledCount: number
-  /** The uuids of the people with 2FA on (→ account id when kept), for the JSON report. */
+  /** The uuids of the people in scope with 2FA on (→ account id when kept), for the JSON report. */
   readonly enabled: ReadonlyMap<string, string | null>
+  /** App users in scope (with write access, in repository scope): they never fail. */
   readonly appUsers: readonly AccountRecord[]
   /** People Bitbucket does not prove who pass by accepted Atlassian 2SV (`accept-atlassian-2sv`). */
   readonly atlassian2sv: readonly AccountRecord[]
   /** People with 2FA off and no exemption in force. */
   readonly nonCompliant: readonly AccountRecord[]
+  /** People the admin or repository listings name outside every member listing, with no exemption in force or accepted 2SV: they fail. */
+  readonly notAMember: readonly AccountRecord[]
   /** People whose flag Bitbucket did not give, and no exemption in force. */
   readonly unknown: readonly AccountRecord[]
   readonly exempted: readonly ExemptedAccount[]
@@ -85,6 +126,15 @@ export interface Verdict {
   readonly unmatchedExemptions: readonly UnmatchedExemption[]
   /** Lines in force for accounts that need none (2FA on, or an app user). */
   readonly unneededExemptions: readonly Exemption[]
+  /** Lines in force that name only members the repository scope does not judge. */
+  readonly outOfScopeExemptions: readonly Exemption[]
+  /** Lines that name a workspace admin without proven 2FA, not applied (`allow-admin-exemptions` is not `true`). */
+  readonly refusedExemptions: readonly RefusedExemption[]
+  /** Null when every workspace's admins are known (or none was looked up). */
+  readonly adminsUnknown: AdminsUnknown | null
+  /** Whether admins were looked up at all (false: every `admin` is null and nobody is warned). */
+  readonly adminsLookedUp: boolean
+  readonly allowAdminExemptions: boolean
   /**
    * Lines in force that cover someone and end within EXPIRY_WARNING_DAYS, with no other line in force
    * keeping that person exempt past their day: after it the gate fails for the person.
@@ -113,28 +163,43 @@ export function mergeListings(listings: readonly WorkspaceListing[]): AccountSet
  * listing cannot prove anything (no members, no people, no 2FA flag visible for any person of a
  * workspace: the credentials are not an admin's), or when an exemption names an account id that the
  * listings give to two different uuids.
+ *
+ * Who is judged comes from the scope (scope.ts): every member, or in repository scope the people who
+ * can write to a listed repository and the workspace admins; people the admin or repository listings
+ * name outside every member listing fail as `not-a-member` unless an exemption or accepted Atlassian
+ * 2SV lets them pass. An exemption that names a workspace admin is refused unless
+ * `allowAdminExemptions`.
  */
 export function decideCompliance(listings: readonly WorkspaceListing[], options: VerdictOptions): Verdict {
   for (const listing of listings) checkProvable(listing, options.adminAdvice ?? apiTokenAdvice)
   const merged = mergeListings(listings)
+  const admins = options.admins ?? []
+  const scope = scopeOf(merged, admins, options.repositories ?? null)
   const exemptionsFor = exemptionIndex(options.exemptions)
-  checkIdentities(merged, options.exemptions)
+  checkIdentities(merged, scope.outsiders, options.exemptions)
   const workspacesOf = workspaceIndex(listings, merged)
   const inForce = (e: Exemption): boolean => !isExpired(e, options.today)
   const soon = addDays(options.today, EXPIRY_WARNING_DAYS)
+  const allowAdmin = options.allowAdminExemptions === true
 
   const matched = new Set<Exemption>()
   const unneeded = new Set<Exemption>()
+  const outOfScopeLines = new Set<Exemption>()
+  const counts = new Map(listings.map((l) => [l.workspace, emptyCounts(l, merged, scope, requestsFor(l.workspace, admins, options.repositories ?? []))]))
+  // In workspace scope everyone with 2FA on is judged: the set is used as it is (100,000 of them stay cheap).
+  const enabled = scope.kind === 'workspace' ? merged.enabledAccounts() : inScopeOnly(merged.enabledAccounts(), scope.includes)
+  let outOfScope = merged.enabledCount - enabled.size
   for (const [uuid, accountId] of merged.enabledAccounts()) {
+    const inScope = scope.includes(uuid)
     for (const e of exemptionsFor(uuid, accountId)) {
       matched.add(e)
-      if (inForce(e)) unneeded.add(e)
+      if (inForce(e)) (inScope ? unneeded : outOfScopeLines).add(e)
     }
   }
 
-  const counts = new Map(listings.map((l) => [l.workspace, emptyCounts(l, merged)]))
   const appUsers: AccountRecord[] = []
   const nonCompliant: AccountRecord[] = []
+  const notAMember: AccountRecord[] = []
   const unknown: AccountRecord[] = []
   const atlassian2sv: AccountRecord[] = []
   const source = options.secondSource ?? null
@@ -143,17 +208,31 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
   const exempted: ExemptedAccount[] = []
   const ending = new Set<Exemption>()
   const superseded = new Map<Exemption, Exemption>()
+  const refused = new Map<Exemption, readonly string[]>()
+  const mayExcuseAdmin = new Set<Exemption>()
   const nicknames = new Set<string>()
-  for (const member of merged.otherAccounts()) {
+  const judge = (member: Member, listed: boolean, workspaces: readonly string[]): void => {
     const lines = exemptionsFor(member.uuid, member.accountId)
     for (const e of lines) matched.add(e)
-    const active = lines.filter(inForce)
-    const [first, ...rest] = active
     // Stryker disable next-line ConditionalExpression: equivalent, no line's id is empty, so an empty nickname would match none
     if (member.nickname !== '') nicknames.add(member.nickname.toLowerCase())
+    if (listed && !scope.includes(member.uuid)) {
+      outOfScope++
+      for (const e of lines) if (inForce(e)) outOfScopeLines.add(e)
+      return
+    }
     const secondFactor = member.isAppUser ? undefined : secondFactorOf(member.accountId)
-    const account: AccountRecord = { ...member, workspaces: workspacesOf(member.uuid), ...(secondFactor === undefined ? {} : { secondFactor }) }
-    let group: 'appUsers' | 'atlassian2sv' | 'exempt' | 'nonCompliant' | 'unknown'
+    const admin = member.isAppUser ? false : scope.adminOf(member.uuid, workspaces)
+    const account: AccountRecord = {
+      ...member,
+      workspaces,
+      ...(secondFactor === undefined ? {} : { secondFactor }),
+      admin,
+      listed,
+      grants: scope.grantsOf(member.uuid)
+    }
+    let active = lines.filter(inForce)
+    let group: 'appUsers' | 'atlassian2sv' | 'exempt' | 'nonCompliant' | 'notAMember' | 'unknown'
     if (account.isAppUser) {
       for (const e of active) unneeded.add(e)
       appUsers.push(account)
@@ -163,33 +242,54 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
       for (const e of active) unneeded.add(e)
       atlassian2sv.push(account)
       group = 'atlassian2sv'
-    } else if (first !== undefined) {
-      const longest = longestLine(first, rest)
-      exempted.push({ account, exemptions: active, until: longest.until })
-      // A line ends for the gate only when no line in force outlasts it; an expired one always is outlasted here.
-      for (const e of lines) {
-        if (e.until === null || (inForce(e) && e.until > soon)) continue
-        if (outlasts(longest, e)) superseded.set(e, longest)
-        else ending.add(e)
-      }
-      group = 'exempt'
-    } else if (account.twoFactor === 'disabled') {
-      nonCompliant.push(account)
-      group = 'nonCompliant'
     } else {
-      unknown.push(account)
-      group = 'unknown'
+      // An admin without proven 2FA is the account an exemption must never hide silently.
+      if (admin === true && !allowAdmin) {
+        for (const e of active) refused.set(e, adminWorkspaces(admins, member.uuid, workspaces))
+        active = []
+      }
+      const [first, ...rest] = active
+      if (first !== undefined) {
+        if (admin === null) for (const e of active) mayExcuseAdmin.add(e)
+        const longest = longestLine(first, rest)
+        exempted.push({ account, exemptions: active, until: longest.until })
+        // A line ends for the gate only when no line in force outlasts it; an expired one always is outlasted here.
+        for (const e of lines) {
+          if (e.until === null || (inForce(e) && e.until > soon)) continue
+          if (outlasts(longest, e)) superseded.set(e, longest)
+          else ending.add(e)
+        }
+        group = 'exempt'
+      } else if (!listed) {
+        notAMember.push(account)
+        group = 'notAMember'
+      } else if (account.twoFactor === 'disabled') {
+        nonCompliant.push(account)
+        group = 'nonCompliant'
+      } else {
+        unknown.push(account)
+        group = 'unknown'
+      }
     }
     for (const [ws, c] of counts) if (account.workspaces.includes(ws)) c[group]++
   }
-  const compliant = nonCompliant.length === 0 && (!options.failOnUnknown || unknown.length === 0)
+  for (const member of merged.otherAccounts()) judge(member, true, workspacesOf(member.uuid))
+  for (const member of scope.outsiders.otherAccounts()) judge(member, false, scope.outsiderWorkspaces(member.uuid))
+
+  const compliant = nonCompliant.length === 0 && notAMember.length === 0 && (!options.failOnUnknown || unknown.length === 0)
+  const unknownAdmins = admins.filter((a) => !a.lookup.known)
+  const isRefused = (e: Exemption): boolean => refused.has(e)
   return {
     memberCount: merged.size,
-    enabledCount: merged.enabledCount,
-    enabled: merged.enabledAccounts(),
+    enabledCount: enabled.size,
+    enabled,
+    inScopeCount: enabled.size + nonCompliant.length + notAMember.length + unknown.length + exempted.length + atlassian2sv.length,
+    outOfScopeCount: outOfScope,
+    scope: { kind: scope.kind, repositories: scope.repositories },
     appUsers: appUsers.sort(byName),
     atlassian2sv: atlassian2sv.sort(byName),
     nonCompliant: nonCompliant.sort(byName),
+    notAMember: notAMember.sort(byName),
     unknown: unknown.sort(byName),
     exempted: exempted.sort((a, b) => byName(a.account, b.account)),
     expiredExemptions: options.exemptions.filter((e) => !inForce(e)),
@@ -199,16 +299,57 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
       .filter((e) => !matched.has(e) && inForce(e))
       .map((exemption) => ({ exemption, isNickname: nicknames.has(exemption.id.toLowerCase()) })),
     unneededExemptions: options.exemptions.filter((e) => unneeded.has(e)),
+    outOfScopeExemptions: options.exemptions.filter((e) => outOfScopeLines.has(e) && !unneeded.has(e) && !isRefused(e)),
+    refusedExemptions: options.exemptions.flatMap((exemption) => {
+      const workspaces = refused.get(exemption)
+      return workspaces === undefined ? [] : [{ exemption, workspaces }]
+    }),
     expiringExemptions: options.exemptions.filter((e) => ending.has(e)),
     supersededExemptions: options.exemptions.flatMap((exemption) => {
       const by = superseded.get(exemption)
       return by === undefined ? [] : [{ exemption, expired: !inForce(exemption), by }]
     }),
+    adminsUnknown:
+      unknownAdmins.length === 0
+        ? null
+        : {
+            workspaces: unknownAdmins.flatMap((a) => (a.lookup.known ? [] : [{ workspace: a.workspace, reason: a.lookup.reason }])),
+            lines: options.exemptions.filter((e) => mayExcuseAdmin.has(e))
+          },
+    adminsLookedUp: admins.length > 0,
+    allowAdminExemptions: allowAdmin,
     workspaces: [...counts.values()],
     failOnUnknown: options.failOnUnknown,
     secondSource: source,
     compliant
   }
+}
+
+function inScopeOnly(accounts: ReadonlyMap<string, string | null>, includes: (uuid: string) => boolean): Map<string, string | null> {
+  const kept = new Map<string, string | null>()
+  for (const [uuid, accountId] of accounts) if (includes(uuid)) kept.set(uuid, accountId)
+  return kept
+}
+
+/**
+ * The account ids of the people in scope whom Bitbucket does not prove (2FA off or unknown, or outside
+ * every member listing): the only people the organization is asked about.
+ */
+export function unprovenAccountIds(listings: readonly WorkspaceListing[], options: Pick<VerdictOptions, 'admins' | 'repositories'>): string[] {
+  const merged = mergeListings(listings)
+  const scope = scopeOf(merged, options.admins ?? [], options.repositories ?? null)
+  const ids = new Set<string>()
+  const note = (member: Member): void => {
+    if (!member.isAppUser && member.accountId !== null) ids.add(member.accountId)
+  }
+  for (const member of merged.otherAccounts()) if (scope.includes(member.uuid)) note(member)
+  for (const member of scope.outsiders.otherAccounts()) note(member)
+  return [...ids]
+}
+
+/** The workspaces of `workspaces` whose admin listing names this person, for the refusal's reason. */
+function adminWorkspaces(admins: readonly WorkspaceAdmins[], uuid: string, workspaces: readonly string[]): string[] {
+  return admins.filter((a) => workspaces.includes(a.workspace) && a.lookup.known && a.lookup.admins.has(uuid)).map((a) => a.workspace)
 }
 
 /** Every line that names a person, by uuid or by account id, in line order. */
@@ -230,7 +371,7 @@ function exemptionIndex(exemptions: readonly Exemption[]): (uuid: string, accoun
  * uuids, or one uuid two account ids of which the exemption names one, the data is inconsistent: no
  * verdict, rather than an exemption that covers someone it was not written for.
  */
-function checkIdentities(merged: AccountSet, exemptions: readonly Exemption[]): void {
+function checkIdentities(merged: AccountSet, outsiders: AccountSet, exemptions: readonly Exemption[]): void {
   // Each line by account id, in line order (a Map keeps it), with the uuids its id is seen with; no other account is kept.
   const lines = new Map<string | null, { exemption: Exemption; uuids: Set<string> }>(
     // Stryker disable next-line ConditionalExpression,MethodExpression: equivalent, a uuid line's id is braced and no account id is, so it would gather no uuid
@@ -241,7 +382,8 @@ function checkIdentities(merged: AccountSet, exemptions: readonly Exemption[]): 
   }
   for (const [uuid, accountId] of merged.enabledAccounts()) note(accountId, uuid)
   for (const member of merged.otherAccounts()) note(member.accountId, member.uuid)
-  const conflicted = merged.accountIdConflicts()
+  for (const member of outsiders.otherAccounts()) note(member.accountId, member.uuid)
+  const conflicted = new Map([...merged.accountIdConflicts(), ...outsiders.accountIdConflicts()])
   for (const [uuid, accountIds] of conflicted) for (const accountId of accountIds) note(accountId, uuid)
   // The first inconsistent line is the one named.
   const first = [...lines.values()].find(({ uuids }) => uuids.size > 1 || [...uuids].some((uuid) => conflicted.has(uuid)))
@@ -317,19 +459,32 @@ function checkProvable(listing: WorkspaceListing, adminAdvice: (workspace: strin
 
 type MutableCounts = { -readonly [K in keyof WorkspaceCounts]: WorkspaceCounts[K] }
 
-function emptyCounts(listing: WorkspaceListing, merged: AccountSet): MutableCounts {
+/** Requests for a workspace's admin listing and its repositories' permission listings. */
+function requestsFor(workspace: string, admins: readonly WorkspaceAdmins[], repositories: readonly RepositoryWriters[] | null): number {
+  const adminRequests = admins.filter((a) => a.workspace === workspace).reduce((sum, a) => sum + a.requests, 0)
+  return adminRequests + (repositories ?? []).filter((r) => r.repository.workspace === workspace).reduce((sum, r) => sum + r.requests, 0)
+}
+
+function emptyCounts(listing: WorkspaceListing, merged: AccountSet, scope: Scope, otherRequests: number): MutableCounts {
   let enabled = 0
-  for (const uuid of listing.accounts.enabledAccounts().keys()) if (merged.isEnabled(uuid)) enabled++
+  let outOfScope = 0
+  for (const uuid of listing.accounts.enabledAccounts().keys()) {
+    if (!scope.includes(uuid)) outOfScope++
+    else if (merged.isEnabled(uuid)) enabled++
+  }
+  for (const member of listing.accounts.otherAccounts()) if (!scope.includes(member.uuid)) outOfScope++
   return {
     workspace: listing.workspace,
     members: listing.accounts.size,
     appUsers: 0,
     enabled,
     nonCompliant: 0,
+    notAMember: 0,
     unknown: 0,
     exempt: 0,
     atlassian2sv: 0,
-    requests: listing.requests
+    outOfScope,
+    requests: listing.requests + otherRequests
   }
 }
 

@@ -194,7 +194,7 @@ const CASES: FaultCase[] = [
     includeSize: false,
     outcome: {
       pass: false,
-      message: /`next` link on page 2 of workspace "acme" is not the next page of this listing: it leaves the members path of this workspace/
+      message: /`next` link on page 2 of workspace "acme" is not the next page of this listing: it leaves the path of this listing/
     }
   },
   {

@@ -75,8 +75,9 @@ describe('the action, run in process through its port', () => {
     })
     expect(run.summary).toContain('## ✅ Bitbucket 2FA gate: all 120 people have two-factor authentication')
     expect(run.stderr).toBe('')
-    expect(run.stdout).toContain('2 API requests used (Bitbucket allows 1,000 an hour per user).')
+    expect(run.stdout).toContain('3 API requests used (Bitbucket allows 1,000 an hour per user).')
     expect(sim.requests).toBe(2)
+    expect(sim.adminRequests).toBe(1)
   })
 
   it('fails on a member without 2FA and on an unknown flag, with one annotation and the full summary', async () => {
@@ -141,11 +142,12 @@ describe('the action, run in process through its port', () => {
       expect(run.exitCode).toBe(0)
       expect(run.outputs['member-count']).toBe('2700')
       expect(sim.requests).toBe(27)
+      expect(sim.adminRequests).toBe(3)
       expect(sim.maxInFlight).toBeLessThanOrEqual(8)
       expect(sim.maxInFlight).toBeGreaterThan(3)
-      expect(run.stdout).toContain('27 API requests used (Bitbucket allows 1,000 an hour per user).')
-      expect(run.summary).toContain('27 API requests used (Bitbucket allows 1,000 an hour per user).')
-      expect(run.summary).toMatch(/\| `gamma` \| 900 \| 900 \| 0 \| 0 \| 0 \| 0 \| 9 \|/)
+      expect(run.stdout).toContain('30 API requests used (Bitbucket allows 1,000 an hour per user).')
+      expect(run.summary).toContain('30 API requests used (Bitbucket allows 1,000 an hour per user).')
+      expect(run.summary).toMatch(/\| `gamma` \| 900 \| 900 \| 0 \| 0 \| 0 \| 0 \| 10 \|/)
     } finally {
       sim.latencyMs = 0
     }

@@ -79,8 +79,32 @@ describe('decideCompliance', () => {
     expect(v.enabledCount).toBe(2)
     expect(v.nonCompliant[0]?.workspaces).toEqual(['acme', 'beta'])
     expect(v.workspaces).toEqual([
-      { workspace: 'acme', members: 2, appUsers: 0, enabled: 1, nonCompliant: 1, unknown: 0, exempt: 0, atlassian2sv: 0, requests: 2 },
-      { workspace: 'beta', members: 2, appUsers: 0, enabled: 1, nonCompliant: 1, unknown: 0, exempt: 0, atlassian2sv: 0, requests: 3 }
+      {
+        workspace: 'acme',
+        members: 2,
+        appUsers: 0,
+        enabled: 1,
+        nonCompliant: 1,
+        unknown: 0,
+        exempt: 0,
+        atlassian2sv: 0,
+        notAMember: 0,
+        outOfScope: 0,
+        requests: 2
+      },
+      {
+        workspace: 'beta',
+        members: 2,
+        appUsers: 0,
+        enabled: 1,
+        nonCompliant: 1,
+        unknown: 0,
+        exempt: 0,
+        atlassian2sv: 0,
+        notAMember: 0,
+        outOfScope: 0,
+        requests: 3
+      }
     ])
   })
 

@@ -11,6 +11,8 @@ export const REQUIRED_SCOPE = 'read:workspace:bitbucket'
 
 export interface FailureContext {
   readonly workspace: string
+  /** What was listed, in words; default `workspace "{workspace}"` (the member listing). */
+  readonly subject?: string
   readonly page: number
   readonly attempts: number
   readonly credentials: Credentials
@@ -36,7 +38,7 @@ export function describeHttpFailure(response: HttpResponse, context: FailureCont
   const parsed = readErrorBody(response, context.scrub)
   const said = parsed.said ?? bodySaid(response, 'Bitbucket', context.scrub)
   const says = said === null && response.body.trim() === '' ? ' (empty body)' : ''
-  const ws = `workspace "${context.workspace}"`
+  const ws = context.subject ?? `workspace "${context.workspace}"`
   const where = `page ${context.page} of ${ws}`
   const tries = context.attempts > 1 ? ` after ${context.attempts} attempts` : ''
   switch (true) {

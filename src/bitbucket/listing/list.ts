@@ -30,8 +30,12 @@ export async function listMembers(workspace: string, context: ClientContext): Pr
  * stream through the same completeness rules; a read that breaks them is followed by sequential reads.
  * With `size` one read that adds up is enough; without it, two reads must agree.
  */
-export async function readListing<Item, Set extends ItemSet<Item>>(kind: ListingKind<Item, Set>, context: ClientContext): Promise<ReadListing<Set>> {
-  const reader = new PageReader(kind, context)
+export async function readListing<Item, Set extends ItemSet<Item>>(
+  kind: ListingKind<Item, Set>,
+  context: ClientContext,
+  // A caller that must know what a failed read cost passes its own reader.
+  reader: PageReader<Item, Set> = new PageReader(kind, context)
+): Promise<ReadListing<Set>> {
   const first = await reader.fetch(reader.firstUrl, 1)
   // The run's deadline grows with what page 1 says is left to read: in pages of the length asked for,
   // never past the pages any read would fetch, whatever `size` and `pagelen` a server claims.

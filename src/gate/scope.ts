@@ -1,0 +1,82 @@
+import { AccountSet } from './accounts.js'
+import type { Grant, Member, Repository, RepositoryWriters, WorkspaceAdmins } from './types.js'
+
+/**
+ * Who the gate judges, from the listings: in workspace scope every listed member; in repository scope
+ * everyone who can write to a listed repository plus every admin of its workspace (admins are
+ * implicit repository admins, whether or not the listing names them). Either way, the people the
+ * admin or repository listings name who are in no member listing are outsiders: judged, but their
+ * Bitbucket flag cannot be seen.
+ */
+export interface Scope {
+  readonly kind: 'workspace' | 'repository'
+  readonly repositories: readonly Repository[]
+  /** Whether a listed member is judged. */
+  readonly includes: (uuid: string) => boolean
+  /** The repositories and permissions that put someone in scope (none in workspace scope). */
+  readonly grantsOf: (uuid: string) => readonly Grant[]
+  /** People named by the admin or repository listings and by no member listing, with their workspaces. */
+  readonly outsiders: AccountSet
+  readonly outsiderWorkspaces: (uuid: string) => readonly string[]
+  /** Whether a person is an admin of one of `workspaces`; null when one of those workspaces' admins is not known. */
+  readonly adminOf: (uuid: string, workspaces: readonly string[]) => boolean | null
+}
+
+const NO_GRANTS: readonly Grant[] = []
+
+export function scopeOf(merged: AccountSet, admins: readonly WorkspaceAdmins[], repositories: readonly RepositoryWriters[] | null): Scope {
+  const lookups = new Map(admins.map((a) => [a.workspace, a.lookup]))
+  const adminOf = (uuid: string, workspaces: readonly string[]): boolean | null => {
+    let unknown = false
+    for (const ws of workspaces) {
+      const lookup = lookups.get(ws)
+      if (lookup?.known === true && lookup.admins.has(uuid)) return true
+      if (lookup?.known !== true) unknown = true
+    }
+    return unknown ? null : false
+  }
+  const listed = (uuid: string): boolean => merged.has(uuid)
+  const outsiders = new AccountSet()
+  const outsiderWorkspaces = new Map<string, Set<string>>()
+  const noteOutsider = (member: Member, workspace: string): void => {
+    if (listed(member.uuid)) return
+    outsiders.add(member)
+    const set = outsiderWorkspaces.get(member.uuid) ?? new Set<string>()
+    set.add(workspace)
+    outsiderWorkspaces.set(member.uuid, set)
+  }
+  const grants = new Map<string, Grant[]>()
+  const grant = (uuid: string, repository: string, permission: Grant['permission']): void => {
+    const list = grants.get(uuid) ?? []
+    const known = list.find((g) => g.repository === repository)
+    if (known === undefined) list.push({ repository, permission })
+    else if (permission === 'admin' && known.permission !== 'admin') list[list.indexOf(known)] = { repository, permission }
+    grants.set(uuid, list)
+  }
+  const adminsByWorkspace = new Map<string, ReadonlyMap<string, Member>>()
+  for (const { workspace, lookup } of admins) if (lookup.known) adminsByWorkspace.set(workspace, lookup.admins)
+  if (repositories === null) {
+    for (const [workspace, list] of adminsByWorkspace) for (const member of list.values()) noteOutsider(member, workspace)
+  } else {
+    for (const { repository, writers } of repositories) {
+      for (const [uuid, { member, permission }] of writers) {
+        grant(uuid, repository.fullName, permission)
+        noteOutsider(member, repository.workspace)
+      }
+      for (const [uuid, member] of adminsByWorkspace.get(repository.workspace) ?? new Map<string, Member>()) {
+        grant(uuid, repository.fullName, 'admin')
+        noteOutsider(member, repository.workspace)
+      }
+    }
+    for (const list of grants.values()) list.sort((a, b) => (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : 0))
+  }
+  return {
+    kind: repositories === null ? 'workspace' : 'repository',
+    repositories: repositories === null ? [] : repositories.map((r) => r.repository),
+    includes: repositories === null ? () => true : (uuid) => grants.has(uuid),
+    grantsOf: (uuid) => grants.get(uuid) ?? NO_GRANTS,
+    outsiders,
+    outsiderWorkspaces: (uuid) => [...(outsiderWorkspaces.get(uuid) ?? [])].sort(),
+    adminOf
+  }
+}
