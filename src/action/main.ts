@@ -53,12 +53,15 @@ export async function run(io: ActionIO, context: RunnerContext, deps: RunDepende
     issueRedact = redact || visibility !== 'private'
     issueWithheld = withheldBecause(true, settings, visibility) ?? 'unknown'
     const { options } = settings
-    io.info(`Reading the members of ${options.workspaces.join(', ')} from ${options.apiUrl.origin}`)
+    const repositories = (options.repositories ?? []).map((r) => r.fullName)
+    const permissions = repositories.length === 0 ? '' : `, and who can write to ${repositories.join(', ')},`
+    io.info(`Reading the members and admins of ${options.workspaces.join(', ')}${permissions} from ${options.apiUrl.origin}`)
     const verdict = await check(options, { ...deps, events: events(io) })
     const view: View = {
       withhold: withheldBecause(redact, settings, visibility),
       failOnViolation: settings.failOnViolation,
       workspaces: options.workspaces,
+      repositories,
       release: releaseOf(context),
       reportFile
     }
@@ -165,6 +168,7 @@ async function updateTrackingIssue(
   try {
     const line = await trackIssue(issues, result, {
       workspaces: settings.options.workspaces,
+      repositories: (settings.options.repositories ?? []).map((r) => r.fullName),
       redact: redact.issue,
       failOnViolation: settings.failOnViolation,
       today: utcDay(now),

@@ -70,6 +70,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       withhold: request.redact ? 'asked' : null,
       failOnViolation: request.failOnViolation,
       workspaces: options.workspaces,
+      repositories: (options.repositories ?? []).map((r) => r.fullName),
       release: { version: io.version, repository: null, ref: null },
       reportFile,
       privateWay: say`To see them, run the same command without ${code('redact')} where only you can read its output.`

@@ -1,5 +1,5 @@
 import { CLI_SPELLING } from '../config/spellings.js'
-import type { Group, GroupKind, Person, Presentation } from '../present/model.js'
+import { adminWord, twoFactorWord, workspaceColumns, type Group, type GroupKind, type Person, type Presentation } from '../present/model.js'
 import { count, plural } from '../present/words.js'
 import type { Sentence } from '../sentence.js'
 import { cleanText } from '../text.js'
@@ -16,19 +16,16 @@ const STYLE = { bold: [1, 22], red: [31, 39], green: [32, 39], yellow: [33, 39],
 export function renderTable(model: Presentation, options: TableOptions): string {
   const paint = (style: keyof typeof STYLE, text: string): string => (options.color ? `\u001b[${STYLE[style][0]}m${text}\u001b[${STYLE[style][1]}m` : text)
   const words = (sentence: Sentence): string => sentence.spell(CLI_SPELLING)
-  const accepted = model.atlassianColumn
+  const columns = workspaceColumns(model)
   const lines: string[] = [
     model.compliant
       ? paint('green', paint('bold', `COMPLIANT: ${words(model.headline)}`))
       : paint('red', paint('bold', `NOT COMPLIANT: ${words(model.headline)}`)),
+    words(model.scope),
     '',
     ...grid(
-      ['Workspace', 'Members', '2FA on', ...(accepted ? ['Atlassian 2SV'] : []), 'Without 2FA', 'Unknown', 'Exempt', 'App users', 'Requests'],
-      model.workspaces.map((w) =>
-        [w.workspace, w.members, w.enabled, ...(accepted ? [w.atlassian2sv] : []), w.nonCompliant, w.unknown, w.exempt, w.appUsers, w.requests].map((cell) =>
-          typeof cell === 'number' ? count(cell) : cell
-        )
-      )
+      ['Workspace', ...columns.map(([title]) => (title === 'API requests' ? 'Requests' : title))],
+      model.workspaces.map((w) => [w.workspace, ...columns.map(([, value]) => count(value(w)))])
     )
   ]
   // What the organization's answer means for this verdict stands next to it, before any list.
@@ -38,53 +35,66 @@ export function renderTable(model: Presentation, options: TableOptions): string 
     lines.push('', paint(GROUP_STYLE[group.kind], paint('bold', `${group.title} (${count(group.people.length)})`)))
     if (group.note !== null) lines.push(`  ${words(group.note)}`)
     if (model.withheld !== null) lines.push(`  ${plural(group.people.length, 'account')}; names withheld.`)
-    else lines.push(...grid(...columnsOf(group)).map((line) => `  ${line}`))
+    else lines.push(...grid(...columnsOf(group, model)).map((line) => `  ${line}`))
   }
   // The same findings, order and words as the job summary's "Exemptions to review", spelled for a terminal.
   if (model.findings.length > 0) lines.push('', paint('bold', 'Exemptions to review'), ...model.findings.map((finding) => `  - ${words(finding)}`))
   if (model.fix.length > 0) lines.push('', paint('bold', 'How to fix'), ...model.fix.map((fix) => `  ${words(fix)}`))
-  lines.push('', words(model.cost))
+  lines.push('', words(model.coverage), '', words(model.cost))
   return `${lines.join('\n')}\n`
 }
 
 const GROUP_STYLE: Readonly<Record<GroupKind, keyof typeof STYLE>> = {
   'non-compliant': 'red',
+  'not-a-member': 'red',
   unknown: 'yellow',
   'atlassian-2sv': 'green',
   exempted: 'dim',
   'app-users': 'dim'
 }
 
-function columnsOf(group: Group): [string[], string[][]] {
+function columnsOf(group: Group, model: Presentation): [string[], string[][]] {
   const people = group.people
+  const repositoryScope = model.scopeKind === 'repository'
+  const markHeader = [...(model.adminColumn ? ['Admin'] : []), ...(repositoryScope ? ['Access'] : [])]
+  const marks = (p: Person): string[] => [...(model.adminColumn ? [adminWord(p.admin)] : []), ...(repositoryScope ? [access(p)] : [])]
   switch (group.kind) {
     case 'exempted':
       return [
-        ['Name', 'Account ID', '2FA', 'Until', 'Reason'],
+        ['Name', 'Account ID', ...markHeader, '2FA', 'Until', 'Reason'],
         people.map((p) => [
           name(p.account.displayName),
           id(p),
-          p.account.twoFactor === 'disabled' ? 'off' : 'unknown',
+          ...marks(p),
+          twoFactorWord(p),
           p.exemption?.until ?? 'no end',
           cell((p.exemption?.reasons ?? []).join('; '), 60)
         ])
       ]
     case 'app-users':
-      return [['Name', 'Account ID', 'Workspaces'], people.map((p) => [name(p.account.displayName), id(p), p.account.workspaces.join(', ')])]
+      return [
+        ['Name', 'Account ID', 'Workspaces', ...(repositoryScope ? ['Access'] : [])],
+        people.map((p) => [name(p.account.displayName), id(p), p.account.workspaces.join(', '), ...(repositoryScope ? [access(p)] : [])])
+      ]
     default: {
       const asked = group.secondFactorColumn
       return [
-        ['Name', 'Nickname', 'Account ID', 'Workspaces', ...(asked ? ['Atlassian 2SV'] : [])],
+        ['Name', 'Nickname', 'Account ID', 'Workspaces', ...markHeader, ...(asked ? ['Atlassian 2SV'] : [])],
         people.map((p) => [
           name(p.account.displayName),
           name(p.account.nickname),
           id(p),
           p.account.workspaces.join(', '),
+          ...marks(p),
           ...(asked ? [p.secondFactor ?? 'unknown'] : [])
         ])
       ]
     }
   }
+}
+
+function access(person: Person): string {
+  return person.grants.map((g) => `${cleanText(g.repository, 200)} ${g.permission}`).join(', ') || '–'
 }
 
 /** Member text for one terminal cell: no control or invisible character, so no escape sequence. */

@@ -3,7 +3,7 @@ import { say, type Mention, type Sentence } from '../sentence.js'
 import { AccountSet } from './accounts.js'
 import type { WorkspaceListing } from './accounts.js'
 import { scopeOf, type Scope } from './scope.js'
-import type { AccountRecord, Exemption, Member, Repository, RepositoryWriters, SecondFactor, SecondSource, WorkspaceAdmins } from './types.js'
+import type { AccountRecord, Exemption, Grant, Member, Repository, RepositoryWriters, SecondFactor, SecondSource, WorkspaceAdmins } from './types.js'
 
 export interface VerdictOptions {
   readonly exemptions: readonly Exemption[]
@@ -134,6 +134,12 @@ export interface Verdict {
   readonly adminsUnknown: AdminsUnknown | null
   /** Whether admins were looked up at all (false: every `admin` is null and nobody is warned). */
   readonly adminsLookedUp: boolean
+  /** Workspace admins in scope (all of them: admins always are); null when some workspace's admins are not known. */
+  readonly adminCount: number | null
+  /** The uuids the admin listings name (of the workspaces whose admins are known). */
+  readonly adminUuids: ReadonlySet<string>
+  /** In repository scope, the grants of the people with 2FA on, for the report; empty in workspace scope. */
+  readonly enabledGrants: ReadonlyMap<string, readonly Grant[]>
   readonly allowAdminExemptions: boolean
   /**
    * Lines in force that cover someone and end within EXPIRY_WARNING_DAYS, with no other line in force
@@ -278,6 +284,7 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
 
   const compliant = nonCompliant.length === 0 && notAMember.length === 0 && (!options.failOnUnknown || unknown.length === 0)
   const unknownAdmins = admins.filter((a) => !a.lookup.known)
+  const adminUuids = new Set(admins.flatMap((a) => (a.lookup.known ? [...a.lookup.admins.keys()] : [])))
   const isRefused = (e: Exemption): boolean => refused.has(e)
   return {
     memberCount: merged.size,
@@ -317,6 +324,9 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
             lines: options.exemptions.filter((e) => mayExcuseAdmin.has(e))
           },
     adminsLookedUp: admins.length > 0,
+    adminCount: admins.length === 0 || unknownAdmins.length > 0 ? null : adminUuids.size,
+    adminUuids,
+    enabledGrants: scope.kind === 'workspace' ? new Map() : new Map([...enabled.keys()].map((uuid) => [uuid, scope.grantsOf(uuid)])),
     allowAdminExemptions: allowAdmin,
     workspaces: [...counts.values()],
     failOnUnknown: options.failOnUnknown,

@@ -1,4 +1,5 @@
-import { code } from '../config/catalogue.js'
+import { code, valueOf } from '../config/catalogue.js'
+import { errorSentence } from '../errors.js'
 import type { Exemption } from '../gate/types.js'
 import type { Verdict } from '../gate/verdict.js'
 import { say, type Sentence } from '../sentence.js'
@@ -17,6 +18,11 @@ export function exemptionFindings(verdict: Verdict, describe: (exemption: Exempt
         ? say`${describe(exemption)} matches no member: it is a nickname, and nicknames are not identities. Use the account_id or {uuid}.`
         : say`${describe(exemption)} matches no member.`
     ),
+    ...verdict.refusedExemptions.map(
+      ({ exemption, workspaces }) =>
+        say`${describe(exemption)} is refused: it names an admin of ${workspaces.join(', ')}, and an exemption does not excuse a workspace admin unless ${valueOf('allow-admin-exemptions', 'true')}.`
+    ),
+    ...verdict.outOfScopeExemptions.map((e) => say`${describe(e)} is not needed in this scope: the member it names cannot write to the repositories.`),
     ...verdict.unneededExemptions.map(
       (e) => say`${describe(e)} is not needed: that account has 2FA on, is an app user, or passes by accepted Atlassian-account 2SV.`
     ),
@@ -44,4 +50,28 @@ export function exemptionWarnings(verdict: Verdict): Sentence[] {
       ({ exemption }) => say`Exemption on ${code('exempt')} line ${exemption.line} matches no member's account_id or {uuid}; remove it or fix the id.`
     )
   ]
+}
+
+/**
+ * Warnings about the admins: lines refused because they name an admin, and, when some workspace's
+ * admins could not be looked up, one warning that says why and names the lines in force that may be
+ * excusing an admin (the verdict stands on the member listing, and nobody is marked as an admin).
+ */
+export function adminWarnings(verdict: Verdict, redact: boolean, describe: (exemption: Exemption) => Sentence): Sentence[] {
+  const list = verdict.refusedExemptions.map(
+    ({ exemption }) =>
+      say`Exemption on ${code('exempt')} line ${exemption.line} names a workspace admin and is not applied: set ${valueOf('allow-admin-exemptions', 'true')} to let it excuse an admin.`
+  )
+  const unknown = verdict.adminsUnknown
+  if (unknown === null) return list
+  const workspaces = unknown.workspaces.map((w) => `"${w.workspace}"`).join(', ')
+  let warning = say`The admins of workspace ${workspaces} could not be looked up, so nobody there is marked as an admin and the verdict stands on the member listing:`
+  for (const { reason } of unknown.workspaces) warning = warning.concat(' ', errorSentence(reason, redact))
+  const [first, ...rest] = unknown.lines
+  if (first !== undefined) {
+    const lines = [first, ...rest].map(describe).reduce((all, line, index) => (index === 0 ? line : all.concat(', ', line)))
+    warning = warning.concat(' ', say`Exemptions in force may be excusing an admin: ${lines}; check them.`)
+  }
+  list.push(warning)
+  return list
 }

@@ -1,5 +1,6 @@
+import { KEY_SPELLING } from '../sentence.js'
 import { escapeHidden } from '../text.js'
-import type { GroupKind, Person, Presentation } from './model.js'
+import { STATUS, type Person, type Presentation } from './model.js'
 
 /** The version of the report's shape (schema/report.schema.json); a new status keeps it, a new shape does not. */
 export const REPORT_SCHEMA = 1
@@ -14,8 +15,7 @@ export interface ReportContext {
   readonly redact: boolean
 }
 
-/** A person's status in the report. The list grows (a second source adds its own); readers should accept new values. */
-export type PersonStatus = 'enabled' | 'disabled' | 'unknown' | 'exempt' | 'app' | 'atlassian-2sv'
+export type { PersonStatus } from './model.js'
 
 /**
  * The JSON report of a verdict, as text (one object, `snake_case` fields). People with 2FA on get
@@ -30,27 +30,37 @@ export function renderJsonReport(model: Presentation, context: ReportContext): s
     compliant: model.compliant,
     fail_on_unknown: model.failOnUnknown,
     error: null,
+    scope: { kind: model.scopeKind, repositories: [...model.repositories] },
+    coverage: model.coverage.spell(KEY_SPELLING),
     counts: {
       members: totals.members,
       people: totals.people,
+      in_scope: totals.people,
+      out_of_scope: totals.outOfScope,
       enabled: totals.enabled,
-      disabled: totals.nonCompliant,
+      disabled: totals.nonCompliant - totals.notAMember,
+      not_a_member: totals.notAMember,
       unknown: totals.unknown,
       exempt: totals.exempt,
       app: totals.appUsers,
       atlassian_2sv: totals.atlassian2sv,
       requests: totals.requests,
-      organization_requests: totals.organizationRequests
+      organization_requests: totals.organizationRequests,
+      admins: totals.admins,
+      // In public, a count of unprotected admins narrows a target list.
+      admins_unproven: context.redact ? null : totals.unprovenAdmins
     },
     workspaces: model.workspaces.map((w) => ({
       slug: w.workspace,
       members: w.members,
       enabled: w.enabled,
       disabled: w.nonCompliant,
+      not_a_member: w.notAMember,
       unknown: w.unknown,
       exempt: w.exempt,
       app: w.appUsers,
       atlassian_2sv: w.atlassian2sv,
+      out_of_scope: w.outOfScope,
       requests: w.requests
     })),
     people: context.redact ? [] : people(model),
@@ -74,34 +84,32 @@ function header(context: ReportContext) {
   }
 }
 
-const STATUS: Readonly<Record<GroupKind, PersonStatus>> = {
-  'non-compliant': 'disabled',
-  unknown: 'unknown',
-  'atlassian-2sv': 'atlassian-2sv',
-  exempted: 'exempt',
-  'app-users': 'app'
-}
-
 function people(model: Presentation) {
-  const person = ({ account, exemption }: Person, kind: GroupKind) => ({
+  const repositoryScope = model.scopeKind === 'repository'
+  const grants = (list: Person['grants']) =>
+    repositoryScope ? { repositories: list.map((g) => ({ repository: g.repository, permission: g.permission })) } : {}
+  const person = ({ account, exemption, status, admin }: Person) => ({
     uuid: account.uuid,
-    status: STATUS[kind],
+    status,
+    admin,
+    ...grants(account.grants),
     account_id: account.accountId,
     display_name: account.displayName,
     nickname: account.nickname,
     workspaces: [...account.workspaces],
     ...(account.secondFactor === undefined ? {} : { second_factor: account.secondFactor }),
-    ...(kind === 'atlassian-2sv' || kind === 'exempted' ? { two_factor: account.twoFactor } : {}),
+    ...(status === 'atlassian-2sv' || status === 'exempt' ? { two_factor: account.twoFactor } : {}),
+    ...(account.listed ? {} : { listed: false }),
     ...(exemption === null ? {} : { exempt_until: exemption.until, exemption_lines: exemption.lines.map((e) => e.line) })
   })
   return [
-    ...model.groups.flatMap((group) => group.people.map((p) => person(p, group.kind))),
-    ...[...model.enabled.keys()].map((uuid) => ({ uuid, status: 'enabled' }))
+    ...model.groups.flatMap((group) => group.people.map(person)),
+    ...[...model.enabled.keys()].map((uuid) => ({ uuid, status: 'enabled', admin: model.enabledAdmin(uuid), ...grants(model.enabledGrants.get(uuid) ?? []) }))
   ]
 }
 
 function exemptions(model: Presentation) {
-  return model.exemptionLines.map(({ exemption: e, matched, expired, needed }) => ({
+  return model.exemptionLines.map(({ exemption: e, matched, expired, needed, refused, outOfScope }) => ({
     line: e.line,
     id: e.id,
     id_kind: e.idKind,
@@ -109,6 +117,9 @@ function exemptions(model: Presentation) {
     reason: e.reason,
     matched,
     expired,
-    needed
+    needed,
+    refused: refused !== null,
+    refusal_reason: refused === null ? null : refused.spell(KEY_SPELLING),
+    out_of_scope: outOfScope
   }))
 }

@@ -7,3 +7,8 @@ const NAME_ORDER = new Intl.Collator('en', { numeric: true, sensitivity: 'base' 
 export function byName(a: Pick<AccountRecord, 'displayName' | 'uuid'>, b: Pick<AccountRecord, 'displayName' | 'uuid'>): number {
   return NAME_ORDER.compare(a.displayName, b.displayName) || (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0)
 }
+
+/** Admins first (an admin without 2FA costs the most), then by name: the order of every list of people. */
+export function adminsFirst(a: Pick<AccountRecord, 'displayName' | 'uuid' | 'admin'>, b: Pick<AccountRecord, 'displayName' | 'uuid' | 'admin'>): number {
+  return Number(b.admin === true) - Number(a.admin === true) || byName(a, b)
+}

@@ -1,11 +1,21 @@
 import type { SecondFactor } from '../gate/types.js'
 import { say, type Sentence } from '../sentence.js'
 import { escapeHidden } from '../text.js'
-import type { Person, Presentation } from './model.js'
+import type { GroupKind, Person, PersonStatus, Presentation } from './model.js'
 import { count, plural } from './words.js'
 
 export type OutputName =
-  'compliant' | 'member-count' | 'non-compliant-count' | 'unknown-count' | 'exempt-count' | 'atlassian-2sv-count' | 'non-compliant' | 'unknown'
+  | 'compliant'
+  | 'member-count'
+  | 'in-scope-count'
+  | 'out-of-scope-count'
+  | 'not-a-member-count'
+  | 'non-compliant-count'
+  | 'unknown-count'
+  | 'exempt-count'
+  | 'atlassian-2sv-count'
+  | 'non-compliant'
+  | 'unknown'
 
 export type Outputs = Partial<Record<OutputName, string>>
 
@@ -13,6 +23,9 @@ export type Outputs = Partial<Record<OutputName, string>>
 export const BROKEN_RUN_OUTPUTS: Outputs = {
   compliant: 'false',
   'member-count': '',
+  'in-scope-count': '',
+  'out-of-scope-count': '',
+  'not-a-member-count': '',
   'non-compliant-count': '',
   'unknown-count': '',
   'exempt-count': '',
@@ -41,9 +54,10 @@ export interface StepOutputs {
  * length means the list was cut.
  */
 export function buildOutputs(model: Presentation, maxListBytes = MAX_LIST_BYTES): StepOutputs {
-  const peopleOf = (kind: 'non-compliant' | 'unknown'): readonly Person[] => model.groups.find((g) => g.kind === kind)?.people ?? []
-  const nonCompliant = peopleOf('non-compliant').map(entry)
-  const unknown = peopleOf('unknown').map(entry)
+  const peopleOf = (kinds: readonly GroupKind[]): readonly Person[] => model.groups.filter((g) => kinds.includes(g.kind)).flatMap((g) => g.people)
+  // Without 2FA and not a member: one list, admins first, as the model orders each group.
+  const nonCompliant = [...peopleOf(['non-compliant', 'not-a-member'])].sort((a, b) => Number(b.admin === true) - Number(a.admin === true)).map(entry)
+  const unknown = peopleOf(['unknown']).map(entry)
   // Each list may take half; what one leaves unused, the other may take.
   const half = Math.floor(maxListBytes / 2)
   const nonCompliantBytes = Math.min(bytesOf(nonCompliant), half)
@@ -53,6 +67,9 @@ export function buildOutputs(model: Presentation, maxListBytes = MAX_LIST_BYTES)
   const outputs: Outputs = {
     compliant: String(model.compliant),
     'member-count': String(model.totals.members),
+    'in-scope-count': String(model.totals.people),
+    'out-of-scope-count': String(model.totals.outOfScope),
+    'not-a-member-count': String(model.totals.notAMember),
     'non-compliant-count': String(model.totals.nonCompliant),
     'unknown-count': String(model.totals.unknown),
     'exempt-count': String(model.totals.exempt),
@@ -80,6 +97,9 @@ interface PersonOutput {
   display_name: string
   nickname: string
   workspaces: string[]
+  status: PersonStatus
+  /** null when the admins of a workspace of theirs could not be looked up. */
+  admin: boolean | null
   /** Atlassian-account 2SV, where the organization was asked. */
   second_factor?: SecondFactor
 }
@@ -93,6 +113,8 @@ function entry(person: Person): string {
     display_name: a.displayName,
     nickname: a.nickname,
     workspaces: [...a.workspaces],
+    status: person.status,
+    admin: person.admin,
     ...(a.secondFactor === undefined ? {} : { second_factor: a.secondFactor })
   }
   return escapeHidden(JSON.stringify(value))

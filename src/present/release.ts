@@ -30,12 +30,19 @@ export function actionRelease(version: string, repository: string, ref: string):
  * own machine, with the checkout that gives it (never a bare or major-only package name, which may
  * name another release or nothing at all).
  */
-export function privateAdvice(release: ReleaseSource, workspaces: readonly string[], purpose: 'names' | 'everyone' = 'names'): Sentence {
+export function privateAdvice(
+  release: ReleaseSource,
+  workspaces: readonly string[],
+  purpose: 'names' | 'everyone' = 'names',
+  // The repository scope's command: the same people, not the whole workspaces.
+  repositories: readonly string[] = []
+): Sentence {
   const repository = release.repository ?? 'OWNER/bitbucket-2fa-gate'
   const ref = release.ref ?? `v${release.version}`
   const owner = release.repository === null ? ' (OWNER: the owner of the repository that hosts the action)' : ''
   const checkout = `git clone https://github.com/${repository}.git bitbucket-2fa-gate && git -C bitbucket-2fa-gate checkout ${ref}`
-  const command = `node bitbucket-2fa-gate/dist/cli.js --workspace ${workspaces.join(',')}`
+  const target = repositories.length > 0 ? `--repository ${repositories.join(',')}` : `--workspace ${workspaces.join(',')}`
+  const command = `node bitbucket-2fa-gate/dist/cli.js ${target}`
   // The CLI's own variables: whichever door speaks, this is advice to run the CLI.
   return new Sentence([
     `${purpose === 'names' ? 'To see the names privately' : 'To see everyone'}, run bitbucket-2fa-gate ${release.version} on your own machine with \`BITBUCKET_EMAIL\` and \`BITBUCKET_TOKEN\` set: ` +

@@ -1,7 +1,7 @@
 import { ACTION_SPELLING } from '../config/spellings.js'
 import type { Sentence, Spelling } from '../sentence.js'
 import { cleanText, codeSpan, escapeMarkdown } from '../text.js'
-import type { Group, Person, Presentation } from './model.js'
+import { adminWord, twoFactorWord, workspaceColumns, type Group, type Person, type Presentation } from './model.js'
 import { count } from './words.js'
 
 export interface SummaryOptions {
@@ -37,7 +37,7 @@ export function renderSummary(model: Presentation, options: SummaryOptions = {})
 function renderWith(model: Presentation, maxRows: number, spelling: Spelling): string {
   const prose = (sentence: Sentence): string => proseWithCode(sentence.spell(spelling))
   const mark = model.compliant ? '✅' : '❌'
-  const lines: string[] = [`## ${mark} Bitbucket 2FA gate: ${prose(model.headline)}`, '']
+  const lines: string[] = [`## ${mark} Bitbucket 2FA gate: ${prose(model.headline)}`, '', prose(model.scope), '']
   lines.push(...workspaceTable(model), '')
   // What the organization's answer means for this verdict stands next to it, before any list.
   if (model.organization !== null) lines.push(prose(model.organization), '')
@@ -45,30 +45,16 @@ function renderWith(model: Presentation, maxRows: number, spelling: Spelling): s
   for (const group of model.groups) lines.push(...groupSection(group, model, maxRows, prose))
   if (model.findings.length > 0) lines.push('### Exemptions to review', '', ...model.findings.map((f) => `- ${prose(f)}`), '')
   if (model.fix.length > 0) lines.push('### How to fix', '', ...model.fix.flatMap((f) => [prose(f), '']))
-  lines.push(prose(model.cost), '')
+  lines.push(prose(model.coverage), '', prose(model.cost), '')
   return lines.join('\n')
 }
 
 function workspaceTable(model: Presentation): string[] {
-  const accepted = model.atlassianColumn
-  const rows = model.workspaces.map((w) =>
-    [
-      codeSpan(w.workspace, { inTable: true }),
-      w.members,
-      w.enabled,
-      ...(accepted ? [w.atlassian2sv] : []),
-      w.nonCompliant,
-      w.unknown,
-      w.exempt,
-      w.appUsers,
-      w.requests
-    ]
-      .map((cell) => (typeof cell === 'number' ? count(cell) : cell))
-      .join(' | ')
-  )
+  const columns = workspaceColumns(model)
+  const rows = model.workspaces.map((w) => [codeSpan(w.workspace, { inTable: true }), ...columns.map(([, value]) => count(value(w)))].join(' | '))
   return [
-    `| Workspace | Members | 2FA on | ${accepted ? 'Atlassian 2SV | ' : ''}Without 2FA | Unknown | Exempt | App users | API requests |`,
-    `| --- | ---: | ---: | ${accepted ? '---: | ' : ''}---: | ---: | ---: | ---: | ---: |`,
+    `| Workspace | ${columns.map(([title]) => title).join(' | ')} |`,
+    `| --- | ${columns.map(() => '---:').join(' | ')} |`,
     ...rows.map((row) => `| ${row} |`)
   ]
 }
@@ -79,7 +65,7 @@ function groupSection(group: Group, model: Presentation, maxRows: number, prose:
     const unit = group.kind === 'app-users' ? ['app user', 'app users'] : ['person', 'people']
     return [...heading, `${count(group.people.length)} ${group.people.length === 1 ? unit[0] : unit[1]}; names withheld (see the note above).`, '']
   }
-  const { header, row } = columnsOf(group)
+  const { header, row } = columnsOf(group, model)
   return [
     ...heading,
     `| ${header.join(' | ')} |`,
@@ -90,29 +76,52 @@ function groupSection(group: Group, model: Presentation, maxRows: number, prose:
   ]
 }
 
-function columnsOf(group: Group): { header: string[]; row: (p: Person) => string[] } {
+function columnsOf(group: Group, model: Presentation): { header: string[]; row: (p: Person) => string[] } {
   const asked = group.secondFactorColumn
+  // Who is an admin, and (in repository scope) what access puts them in scope.
+  const marks = {
+    header: [...(model.adminColumn ? ['Admin'] : []), ...(model.scopeKind === 'repository' ? ['Access'] : [])],
+    row: (p: Person): string[] => [
+      ...(model.adminColumn ? [adminWord(p.admin).replace(/^admin$/, '**admin**')] : []),
+      ...(model.scopeKind === 'repository' ? [accessCell(p)] : [])
+    ]
+  }
   switch (group.kind) {
     case 'exempted':
       return {
-        header: ['Name', 'Account ID', '2FA', 'Until', 'Lines', 'Reason'],
+        header: ['Name', 'Account ID', ...marks.header, '2FA', 'Until', 'Lines', 'Reason'],
         row: (p) => [
           cell(p.account.displayName),
           idCell(p),
-          p.account.twoFactor === 'disabled' ? 'off' : 'unknown',
+          ...marks.row(p),
+          twoFactorWord(p),
           p.exemption?.until ?? 'no end',
           (p.exemption?.lines ?? []).map((e) => e.line).join(', '),
           reasonCell(p.exemption?.reasons ?? [])
         ]
       }
     case 'app-users':
-      return { header: ['Name', 'Account ID', 'Workspaces'], row: (p) => [cell(p.account.displayName), idCell(p), workspacesCell(p)] }
+      return {
+        header: ['Name', 'Account ID', 'Workspaces', ...(model.scopeKind === 'repository' ? ['Access'] : [])],
+        row: (p) => [cell(p.account.displayName), idCell(p), workspacesCell(p), ...(model.scopeKind === 'repository' ? [accessCell(p)] : [])]
+      }
     default:
       return {
-        header: ['Name', 'Nickname', 'Account ID', 'Workspaces', ...(asked ? ['Atlassian 2SV'] : [])],
-        row: (p) => [cell(p.account.displayName), cell(p.account.nickname), idCell(p), workspacesCell(p), ...(asked ? [p.secondFactor ?? 'unknown'] : [])]
+        header: ['Name', 'Nickname', 'Account ID', 'Workspaces', ...marks.header, ...(asked ? ['Atlassian 2SV'] : [])],
+        row: (p) => [
+          cell(p.account.displayName),
+          cell(p.account.nickname),
+          idCell(p),
+          workspacesCell(p),
+          ...marks.row(p),
+          ...(asked ? [p.secondFactor ?? 'unknown'] : [])
+        ]
       }
   }
+}
+
+function accessCell(person: Person): string {
+  return person.grants.map((g) => `${codeSpan(g.repository, { inTable: true })} ${g.permission}`).join(', ') || '–'
 }
 
 /**

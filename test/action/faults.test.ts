@@ -331,6 +331,6 @@ describe('hostile member names against the action, in process', () => {
     expect(tables.length).toBeGreaterThanOrEqual(2)
     const people = tables[1] as { children: { children: unknown[] }[] }
     expect(people.children).toHaveLength(2)
-    expect(people.children[1]!.children).toHaveLength(4)
+    expect(people.children[1]!.children).toHaveLength(5)
   })
 })

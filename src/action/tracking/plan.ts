@@ -68,7 +68,7 @@ export function planTracking(result: RunResult, issue: TrackedIssue | null, mark
     return {
       kind: 'close',
       number: issue.number,
-      title: closedTitle(verdict, context.workspaces, context.today),
+      title: closedTitle(verdict, context, context.today),
       body: closedBody(marker, verdict, previous?.since ?? null, context),
       comment: closingComment(verdict, context.runUrl)
     }
@@ -80,7 +80,7 @@ export function planTracking(result: RunResult, issue: TrackedIssue | null, mark
     const people = context.redact ? new Map<string, string>() : (previous?.people ?? new Map<string, string>())
     const state: TrackingState = { outcome: 'no-verdict', since, people, counts: previous?.counts ?? null }
     const body = noVerdictBody(marker, issueErrorText(result.error, context.redact), state, context)
-    const title = issueTitle(null, context.workspaces)
+    const title = issueTitle(null, context)
     if (issue === null) return { kind: 'open', title, body }
     return { kind: 'update', number: issue.number, title, body, comment: previous?.outcome === 'no-verdict' ? null : brokenComment(context.runUrl) }
   }
@@ -95,7 +95,7 @@ export function planTracking(result: RunResult, issue: TrackedIssue | null, mark
     counts: { nonCompliant: verdict.nonCompliant.length, unknown: verdict.failOnUnknown ? verdict.unknown.length : 0 }
   }
   const body = verdictBody(marker, verdict, state, context)
-  const title = issueTitle(verdict, context.workspaces)
+  const title = issueTitle(verdict, context)
   if (issue === null) return { kind: 'open', title, body }
   const comment = changed(previous, state) ? changeComment(verdict, previous, context.redact, context.runUrl) : null
   return { kind: 'update', number: issue.number, title, body, comment }

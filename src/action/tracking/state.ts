@@ -37,9 +37,11 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/
  * The hidden line that says "this issue tracks these workspaces": one issue per set of workspaces, so two
  * workflows auditing different workspaces never touch each other's issue.
  */
-export function markerFor(workspaces: readonly string[]): string {
-  const names = [...new Set(workspaces.map((w) => w.toLowerCase()))].sort()
-  return `${MARKER_PREFIX}workspaces=${names.map(encodeURIComponent).join(',')}${SUFFIX}`
+export function markerFor(workspaces: readonly string[], repositories: readonly string[] = []): string {
+  const sorted = (items: readonly string[]): string => [...new Set(items.map((w) => w.toLowerCase()))].sort().map(encodeURIComponent).join(',')
+  // The repository scope has its own issue: a workspace audit and a repository gate over the same workspace never share one.
+  const scope = repositories.length === 0 ? '' : `;repositories=${sorted(repositories)}`
+  return `${MARKER_PREFIX}workspaces=${sorted(workspaces)}${scope}${SUFFIX}`
 }
 
 /** Whether a body is this set of workspaces' tracking issue: the marker on a line of its own. */

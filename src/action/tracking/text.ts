@@ -1,7 +1,7 @@
 import packageJson from '../../../package.json' with { type: 'json' }
 import type { Verdict } from '../../gate/verdict.js'
 import type { AccountRecord } from '../../gate/types.js'
-import { failingAccounts, present, type Presentation, type WithheldBecause } from '../../present/model.js'
+import { adminWord, failingAccounts, present, type Presentation, type WithheldBecause } from '../../present/model.js'
 import { byName } from '../../present/order.js'
 import type { ReleaseSource } from '../../present/release.js'
 import { proseWithCode, renderErrorSummary, renderSummary } from '../../present/summary.js'
@@ -18,6 +18,8 @@ const MAX_FIRST_SEEN_ROWS = 300
 
 export interface IssueContext {
   readonly workspaces: readonly string[]
+  /** The repository scope (`workspace/slug`); empty or absent: the whole workspaces. */
+  readonly repositories?: readonly string[]
   readonly redact: boolean
   readonly failOnViolation: boolean
   readonly today: string
@@ -37,6 +39,7 @@ function modelOf(verdict: Verdict, context: IssueContext): Presentation {
     withhold: context.redact ? (context.withheldBecause ?? 'unknown') : null,
     failOnViolation: context.failOnViolation,
     workspaces: context.workspaces,
+    repositories: context.repositories ?? [],
     release: context.release ?? { version: packageJson.version, repository: null, ref: null },
     reportFile: context.reportFile ?? '',
     runUrl: context.runUrl
@@ -48,10 +51,21 @@ export function trackedPeople(verdict: Verdict): AccountRecord[] {
   return failingAccounts(verdict)
 }
 
-export function issueTitle(verdict: Verdict | null, workspaces: readonly string[]): string {
-  const where = workspaces.join(', ')
-  if (verdict === null) return `Bitbucket 2FA: the audit of ${where} could not decide`
-  return `Bitbucket 2FA: ${plural(trackedPeople(verdict).length, 'person', 'people')} without proven two-factor authentication in ${where}`
+/** What the issue is about, in words: the workspaces, or the repositories of the repository scope. */
+export function targetsOf(scope: Pick<IssueContext, 'workspaces' | 'repositories'>): string {
+  return targetList(scope).join(', ')
+}
+
+function targetList(scope: Pick<IssueContext, 'workspaces' | 'repositories'>): readonly string[] {
+  const repositories = scope.repositories ?? []
+  return repositories.length > 0 ? repositories : scope.workspaces
+}
+
+export function issueTitle(verdict: Verdict | null, scope: Pick<IssueContext, 'workspaces' | 'repositories'>): string {
+  const where = targetsOf(scope)
+  const scoped = (scope.repositories ?? []).length > 0
+  if (verdict === null) return `Bitbucket 2FA: the ${scoped ? 'release gate' : 'audit'} of ${where} could not decide`
+  return `Bitbucket 2FA: ${plural(trackedPeople(verdict).length, 'person', 'people')} without proven two-factor authentication ${scoped ? 'who can write to' : 'in'} ${where}`
 }
 
 /**
@@ -59,10 +73,10 @@ export function issueTitle(verdict: Verdict | null, workspaces: readonly string[
  * problem. "Has two-factor authentication" only when it is true of everyone; "is compliant" when
  * someone passes by an exemption or as an unknown that `fail-on-unknown: false` lets through.
  */
-export function closedTitle(verdict: Verdict, workspaces: readonly string[], today: string): string {
-  const where = workspaces.join(', ')
+export function closedTitle(verdict: Verdict, scope: Pick<IssueContext, 'workspaces' | 'repositories'>, today: string): string {
+  const where = (scope.repositories ?? []).length > 0 ? `who can write to ${targetsOf(scope)}` : `in ${targetsOf(scope)}`
   const state = verdict.exempted.length + verdict.unknown.length === 0 ? 'has two-factor authentication' : 'is compliant'
-  return `Bitbucket 2FA: everyone in ${where} ${state} (closed ${today})`
+  return `Bitbucket 2FA: everyone ${where} ${state} (closed ${today})`
 }
 
 /**
@@ -75,7 +89,9 @@ export function closedBody(marker: string, verdict: Verdict, openSince: string |
   const run = context.runUrl === null ? 'the last run' : `[the last run](${context.runUrl})`
   const since = openSince === null ? '' : `; open since ${openSince}`
   const intro =
-    `Kept by the bitbucket-2fa-gate workflow for ${context.workspaces.map((w) => codeSpan(w)).join(', ')}. ` +
+    `Kept by the bitbucket-2fa-gate workflow for ${targetList(context)
+      .map((w) => codeSpan(w))
+      .join(', ')}. ` +
     `Closed on ${context.today} by ${run}, which found everyone compliant${since}. ` +
     'If anyone lacks proven two-factor authentication again, a run opens a new issue.'
   return [marker, intro, '', summary.trimEnd(), ''].join('\n')
@@ -116,7 +132,9 @@ export function noVerdictBody(marker: string, message: string, state: TrackingSt
 function intro(state: TrackingState, context: IssueContext): string {
   const run = context.runUrl === null ? 'the last run' : `[the last run](${context.runUrl})`
   return (
-    `Kept by the bitbucket-2fa-gate workflow for ${context.workspaces.map((w) => codeSpan(w)).join(', ')}: updated in place by each run ` +
+    `Kept by the bitbucket-2fa-gate workflow for ${targetList(context)
+      .map((w) => codeSpan(w))
+      .join(', ')}: updated in place by each run ` +
     `(last checked ${context.today} by ${run}), closed by the first run that finds everyone compliant. Open since ${state.since}. ` +
     'The hidden lines are the gate\u2019s own notes: editing them changes nothing but the first-seen dates.'
   )
@@ -131,16 +149,16 @@ function firstSeenTable(people: readonly AccountRecord[], state: TrackingState, 
   if (redact || people.length === 0) return []
   const rows = [...people]
     .map((p) => ({ person: p, day: state.people.get(p.uuid) ?? state.since }))
-    .sort((a, b) => a.day.localeCompare(b.day) || byName(a.person, b.person))
+    .sort((a, b) => Number(b.person.admin === true) - Number(a.person.admin === true) || a.day.localeCompare(b.day) || byName(a.person, b.person))
   const shown = rows.slice(0, maxRows)
   return [
     '### First seen without proven 2FA',
     '',
-    '| Name | Account ID | First seen |',
-    '| --- | --- | --- |',
+    '| Name | Account ID | Admin | First seen |',
+    '| --- | --- | --- | --- |',
     ...shown.map(
       ({ person, day }) =>
-        `| ${codeSpan(person.displayName, { inTable: true })} | ${codeSpan(person.accountId ?? person.uuid, { max: 130, inTable: true })} | ${day} |`
+        `| ${codeSpan(person.displayName, { inTable: true })} | ${codeSpan(person.accountId ?? person.uuid, { max: 130, inTable: true })} | ${adminWord(person.admin)} | ${day} |`
     ),
     ...(rows.length > shown.length ? ['', `… and ${count(rows.length - shown.length)} more. ${rest}`] : []),
     ''

@@ -4,7 +4,7 @@ import { plural } from '../../present/words.js'
 import { GitHubCallError, type IssuesApi } from './github.js'
 import { planTracking, type GitHubAccount, type OpenIssue, type RunResult, type TrackingStep } from './plan.js'
 import { hasMarker, markerFor } from './state.js'
-import type { IssueContext } from './text.js'
+import { targetsOf, type IssueContext } from './text.js'
 
 /** Pages of 100 recent open issues searched for the marker when no labelled issue carries it. */
 export const UNLABELLED_PAGES = 3
@@ -26,7 +26,7 @@ export interface TrackingContext extends IssueContext {
  * anyone may open an issue and paste the marker, and such an issue is left alone (the gate opens its own).
  */
 export async function trackIssue(api: IssuesApi, result: RunResult, context: TrackingContext): Promise<string> {
-  const marker = markerFor(context.workspaces)
+  const marker = markerFor(context.workspaces, context.repositories ?? [])
   const before = api.requestsMade()
   try {
     const { issue, leftAlone } = await findIssue(api, marker, context.label)
@@ -83,7 +83,7 @@ function leftAloneNote(numbers: readonly number[]): string {
 async function apply(api: IssuesApi, step: TrackingStep, context: TrackingContext): Promise<string> {
   switch (step.kind) {
     case 'nothing':
-      return `Tracking issue: none open for ${context.workspaces.join(', ')}, and none needed.`
+      return `Tracking issue: none open for ${targetsOf(context)}, and none needed.`
     case 'open': {
       const number = await api.create({ title: step.title, body: step.body, labels: [context.label] })
       return `Tracking issue: opened #${number}.`
