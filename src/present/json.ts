@@ -1,6 +1,6 @@
 import { KEY_SPELLING } from '../sentence.js'
 import { escapeHidden } from '../text.js'
-import { STATUS, type Person, type Presentation } from './model.js'
+import type { Person, Presentation } from './model.js'
 
 /** The version of the report's shape (schema/report.schema.json); a new status keeps it, a new shape does not. */
 export const REPORT_SCHEMA = 1
