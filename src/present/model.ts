@@ -325,7 +325,7 @@ function scopeSentence(verdict: Verdict): Sentence {
   const apps =
     verdict.appUsers.length === 0
       ? ''
-      : `; ${plural(verdict.appUsers.length, 'app user')}${verdict.scope.kind === 'repository' ? ' with write access' : ''}, who never fail`
+      : `; ${plural(verdict.appUsers.length, 'app user')}${verdict.scope.kind === 'repository' ? ' with write access' : ''} (app users never fail)`
   const out = verdict.scope.kind === 'repository' ? `; ${plural(verdict.outOfScopeCount, 'other member')} out of scope` : ''
   return say`${who}: ${plural(verdict.inScopeCount, 'person', 'people')}${admins}${apps}${out}.`
 }

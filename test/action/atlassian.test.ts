@@ -98,7 +98,7 @@ describe('the organization as a second source', () => {
     expect(run.outputs['non-compliant-count']).toBe('3')
     expect(run.outputs['unknown-count']).toBe('1')
     expect(JSON.parse(run.outputs['non-compliant'] ?? '[]')).toContainEqual(expect.objectContaining({ display_name: 'Bob Atlassian2SV', second_factor: 'on' }))
-    expect(run.summary).toContain('| Name | Nickname | Account ID | Workspaces | Atlassian 2SV |')
+    expect(run.summary).toContain('| Name | Nickname | Account ID | Workspaces | Admin | Atlassian 2SV |')
     expect(run.summary).toContain(
       "The organization's Atlassian 2SV answers are information only: with `accept-atlassian-2sv: false` the verdict is Bitbucket's alone. " +
         '2 people listed have Atlassian-account 2SV on: `accept-atlassian-2sv: true` would let them pass.'

@@ -66,6 +66,9 @@ describe('the action, run in process through its port', () => {
     expect(run.outputs).toEqual({
       compliant: 'true',
       'member-count': '120',
+      'in-scope-count': '120',
+      'out-of-scope-count': '0',
+      'not-a-member-count': '0',
       'non-compliant-count': '0',
       'unknown-count': '0',
       'exempt-count': '0',
@@ -86,7 +89,15 @@ describe('the action, run in process through its port', () => {
     expect(run.exitCode).toBe(1)
     expect(run.outputs).toMatchObject({ compliant: 'false', 'member-count': '5', 'non-compliant-count': '1', 'unknown-count': '1', 'exempt-count': '1' })
     expect(JSON.parse(run.outputs['non-compliant']!)).toEqual([
-      { uuid: person(2, false).uuid, account_id: person(2, false).account_id, display_name: 'Bob NoTwoFactor', nickname: 'bob', workspaces: ['acme'] }
+      {
+        uuid: person(2, false).uuid,
+        account_id: person(2, false).account_id,
+        display_name: 'Bob NoTwoFactor',
+        nickname: 'bob',
+        workspaces: ['acme'],
+        status: 'disabled',
+        admin: false
+      }
     ])
     expect(JSON.parse(run.outputs.unknown!)).toHaveLength(1)
     const errors = workflowCommands(run.stdout).filter((line) => line.startsWith('::error'))

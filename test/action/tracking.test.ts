@@ -84,7 +84,7 @@ describe('the tracking issue', () => {
     expect(issue!.body.split('\n')[0]).toBe('<!-- bitbucket-2fa-gate:tracking workspaces=acme -->')
     expect(issue!.body).toContain('[the last run](https://github.com/acme/app/actions/runs/4242)')
     expect(issue!.body).toContain('| Name | Nickname | Account ID | Workspaces |')
-    expect(issue!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | 2026-11-26 |`)
+    expect(issue!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | – | 2026-11-26 |`)
     expect(run.stdout).toContain('Tracking issue: opened #1.')
     expect(run.summary).toContain('Tracking issue: opened #1.')
     // The verdict is the verdict: outputs as without tracking.
@@ -96,7 +96,7 @@ describe('the tracking issue', () => {
     github.addIssue({ body: earlier, labels: ['2fa-compliance'], author: ACTIONS_BOT })
     await track()
     expect(github.issues).toHaveLength(1)
-    expect(github.issues[0]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | 2026-10-05 |`)
+    expect(github.issues[0]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | – | 2026-10-05 |`)
     expect(github.issues[0]!.body).toContain('Open since 2026-10-01.')
     expect(github.issues[0]!.comments).toEqual([])
 
@@ -106,7 +106,7 @@ describe('the tracking issue', () => {
     expect(github.issues[0]!.comments).toHaveLength(1)
     expect(github.issues[0]!.comments[0]).toContain('The set of people changed. Now 2 people without proven two-factor authentication')
     expect(github.issues[0]!.comments[0]).toContain('Newly listed: `Person 3`')
-    expect(github.issues[0]!.body).toContain(`| \`Person 3\` | \`557058:00000003-0000-0000-0000-000000000000\` | 2026-11-26 |`)
+    expect(github.issues[0]!.body).toContain(`| \`Person 3\` | \`557058:00000003-0000-0000-0000-000000000000\` | – | 2026-11-26 |`)
 
     await track()
     expect(github.issues[0]!.comments).toHaveLength(1)
@@ -214,11 +214,11 @@ describe('the tracking issue', () => {
     expect(run.outputs.compliant).toBe('false')
     expect(run.exitCode).toBe(1)
     expect(github.issues[0]!.body).toContain('Open since 2026-11-26.')
-    expect(github.issues[0]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | 2026-11-26 |`)
+    expect(github.issues[0]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | – | 2026-11-26 |`)
     const future = `${markerFor(['acme'])}\n${renderState({ outcome: 'not-compliant', since: '2026-01-01', people: new Map([[BOB, '2099-01-01']]), counts: null })}`
     github.issues[0]!.body = future
     await track()
-    expect(github.issues[0]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | 2026-11-26 |`)
+    expect(github.issues[0]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | – | 2026-11-26 |`)
   })
 
   it('fails the step naming `permissions: issues: write` when the token may not write, and keeps the outputs and summary', async () => {
@@ -278,7 +278,7 @@ describe('the tracking issue', () => {
     const run = await track()
     expect(pasted).toMatchObject({ body: earlier, state: 'open', comments: [] })
     expect(github.issues).toHaveLength(2)
-    expect(github.issues[1]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | 2026-11-26 |`)
+    expect(github.issues[1]!.body).toContain(`| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | – | 2026-11-26 |`)
     expect(run.stdout).toContain('Tracking issue: opened #2. Left alone #1: it carries the marker')
     expect(github.log.filter((r) => r.path === '/user')).toHaveLength(1)
   })

@@ -51,7 +51,7 @@ describe('the CLI', () => {
       .filter((fact) => !fact.startsWith('Workspace'))
       .map((fact) => fact.replace(/`--exempt`\/`--exempt-file` line (\d+) \(`([^`]*)`\)/g, 'line $1 ($2)'))
     expect(fromCli).toEqual(fromAction)
-    expect(fromAction[0]).toBe('1 unknown of 453 people')
+    expect(fromAction[0]).toBe('1 unknown of 453 people; none of them an admin')
     expect(fromAction).toContain('Exempted (1)')
     expect(fromAction.join('\n')).toContain('matches no member')
   })
@@ -138,7 +138,7 @@ describe('the CLI', () => {
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain('NOT COMPLIANT: 1 without two-factor authentication, 1 unknown of 3 people')
     expect(run.stdout).toMatch(
-      /Without two-factor authentication \(1\)\n {2}Name +Nickname +Account ID +Workspaces\n {2}Bob NoTwoFactor +bob +557058:00000002-0000-0000-0000-000000000000 +acme\n/
+      /Without two-factor authentication \(1\)\n {2}Name +Nickname +Account ID +Workspaces +Admin\n {2}Bob NoTwoFactor +bob +557058:00000002-0000-0000-0000-000000000000 +acme +–\n/
     )
     expect(run.stdout).toContain('Cy Unknown')
     expect(run.stdout).toContain('App users (1)')

@@ -6,6 +6,18 @@ import { jsonReportOf } from '../support/present.js'
 import { listing, member } from '../support/members.js'
 import { schemaErrors } from '../support/schema.js'
 
+/** An exemption line as the report gives it, not refused and in scope. */
+const line = (n: number, id: string, until: string | null, reason: string) => ({
+  line: n,
+  id,
+  id_kind: 'account_id',
+  until,
+  reason,
+  refused: false,
+  refusal_reason: null,
+  out_of_scope: false
+})
+
 const context = { generatedAt: new Date('2026-11-26T12:00:00Z'), apiOrigin: 'https://api.bitbucket.org', workspaces: ['acme'], redact: false }
 
 function sample() {
@@ -17,7 +29,9 @@ function sample() {
   const verdict = decideCompliance([listing('acme', [on, off, unknown, exempt, bot], 3)], {
     exemptions: parseExemptions('557058:eve until 2027-01-31 # key on order\n557058:ghost\n557058:on until 2026-01-01'),
     today: '2026-11-26',
-    failOnUnknown: true
+    failOnUnknown: true,
+    // Bob, without 2FA, is the workspace's admin.
+    admins: [{ workspace: 'acme', lookup: { known: true, admins: new Map([[off.uuid, off]]) }, requests: 1 }]
   })
   return { verdict, off, unknown, exempt, on, bot }
 }
@@ -37,15 +51,32 @@ describe('renderJsonReport', () => {
       compliant: false,
       fail_on_unknown: true,
       error: null,
-      counts: { members: 5, people: 4, enabled: 1, disabled: 1, unknown: 1, exempt: 1, app: 1, requests: 3 },
-      workspaces: [{ slug: 'acme', members: 5, enabled: 1, disabled: 1, unknown: 1, exempt: 1, app: 1, requests: 3 }]
+      scope: { kind: 'workspace', repositories: [] },
+      counts: {
+        members: 5,
+        people: 4,
+        in_scope: 4,
+        out_of_scope: 0,
+        enabled: 1,
+        disabled: 1,
+        not_a_member: 0,
+        unknown: 1,
+        exempt: 1,
+        app: 1,
+        requests: 4,
+        admins: 1,
+        admins_unproven: 1
+      },
+      workspaces: [{ slug: 'acme', members: 5, enabled: 1, disabled: 1, not_a_member: 0, unknown: 1, exempt: 1, app: 1, out_of_scope: 0, requests: 4 }]
     })
+    expect(report.coverage).toMatch(/API tokens, access tokens, SSH keys and app passwords do not ask for a second factor/)
     expect(report.people).toEqual([
-      { uuid: off.uuid, status: 'disabled', account_id: '557058:bob', display_name: 'Bob \u2066Builder', nickname: 'bob', workspaces: ['acme'] },
-      { uuid: unknown.uuid, status: 'unknown', account_id: '557058:cy', display_name: 'Cy', nickname: unknown.nickname, workspaces: ['acme'] },
+      { uuid: off.uuid, status: 'disabled', admin: true, account_id: '557058:bob', display_name: 'Bob \u2066Builder', nickname: 'bob', workspaces: ['acme'] },
+      { uuid: unknown.uuid, status: 'unknown', admin: false, account_id: '557058:cy', display_name: 'Cy', nickname: unknown.nickname, workspaces: ['acme'] },
       {
         uuid: exempt.uuid,
         status: 'exempt',
+        admin: false,
         account_id: '557058:eve',
         display_name: 'Eve',
         nickname: exempt.nickname,
@@ -54,13 +85,13 @@ describe('renderJsonReport', () => {
         exempt_until: '2027-01-31',
         exemption_lines: [1]
       },
-      { uuid: bot.uuid, status: 'app', account_id: '712020:bot', display_name: 'Bot', nickname: bot.nickname, workspaces: ['acme'] },
-      { uuid: on.uuid, status: 'enabled' }
+      { uuid: bot.uuid, status: 'app', admin: false, account_id: '712020:bot', display_name: 'Bot', nickname: bot.nickname, workspaces: ['acme'] },
+      { uuid: on.uuid, status: 'enabled', admin: false }
     ])
     expect(report.exemptions).toEqual([
-      { line: 1, id: '557058:eve', id_kind: 'account_id', until: '2027-01-31', reason: 'key on order', matched: true, expired: false, needed: true },
-      { line: 2, id: '557058:ghost', id_kind: 'account_id', until: null, reason: '', matched: false, expired: false, needed: false },
-      { line: 3, id: '557058:on', id_kind: 'account_id', until: '2026-01-01', reason: '', matched: true, expired: true, needed: false }
+      { ...line(1, '557058:eve', '2027-01-31', 'key on order'), matched: true, expired: false, needed: true },
+      { ...line(2, '557058:ghost', null, ''), matched: false, expired: false, needed: false },
+      { ...line(3, '557058:on', '2026-01-01', ''), matched: true, expired: true, needed: false }
     ])
   })
 
@@ -72,7 +103,8 @@ describe('renderJsonReport', () => {
     const text = jsonReportOf(sample().verdict, { ...context, redact: true })
     const report = JSON.parse(text) as Record<string, unknown>
     expect(schemaErrors(report)).toEqual([])
-    expect(report).toMatchObject({ redacted: true, people: [], exemptions: [], counts: { disabled: 1 } })
+    // A count of unprotected admins narrows a public target list: withheld with the names.
+    expect(report).toMatchObject({ redacted: true, people: [], exemptions: [], counts: { disabled: 1, admins: 1, admins_unproven: null } })
     expect(text).not.toMatch(/557058|Bob|Eve|\{00000000/)
   })
 

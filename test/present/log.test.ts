@@ -27,7 +27,9 @@ describe('log lines and annotation', () => {
       '1 API request used (Bitbucket allows 1,000 an hour per user).'
     )
     const two = decideCompliance([listing('acme', [member('enabled')], 2)], { exemptions: [], today: '2026-11-26', failOnUnknown: true })
-    expect(logLinesOf(two, { redact: false, workspaces: ['acme'] })[0]).toMatch(/1 member, .*; 2 API requests$/)
+    const lines = logLinesOf(two, { redact: false, workspaces: ['acme'] })
+    expect(lines[0]).toBe('Scope: Every member and admin of acme: 1 person (admins could not be looked up).')
+    expect(lines[1]).toMatch(/^Workspace acme: 1 member, .*; 2 API requests$/)
   })
 
   it('names up to ten people in the annotation', () => {

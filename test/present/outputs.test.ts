@@ -10,6 +10,9 @@ describe('buildOutputs', () => {
     expect(outputs).toMatchObject({
       compliant: 'false',
       'member-count': '3',
+      'in-scope-count': '3',
+      'out-of-scope-count': '0',
+      'not-a-member-count': '0',
       'non-compliant-count': '1',
       'unknown-count': '1',
       'exempt-count': '0',
@@ -18,7 +21,8 @@ describe('buildOutputs', () => {
     expect(outputs['non-compliant']).not.toContain('\u2028')
     expect(outputs['non-compliant']).toContain('Zoë\\u2028<b>')
     expect(JSON.parse(outputs['non-compliant']!)).toEqual([
-      { uuid: bad.uuid, account_id: bad.accountId, display_name: 'Zoë\u2028<b>', nickname: bad.nickname, workspaces: ['acme'] }
+      // Admins were not looked up in this verdict: `admin` is null, never a guessed false.
+      { uuid: bad.uuid, account_id: bad.accountId, display_name: 'Zoë\u2028<b>', nickname: bad.nickname, workspaces: ['acme'], status: 'disabled', admin: null }
     ])
   })
 })
@@ -37,6 +41,9 @@ describe('BROKEN_RUN_OUTPUTS', () => {
     expect(BROKEN_RUN_OUTPUTS).toEqual({
       compliant: 'false',
       'member-count': '',
+      'in-scope-count': '',
+      'out-of-scope-count': '',
+      'not-a-member-count': '',
       'non-compliant-count': '',
       'unknown-count': '',
       'exempt-count': '',

@@ -104,7 +104,7 @@ export function verdictBody(marker: string, verdict: Verdict, state: TrackingSta
   const people = trackedPeople(verdict)
   const rest = proseWithCode(model.rest.spell(ACTION_SPELLING))
   const render = (rows: number): string =>
-    [marker, intro(state, context), '', summary.trimEnd(), '', ...firstSeenTable(people, state, context.redact, rows, rest), renderState(state), ''].join('\n')
+    [marker, intro(state, context), '', summary.trimEnd(), '', ...firstSeenTable(people, state, context.redact, rows, rest, verdict.adminsLookedUp), renderState(state), ''].join('\n')
   let rows = MAX_FIRST_SEEN_ROWS
   let body = render(rows)
   while (body.length > MAX_BODY_CHARACTERS && rows > 0) {
@@ -145,7 +145,7 @@ function intro(state: TrackingState, context: IssueContext): string {
  * depends on Bitbucket's). The identifier is the main table's Account ID column: the account id when
  * Bitbucket gave one, else the uuid, either of which can be pasted into `exempt`.
  */
-function firstSeenTable(people: readonly AccountRecord[], state: TrackingState, redact: boolean, maxRows: number, rest: string): string[] {
+function firstSeenTable(people: readonly AccountRecord[], state: TrackingState, redact: boolean, maxRows: number, rest: string, admins: boolean): string[] {
   if (redact || people.length === 0) return []
   const rows = [...people]
     .map((p) => ({ person: p, day: state.people.get(p.uuid) ?? state.since }))
@@ -154,11 +154,11 @@ function firstSeenTable(people: readonly AccountRecord[], state: TrackingState, 
   return [
     '### First seen without proven 2FA',
     '',
-    '| Name | Account ID | Admin | First seen |',
-    '| --- | --- | --- | --- |',
+    `| Name | Account ID | ${admins ? 'Admin | ' : ''}First seen |`,
+    `| --- | --- | ${admins ? '--- | ' : ''}--- |`,
     ...shown.map(
       ({ person, day }) =>
-        `| ${codeSpan(person.displayName, { inTable: true })} | ${codeSpan(person.accountId ?? person.uuid, { max: 130, inTable: true })} | ${adminWord(person.admin)} | ${day} |`
+        `| ${codeSpan(person.displayName, { inTable: true })} | ${codeSpan(person.accountId ?? person.uuid, { max: 130, inTable: true })} | ${admins ? `${adminWord(person.admin)} | ` : ''}${day} |`
     ),
     ...(rows.length > shown.length ? ['', `… and ${count(rows.length - shown.length)} more. ${rest}`] : []),
     ''
