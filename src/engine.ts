@@ -17,7 +17,7 @@ import type { AtlassianOptions } from './config/atlassian.js'
 import { GateError, InputError } from './errors.js'
 import type { SecondSource } from './gate/types.js'
 import { say, type Sentence } from './sentence.js'
-import { code, valueOf } from './config/catalogue.js'
+import { code, named, valueOf } from './config/catalogue.js'
 
 /** Requests in flight across the whole run. */
 export const MAX_IN_FLIGHT = 8
@@ -142,7 +142,7 @@ export async function askOrganization(organization: AtlassianOptions, unproven: 
 /** The repository scope reads permissions, which Bitbucket never shows an access token: said before any request. */
 function accessTokenScopeError(): InputError {
   return new InputError(
-    say`${code('repository')} needs the repositories' permission listings, and Bitbucket does not let access tokens query permissions. Use an Atlassian API token (with ${code('email')}) of an admin of the repositories, with the scopes \`read:workspace:bitbucket\` and \`${REPOSITORY_SCOPE}\`, or an OAuth consumer with the permissions Account: Read and Repositories: Read.`
+    say`${named('repository')} needs the repositories' permission listings, and Bitbucket does not let access tokens query permissions. Use an Atlassian API token (with ${code('email')}) of an admin of the repositories, with the scopes \`read:workspace:bitbucket\` and \`${REPOSITORY_SCOPE}\`, or an OAuth consumer with the permissions Account: Read and Repositories: Read.`
   )
 }
 

@@ -32,6 +32,7 @@ const action = parse(read('action.yml')) as ActionYaml
 /** Where each example lives in the manual: the file, and the heading its block comes under. */
 const EXAMPLES: Record<string, readonly [string, string]> = {
   'examples/github/release-gate.yml': ['README.md', 'Release gate'],
+  'examples/github/repository-gate.yml': ['docs/repository-scope.md', 'A release gated on who can ship it'],
   'examples/github/weekly-audit.yml': ['docs/tracking-issue.md', 'Weekly audit with a tracking issue'],
   'examples/github/report-artifact.yml': ['docs/json-report.md', 'Keep a JSON report of every run'],
   'examples/github/oauth.yml': ['docs/credentials.md', 'An OAuth consumer instead of a personal token'],

@@ -1,4 +1,4 @@
-import { AccountSet } from './accounts.js'
+import { AccountSet, type WorkspaceListing } from './accounts.js'
 import type { Grant, Member, Repository, RepositoryWriters, WorkspaceAdmins } from './types.js'
 
 /**
@@ -20,11 +20,21 @@ export interface Scope {
   readonly outsiderWorkspaces: (uuid: string) => readonly string[]
   /** Whether a person is an admin of one of `workspaces`; null when one of those workspaces' admins is not known. */
   readonly adminOf: (uuid: string, workspaces: readonly string[]) => boolean | null
+  /**
+   * In repository scope, the workspaces whose admins could not be looked up: any of their members may
+   * be an admin (an implicit repository admin), so every member of them is judged.
+   */
+  readonly widened: readonly string[]
 }
 
 const NO_GRANTS: readonly Grant[] = []
 
-export function scopeOf(merged: AccountSet, admins: readonly WorkspaceAdmins[], repositories: readonly RepositoryWriters[] | null): Scope {
+export function scopeOf(
+  listings: readonly WorkspaceListing[],
+  merged: AccountSet,
+  admins: readonly WorkspaceAdmins[],
+  repositories: readonly RepositoryWriters[] | null
+): Scope {
   const lookups = new Map(admins.map((a) => [a.workspace, a.lookup]))
   const adminOf = (uuid: string, workspaces: readonly string[]): boolean | null => {
     let unknown = false
@@ -70,10 +80,15 @@ export function scopeOf(merged: AccountSet, admins: readonly WorkspaceAdmins[], 
     }
     for (const list of grants.values()) list.sort((a, b) => (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : 0))
   }
+  // Without the admins, a repository scope that judged only the listed writers could miss an admin:
+  // it judges every member of that workspace instead (a red it cannot prove wrong, never a wrong green).
+  const widened = repositories === null ? [] : [...new Set(repositories.map((r) => r.repository.workspace))].filter((ws) => lookups.get(ws)?.known !== true)
+  const widenedListings = listings.filter((l) => widened.includes(l.workspace)).map((l) => l.accounts)
   return {
     kind: repositories === null ? 'workspace' : 'repository',
     repositories: repositories === null ? [] : repositories.map((r) => r.repository),
-    includes: repositories === null ? () => true : (uuid) => grants.has(uuid),
+    includes: repositories === null ? () => true : (uuid) => grants.has(uuid) || widenedListings.some((accounts) => accounts.has(uuid)),
+    widened,
     grantsOf: (uuid) => grants.get(uuid) ?? NO_GRANTS,
     outsiders,
     outsiderWorkspaces: (uuid) => [...(outsiderWorkspaces.get(uuid) ?? [])].sort(),

@@ -41,6 +41,8 @@ export interface VerdictScope {
   readonly kind: 'workspace' | 'repository'
   /** The repositories, in the order given; empty in workspace scope. */
   readonly repositories: readonly Repository[]
+  /** Workspaces whose admins could not be looked up, in repository scope: every member of them is judged. */
+  readonly widened: readonly string[]
 }
 
 /** Exemptions in force that end within this many days are named, so the admin acts before the gate turns red. */
@@ -180,7 +182,7 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
   for (const listing of listings) checkProvable(listing, options.adminAdvice ?? apiTokenAdvice)
   const merged = mergeListings(listings)
   const admins = options.admins ?? []
-  const scope = scopeOf(merged, admins, options.repositories ?? null)
+  const scope = scopeOf(listings, merged, admins, options.repositories ?? null)
   const exemptionsFor = exemptionIndex(options.exemptions)
   checkIdentities(merged, scope.outsiders, options.exemptions)
   const workspacesOf = workspaceIndex(listings, merged)
@@ -292,7 +294,7 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
     enabled,
     inScopeCount: enabled.size + nonCompliant.length + notAMember.length + unknown.length + exempted.length + atlassian2sv.length,
     outOfScopeCount: outOfScope,
-    scope: { kind: scope.kind, repositories: scope.repositories },
+    scope: { kind: scope.kind, repositories: scope.repositories, widened: scope.widened },
     appUsers: appUsers.sort(byName),
     atlassian2sv: atlassian2sv.sort(byName),
     nonCompliant: nonCompliant.sort(byName),
@@ -347,7 +349,7 @@ function inScopeOnly(accounts: ReadonlyMap<string, string | null>, includes: (uu
  */
 export function unprovenAccountIds(listings: readonly WorkspaceListing[], options: Pick<VerdictOptions, 'admins' | 'repositories'>): string[] {
   const merged = mergeListings(listings)
-  const scope = scopeOf(merged, options.admins ?? [], options.repositories ?? null)
+  const scope = scopeOf(listings, merged, options.admins ?? [], options.repositories ?? null)
   const ids = new Set<string>()
   const note = (member: Member): void => {
     if (!member.isAppUser && member.accountId !== null) ids.add(member.accountId)

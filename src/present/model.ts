@@ -327,7 +327,11 @@ function scopeSentence(verdict: Verdict): Sentence {
       ? ''
       : `; ${plural(verdict.appUsers.length, 'app user')}${verdict.scope.kind === 'repository' ? ' with write access' : ''} (app users never fail)`
   const out = verdict.scope.kind === 'repository' ? `; ${plural(verdict.outOfScopeCount, 'other member')} out of scope` : ''
-  return say`${who}: ${plural(verdict.inScopeCount, 'person', 'people')}${admins}${apps}${out}.`
+  const widened =
+    verdict.scope.widened.length === 0
+      ? ''
+      : ` The admins of ${names(verdict.scope.widened)} could not be looked up, and any member may be one, so every member of ${names(verdict.scope.widened)} is judged.`
+  return say`${who}: ${plural(verdict.inScopeCount, 'person', 'people')}${admins}${apps}${out}.${widened}`
 }
 
 function group(kind: GroupKind, people: readonly Person[], note: Sentence | null, secondFactorColumn: boolean): Group {
@@ -352,7 +356,9 @@ function headline(verdict: Verdict, failOnViolation: boolean, unprovenAdmins: nu
       : unprovenAdmins === 0
         ? '; none of them an admin'
         : `; ${unprovenAdmins === 1 ? '1 of them an admin' : `${count(unprovenAdmins)} of them admins`}`
-  const head = `${parts.join(', ')} of ${people}${admins}`
+  // "1 not in the member listing of 5 people" would read as a listing of five: a comma keeps the count apart.
+  const of = parts.at(-1)?.endsWith('member listing') === true ? ', of' : ' of'
+  const head = `${parts.join(', ')}${of} ${people}${admins}`
   return failOnViolation ? say`${head}` : say`${head} (report only: ${valueOf('fail-on-violation', 'false')})`
 }
 

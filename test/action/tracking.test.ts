@@ -3,7 +3,7 @@ import type { IssuesApi } from '../../src/action/tracking/github.js'
 import { markerFor, renderState } from '../../src/action/tracking/state.js'
 import { trackIssue } from '../../src/action/tracking/track.js'
 import { member, verdictOf } from '../support/members.js'
-import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, person } from '../simulator/fixtures.js'
+import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, person, REPO_ADMIN_TOKEN, repoAdminCredential } from '../simulator/fixtures.js'
 import { ACTIONS_BOT, GitHubFake } from '../simulator/github.js'
 import { BitbucketSimulator } from '../simulator/server.js'
 import { PUBLIC_REPO_EVENT } from '../support/action.js'
@@ -12,7 +12,7 @@ import { runInProcess } from '../support/io.js'
 /** The tracking issue's whole life, against a local fake of GitHub's REST API. */
 const GITHUB_TOKEN = 'ghs_fakeGitHubToken0123456789abcdef'
 const READ_ONLY_TOKEN = 'ghs_readOnlyToken0123456789abcdef'
-const sim = new BitbucketSimulator({ workspaces: [], credentials: [adminCredential] })
+const sim = new BitbucketSimulator({ workspaces: [], credentials: [adminCredential, repoAdminCredential] })
 let github: GitHubFake
 const fakes: GitHubFake[] = []
 
@@ -376,5 +376,32 @@ describe('closing the tracking issue', () => {
     const line = await trackIssue(api, { verdict: verdictOf([member('enabled')]) }, context)
     expect(calls).toEqual(['comment #9', 'update #9: Bitbucket 2FA: everyone in acme has two-factor authentication (closed 2026-11-26)', 'close #9'])
     expect(line).toBe('Tracking issue: closed #9, everyone is compliant. It took 3 requests to GitHub.')
+  })
+
+  it('keeps a repository gate and a workspace audit over the same workspace in separate issues, admins first', async () => {
+    sim.workspaces[0] = {
+      ...sim.workspaces[0]!,
+      members: [...sim.workspaces[0]!.members, person(4, false, { display_name: 'Zed Admin' })],
+      owners: [person(1, true).uuid, person(4, false).uuid],
+      repositories: [{ slug: 'app', grants: [{ uuid: BOB, permission: 'write' }] }]
+    }
+    await track()
+    await track({ workspace: '', repository: 'acme/app', token: REPO_ADMIN_TOKEN })
+    expect(github.issues).toHaveLength(2)
+    const [audit, gate] = github.issues
+    expect(audit!.title).toBe('Bitbucket 2FA: 2 people without proven two-factor authentication in acme')
+    expect(gate!.title).toBe('Bitbucket 2FA: 2 people without proven two-factor authentication who can write to acme/app')
+    expect(gate!.body).toContain(markerFor(['acme'], ['acme/app']))
+    expect(audit!.body).toContain(markerFor(['acme']))
+    expect(markerFor(['acme'], ['acme/app'])).not.toBe(markerFor(['acme']))
+    // The first-seen table: the admin first, marked.
+    const rows = gate!.body.split('\n').filter((line) => /^\| `(Zed Admin|Bob NoTwoFactor)` \| `557058:[^`]+` \|/.test(line))
+    expect(rows).toEqual([
+      '| `Zed Admin` | `557058:00000004-0000-0000-0000-000000000000` | admin | 2026-11-26 |',
+      `| \`Bob NoTwoFactor\` | \`${BOB_ACCOUNT}\` | – | 2026-11-26 |`
+    ])
+    // A second repository-gate run updates its own issue, never the audit's.
+    await track({ workspace: '', repository: 'acme/app', token: REPO_ADMIN_TOKEN })
+    expect(github.issues).toHaveLength(2)
   })
 })

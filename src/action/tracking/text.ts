@@ -104,7 +104,16 @@ export function verdictBody(marker: string, verdict: Verdict, state: TrackingSta
   const people = trackedPeople(verdict)
   const rest = proseWithCode(model.rest.spell(ACTION_SPELLING))
   const render = (rows: number): string =>
-    [marker, intro(state, context), '', summary.trimEnd(), '', ...firstSeenTable(people, state, context.redact, rows, rest, verdict.adminsLookedUp), renderState(state), ''].join('\n')
+    [
+      marker,
+      intro(state, context),
+      '',
+      summary.trimEnd(),
+      '',
+      ...firstSeenTable(people, state, context.redact, rows, rest, verdict.adminsLookedUp),
+      renderState(state),
+      ''
+    ].join('\n')
   let rows = MAX_FIRST_SEEN_ROWS
   let body = render(rows)
   while (body.length > MAX_BODY_CHARACTERS && rows > 0) {
