@@ -25,6 +25,8 @@ export default {
     'src/**/accounts.ts',
     'src/**/sightings.ts',
     'src/**/verdict.ts',
+    'src/**/gate/scope.ts',
+    'src/**/api/permissions.ts',
     'src/**/auth.ts',
     'src/**/secrets.ts',
     'src/**/visibility.ts',
