@@ -77,6 +77,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     })
     // The table says it next to the verdict; the JSON report has no words, so stderr does.
     if (request.json && model.organization !== null) err(`bitbucket-2fa-gate: warning: ${model.organization.spell(CLI_SPELLING)}\n`)
+    if (request.json && model.admins !== null) err(`bitbucket-2fa-gate: warning: ${model.admins.spell(CLI_SPELLING)}\n`)
     const report = renderJsonReport(model, { generatedAt: deps.now(), apiOrigin, workspaces, redact: request.redact })
     out(request.json ? report : renderTable(model, { color: io.color }))
     // A report that cannot be written leaves the verdict shown, but the run did not do all it was asked: exit 2.

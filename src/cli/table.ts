@@ -30,6 +30,7 @@ export function renderTable(model: Presentation, options: TableOptions): string 
   ]
   // What the organization's answer means for this verdict stands next to it, before any list.
   if (model.organization !== null) lines.push('', words(model.organization))
+  if (model.admins !== null) lines.push('', `Admins not known. ${words(model.admins)}`)
   if (model.withheld !== null) lines.push('', `Names withheld. ${words(model.withheld.note)}`)
   for (const group of model.groups) {
     lines.push('', paint(GROUP_STYLE[group.kind], paint('bold', `${group.title} (${count(group.people.length)})`)))

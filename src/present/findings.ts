@@ -52,26 +52,26 @@ export function exemptionWarnings(verdict: Verdict): Sentence[] {
   ]
 }
 
-/**
- * Warnings about the admins: lines refused because they name an admin, and, when some workspace's
- * admins could not be looked up, one warning that says why and names the lines in force that may be
- * excusing an admin (the verdict stands on the member listing, and nobody is marked as an admin).
- */
-export function adminWarnings(verdict: Verdict, redact: boolean, describe: (exemption: Exemption) => Sentence): Sentence[] {
-  const list = verdict.refusedExemptions.map(
+/** Warnings about lines refused because they name a workspace admin. */
+export function refusalWarnings(verdict: Verdict): Sentence[] {
+  return verdict.refusedExemptions.map(
     ({ exemption }) =>
       say`Exemption on ${code('exempt')} line ${exemption.line} names a workspace admin and is not applied: set ${valueOf('allow-admin-exemptions', 'true')} to let it excuse an admin.`
   )
+}
+
+/**
+ * When some workspace's admins could not be looked up: why, what the verdict stands on, and the lines
+ * in force that may be excusing an admin; null when every workspace's admins are known.
+ */
+export function adminsUnknownNote(verdict: Verdict, redact: boolean, describe: (exemption: Exemption) => Sentence): Sentence | null {
   const unknown = verdict.adminsUnknown
-  if (unknown === null) return list
+  if (unknown === null) return null
   const workspaces = unknown.workspaces.map((w) => `"${w.workspace}"`).join(', ')
-  let warning = say`The admins of workspace ${workspaces} could not be looked up, so nobody there is marked as an admin and the verdict stands on the member listing:`
-  for (const { reason } of unknown.workspaces) warning = warning.concat(' ', errorSentence(reason, redact))
+  let note = say`The admins of workspace ${workspaces} could not be looked up, so nobody there is marked as an admin and the verdict stands on the member listing:`
+  for (const { reason } of unknown.workspaces) note = note.concat(' ', errorSentence(reason, redact))
   const [first, ...rest] = unknown.lines
-  if (first !== undefined) {
-    const lines = [first, ...rest].map(describe).reduce((all, line, index) => (index === 0 ? line : all.concat(', ', line)))
-    warning = warning.concat(' ', say`Exemptions in force may be excusing an admin: ${lines}; check them.`)
-  }
-  list.push(warning)
-  return list
+  if (first === undefined) return note
+  const lines = rest.reduce((all, line) => all.concat(', ', describe(line)), describe(first))
+  return note.concat(' ', say`Exemptions in force may be excusing an admin: ${lines}; check them.`)
 }

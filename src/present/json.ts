@@ -30,7 +30,7 @@ export function renderJsonReport(model: Presentation, context: ReportContext): s
     compliant: model.compliant,
     fail_on_unknown: model.failOnUnknown,
     error: null,
-    scope: { kind: model.scopeKind, repositories: [...model.repositories] },
+    scope: { kind: model.scopeKind, repositories: [...model.repositories], sentence: model.scope.spell(KEY_SPELLING) },
     coverage: model.coverage.spell(KEY_SPELLING),
     counts: {
       members: totals.members,

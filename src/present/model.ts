@@ -3,7 +3,7 @@ import { errorSentence } from '../errors.js'
 import type { AccountRecord, Exemption, Grant, SecondFactor } from '../gate/types.js'
 import { requestsOf, type Verdict, type WorkspaceCounts } from '../gate/verdict.js'
 import { say, Sentence } from '../sentence.js'
-import { adminWarnings, exemptionFindings, exemptionWarnings } from './findings.js'
+import { adminsUnknownNote, exemptionFindings, exemptionWarnings, refusalWarnings } from './findings.js'
 import { adminsFirst, byName } from './order.js'
 import { privateAdvice, type ReleaseSource } from './release.js'
 import { count, HOURLY_BUDGET, plural } from './words.js'
@@ -35,6 +35,8 @@ export interface Presentation {
   readonly atlassianColumn: boolean
   /** What the organization's answer means for this verdict, said next to it; null when it adds nothing. */
   readonly organization: Sentence | null
+  /** Why some workspace's admins are not known and what that leaves open, said next to the verdict; null when they are known. */
+  readonly admins: Sentence | null
   /** Why names are withheld and how to see them privately; null when they are shown. */
   readonly withheld: Withheld | null
   /** The groups of people that have anyone in them, in this order: failing first, app users last. */
@@ -246,6 +248,7 @@ export function present(verdict: Verdict, view: View): Presentation {
     adminColumn: verdict.adminsLookedUp,
     atlassianColumn: verdict.secondSource?.accepted === true,
     organization: organizationNote(verdict, redact),
+    admins: adminsUnknownNote(verdict, redact, describe),
     withheld: view.withhold === null ? null : { because: view.withhold, note: withheldNote(view.withhold, view) },
     groups,
     findings: exemptionFindings(verdict, describe),
@@ -401,7 +404,8 @@ function restOf(view: View, redact: boolean): Sentence {
 }
 
 function warnings(verdict: Verdict, redact: boolean, describe: (e: Exemption) => Sentence): Sentence[] {
-  const list = [...adminWarnings(verdict, redact, describe), ...exemptionWarnings(verdict)]
+  const admins = adminsUnknownNote(verdict, redact, describe)
+  const list = [...refusalWarnings(verdict), ...(admins === null ? [] : [admins]), ...exemptionWarnings(verdict)]
   if (verdict.secondSource?.warning) list.push(errorSentence(verdict.secondSource.warning, redact))
   if (!verdict.failOnUnknown && verdict.unknown.length > 0) {
     list.push(say`${plural(verdict.unknown.length, 'person has', 'people have')} an unknown 2FA flag; ${valueOf('fail-on-unknown', 'false')} lets them pass.`)

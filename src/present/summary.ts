@@ -41,6 +41,7 @@ function renderWith(model: Presentation, maxRows: number, spelling: Spelling): s
   lines.push(...workspaceTable(model), '')
   // What the organization's answer means for this verdict stands next to it, before any list.
   if (model.organization !== null) lines.push(prose(model.organization), '')
+  if (model.admins !== null) lines.push(`**Admins not known.** ${prose(model.admins)}`, '')
   if (model.withheld !== null) lines.push(`**Names withheld.** ${prose(model.withheld.note)}`, '')
   for (const group of model.groups) lines.push(...groupSection(group, model, maxRows, prose))
   if (model.findings.length > 0) lines.push('### Exemptions to review', '', ...model.findings.map((f) => `- ${prose(f)}`), '')

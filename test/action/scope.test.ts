@@ -151,6 +151,8 @@ describe('the repository scope, through the action', () => {
     expect(run.artefacts.replace(/"display_name":"[^"]*"/g, '')).not.toMatch(/Zed|Bob|Olga/)
     expect(run.summary).not.toMatch(/of them an admin|of them admins/)
     expect(run.summary).toContain('of them 2 admins')
+    // The private way to see the names judges the same people: the repository, not the workspace.
+    expect(run.summary).toContain('node bitbucket-2fa-gate/dist/cli.js --repository acme/app')
   })
 
   it('judges every member when the admins cannot be looked up, so that no admin is missed', async () => {
@@ -217,6 +219,9 @@ describe('admins first, in workspace scope', () => {
     expect(warning).toContain('The admins of workspace "acme" could not be looked up')
     expect(warning).toContain('403 Forbidden for the admin listing of workspace "acme"')
     expect(warning).toContain('Exemptions in force may be excusing an admin: `exempt` line 1')
+    // The summary says it next to the verdict, not only the log.
+    expect(run.summary).toContain('**Admins not known.** The admins of workspace "acme" could not be looked up')
+    expect(run.summary).toContain('Every member and admin of acme: 5 people (admins could not be looked up)')
   })
 
   it('gives no verdict when the admin listing keeps failing with 5xx', async () => {

@@ -36,6 +36,7 @@ beforeEach(() => {
       }
     ]
   })
+  sim.faults.length = 0
   sim.resetStats()
 })
 
@@ -79,6 +80,15 @@ describe('the CLI with --repository', () => {
     const table = await runCli(['--repository', 'acme/app', '--redact'], env())
     expect(table.stdout).not.toMatch(/Zed|Bob/)
     expect(table.stdout).not.toContain('of them an admin')
+  })
+
+  it('says next to the verdict that the admins are not known, on the terminal and on stderr with --json', async () => {
+    sim.faults.push({ endpoint: 'admins', action: { status: 401, body: '{"type":"error","error":{"message":"no"}}' } })
+    const table = await runCli(['--workspace', 'acme'], env())
+    expect(table.stdout).toContain('Admins not known. The admins of workspace "acme" could not be looked up')
+    sim.faults.push({ endpoint: 'admins', action: { status: 401, body: '{"type":"error","error":{"message":"no"}}' } })
+    const json = await runCli(['--workspace', 'acme', '--json'], env())
+    expect(json.stderr).toContain('bitbucket-2fa-gate: warning: The admins of workspace "acme" could not be looked up')
   })
 
   it('gives each person in scope their repositories and permission in the report', async () => {

@@ -105,7 +105,7 @@ describe('renderJsonReport', () => {
     expect(schemaErrors(report)).toEqual([])
     // A count of unprotected admins narrows a public target list: withheld with the names.
     expect(report).toMatchObject({ redacted: true, people: [], exemptions: [], counts: { disabled: 1, admins: 1, admins_unproven: null } })
-    expect(text).not.toMatch(/557058|Bob|Eve|\{00000000/)
+    expect(text).not.toMatch(/557058|\bBob\b|\bEve\b|\{00000000/)
   })
 
   it('says compliant only for a compliant verdict', () => {
