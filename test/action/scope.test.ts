@@ -98,7 +98,7 @@ describe('the repository scope, through the action', () => {
   it('says the scope, marks admins and gives each person the access that puts them in scope', async () => {
     const run = await runInProcess(gate())
     const tree = parseGfm(run.summary)
-    expect(textOf(tree.children[0])).toBe(
+    expect(textOf(tree.children[0]!)).toBe(
       '❌ Bitbucket 2FA gate: 2 without two-factor authentication, 1 not in the member listing, of 5 people; 1 of them an admin'
     )
     expect(run.summary).toContain(
