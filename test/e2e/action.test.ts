@@ -83,6 +83,9 @@ describe('the bundled action, run as a runner does', () => {
     expect(run.outputs).toEqual({
       compliant: 'true',
       'member-count': '120',
+      'in-scope-count': '120',
+      'out-of-scope-count': '0',
+      'not-a-member-count': '0',
       'non-compliant-count': '0',
       'unknown-count': '0',
       'exempt-count': '0',
@@ -92,8 +95,9 @@ describe('the bundled action, run as a runner does', () => {
     })
     expect(run.summary).toContain('## ✅ Bitbucket 2FA gate: all 120 people have two-factor authentication')
     expect(run.stderr).toBe('')
-    expect(run.stdout).toContain('2 API requests used (Bitbucket allows 1,000 an hour per user).')
+    expect(run.stdout).toContain('3 API requests used (Bitbucket allows 1,000 an hour per user).')
     expect(sim.requests).toBe(2)
+    expect(sim.adminRequests).toBe(1)
   })
 
   it('fails on a member without 2FA and on an unknown flag, with one annotation and the full summary', async () => {
@@ -102,7 +106,15 @@ describe('the bundled action, run as a runner does', () => {
     expect(run.exitCode).toBe(1)
     expect(run.outputs).toMatchObject({ compliant: 'false', 'member-count': '5', 'non-compliant-count': '1', 'unknown-count': '1', 'exempt-count': '1' })
     expect(JSON.parse(run.outputs['non-compliant']!)).toEqual([
-      { uuid: person(2, false).uuid, account_id: person(2, false).account_id, display_name: 'Bob NoTwoFactor', nickname: 'bob', workspaces: ['acme'] }
+      {
+        uuid: person(2, false).uuid,
+        account_id: person(2, false).account_id,
+        display_name: 'Bob NoTwoFactor',
+        nickname: 'bob',
+        workspaces: ['acme'],
+        status: 'disabled',
+        admin: false
+      }
     ])
     expect(JSON.parse(run.outputs.unknown!)).toHaveLength(1)
     const errors = workflowCommands(run.stdout).filter((line) => line.startsWith('::error'))
@@ -127,9 +139,10 @@ describe('the bundled action, run as a runner does', () => {
       expect(sim.requests).toBe(27)
       expect(sim.maxInFlight).toBeLessThanOrEqual(8)
       expect(sim.maxInFlight).toBeGreaterThan(3)
-      expect(run.stdout).toContain('27 API requests used (Bitbucket allows 1,000 an hour per user).')
-      expect(run.summary).toContain('27 API requests used (Bitbucket allows 1,000 an hour per user).')
-      expect(run.summary).toMatch(/\| `gamma` \| 900 \| 900 \| 0 \| 0 \| 0 \| 0 \| 9 \|/)
+      // 27 member pages and one admin listing for each of the three workspaces.
+      expect(run.stdout).toContain('30 API requests used (Bitbucket allows 1,000 an hour per user).')
+      expect(run.summary).toContain('30 API requests used (Bitbucket allows 1,000 an hour per user).')
+      expect(run.summary).toMatch(/\| `gamma` \| 900 \| 900 \| 0 \| 0 \| 0 \| 0 \| 10 \|/)
     } finally {
       sim.latencyMs = 0
     }

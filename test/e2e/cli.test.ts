@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, compliantWorkspace, person } from '../simulator/fixtures.js'
+import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, compliantWorkspace, person, REPO_ADMIN_TOKEN, repoAdminCredential } from '../simulator/fixtures.js'
 import { BitbucketSimulator } from '../simulator/server.js'
 import { spawnNode } from '../support/action.js'
 import { schemaErrors } from '../support/schema.js'
@@ -14,7 +14,21 @@ const packageJson = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8
 
 const acme = compliantWorkspace('acme', 150)
 acme.members[120] = person(121, false, { display_name: 'Vic Violator' })
-const sim = new BitbucketSimulator({ workspaces: [acme, compliantWorkspace('beta', 30, 1000)], credentials: [adminCredential] })
+// shop: 40 members, two of them without 2FA; only one of those can write to shop/app.
+const shop = compliantWorkspace('shop', 40, 2000)
+shop.members[10] = person(2011, false, { display_name: 'Wes Writer' })
+shop.members[20] = person(2021, false, { display_name: 'Rae Reader' })
+shop.repositories = [
+  {
+    slug: 'app',
+    grants: [
+      { uuid: person(2011, false).uuid, permission: 'write' },
+      { uuid: person(2021, false).uuid, permission: 'read' },
+      { uuid: person(2005, true).uuid, permission: 'admin' }
+    ]
+  }
+]
+const sim = new BitbucketSimulator({ workspaces: [acme, compliantWorkspace('beta', 30, 1000), shop], credentials: [adminCredential, repoAdminCredential] })
 const work = mkdtempSync(join(tmpdir(), 'bb2fa-e2e-cli-'))
 
 beforeAll(async () => {
@@ -43,6 +57,19 @@ function cli(args: string[], env: Record<string, string> = {}, bin = CLI) {
 }
 
 describe('the bundled CLI, run as a shell runs it', () => {
+  it('gates a repository: fails the writer without 2FA, never names the reader', async () => {
+    const run = await cli(['--repository', 'shop/app'], { BITBUCKET_TOKEN: REPO_ADMIN_TOKEN })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain('NOT COMPLIANT: 1 without two-factor authentication of 3 people; none of them an admin')
+    expect(run.stdout).toContain('Everyone who can write to shop/app, and every admin of shop: 3 people, of them 1 admin; 37 other members out of scope.')
+    expect(run.stdout).toContain('Wes Writer')
+    expect(run.stdout).not.toContain('Rae Reader')
+    const json = await cli(['--repository', 'app', '--json'], { BITBUCKET_TOKEN: REPO_ADMIN_TOKEN, BITBUCKET_WORKSPACE: 'shop' })
+    const report = JSON.parse(json.stdout) as Record<string, unknown>
+    expect(schemaErrors(report)).toEqual([])
+    expect(report).toMatchObject({ scope: { kind: 'repository', repositories: ['shop/app'] }, counts: { in_scope: 3, out_of_scope: 37, requests: 3 } })
+  })
+
   it('exits 0, 1 and 2 for compliant, not compliant and no verdict', async () => {
     const ok = await cli(['--workspace', 'beta'])
     expect([ok.exitCode, ok.stderr]).toEqual([0, ''])
