@@ -18,7 +18,7 @@ export interface Scope {
   /** People named by the admin or repository listings and by no member listing, with their workspaces. */
   readonly outsiders: AccountSet
   readonly outsiderWorkspaces: (uuid: string) => readonly string[]
-  /** Whether a person is an admin of one of `workspaces`; null when one of those workspaces' admins is not known. */
+  /** Whether any admin listing names a person; if none does, null when the admins of one of `workspaces` (theirs) are not known. */
   readonly adminOf: (uuid: string, workspaces: readonly string[]) => boolean | null
   /**
    * In repository scope, the workspaces whose admins could not be looked up: any of their members may
@@ -36,14 +36,12 @@ export function scopeOf(
   repositories: readonly RepositoryWriters[] | null
 ): Scope {
   const lookups = new Map(admins.map((a) => [a.workspace, a.lookup]))
+  // An admin of any workspace read is an admin, whichever member listing names them (a member of one
+  // workspace may own another without being listed there); not named by any: unknown when the admins
+  // of one of their own workspaces are.
   const adminOf = (uuid: string, workspaces: readonly string[]): boolean | null => {
-    let unknown = false
-    for (const ws of workspaces) {
-      const lookup = lookups.get(ws)
-      if (lookup?.known === true && lookup.admins.has(uuid)) return true
-      if (lookup?.known !== true) unknown = true
-    }
-    return unknown ? null : false
+    for (const lookup of lookups.values()) if (lookup.known && lookup.admins.has(uuid)) return true
+    return workspaces.some((ws) => lookups.get(ws)?.known !== true) ? null : false
   }
   const listed = (uuid: string): boolean => merged.has(uuid)
   const outsiders = new AccountSet()

@@ -253,7 +253,7 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
     } else {
       // An admin without proven 2FA is the account an exemption must never hide silently.
       if (admin === true && !allowAdmin) {
-        for (const e of active) refused.set(e, adminWorkspaces(admins, member.uuid, workspaces))
+        for (const e of active) refused.set(e, adminWorkspaces(admins, member.uuid))
         active = []
       }
       const [first, ...rest] = active
@@ -359,9 +359,9 @@ export function unprovenAccountIds(listings: readonly WorkspaceListing[], option
   return [...ids]
 }
 
-/** The workspaces of `workspaces` whose admin listing names this person, for the refusal's reason. */
-function adminWorkspaces(admins: readonly WorkspaceAdmins[], uuid: string, workspaces: readonly string[]): string[] {
-  return admins.filter((a) => workspaces.includes(a.workspace) && a.lookup.known && a.lookup.admins.has(uuid)).map((a) => a.workspace)
+/** The workspaces whose admin listing names this person, for the refusal's reason. */
+function adminWorkspaces(admins: readonly WorkspaceAdmins[], uuid: string): string[] {
+  return admins.filter((a) => a.lookup.known && a.lookup.admins.has(uuid)).map((a) => a.workspace)
 }
 
 /** Every line that names a person, by uuid or by account id, in line order. */

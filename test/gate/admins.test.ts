@@ -10,6 +10,8 @@ import { ACCESS_TOKEN, ADMIN_EMAIL, bot, person, REPO_ADMIN_TOKEN, repoAdminCred
 import type { FaultRule, SimWorkspace } from '../simulator/server.js'
 import { clientContext } from '../support/client.js'
 import { QUICK } from '../support/quick.js'
+import { listing, member } from '../support/members.js'
+import type { Member } from '../../src/gate/types.js'
 import { simulatorInMemory } from '../support/simulator.js'
 
 /**
@@ -425,5 +427,39 @@ describe('admins that cannot be looked up', QUICK, () => {
     expect(lines(v.adminsUnknown!.lines)).toEqual([2])
     expect(v.adminCount).toBeNull()
     expect([...v.adminUuids].sort()).toEqual([ADMIN_ON, ADMIN_OFF, ADMIN_UNKNOWN, OUTSIDE_ADMIN])
+  })
+})
+
+describe('an admin of another workspace than their own member listing', () => {
+  // Found by the property test: X is a member of acme and owns beta without being in beta's member listing.
+  const ada = member('enabled')
+  const x = member('disabled', { displayName: 'X Owner' })
+  const bea = member('enabled')
+  const known = (workspace: string, owners: Member[]) => ({
+    workspace,
+    lookup: { known: true as const, admins: new Map(owners.map((o) => [o.uuid, o])) },
+    requests: 1
+  })
+  const decide = (allowAdminExemptions: boolean) =>
+    decideCompliance([listing('acme', [ada, x]), listing('beta', [bea])], {
+      exemptions: parseExemptions(x.uuid),
+      today: '2026-11-26',
+      failOnUnknown: true,
+      admins: [known('acme', [ada]), known('beta', [x])],
+      allowAdminExemptions
+    })
+
+  it('is an admin, and their exemption is refused: never a green that hides an admin', () => {
+    const verdict = decide(false)
+    expect(verdict.compliant).toBe(false)
+    expect(verdict.nonCompliant.map((a) => [a.uuid, a.admin])).toEqual([[x.uuid, true]])
+    expect(verdict.refusedExemptions.map((r) => [r.exemption.line, r.workspaces])).toEqual([[1, ['beta']]])
+    expect(verdict.adminCount).toBe(2)
+  })
+
+  it('passes by the exemption only when admin exemptions are allowed', () => {
+    const verdict = decide(true)
+    expect(verdict.compliant).toBe(true)
+    expect(verdict.exempted.map((e) => [e.account.uuid, e.account.admin])).toEqual([[x.uuid, true]])
   })
 })
