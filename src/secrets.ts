@@ -11,7 +11,11 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
 /** scrubSecrets with the forms worked out once: for text scrubbed in a loop (every member of a page). */
 export function scrubberFor(secrets: readonly string[]): (text: string) => string {
   const forms = formsOf(secrets)
+  // Most text (a member's name, a nickname) is shorter than any secret: it cannot hold one, and a page
+  // of 100 members is scrubbed without a scan per form.
+  const shortest = Math.min(...forms.map((form) => form.length))
   return (text) => {
+    if (text.length < shortest) return text
     let clean = text
     for (const form of forms) clean = clean.replaceAll(form, '***')
     return clean

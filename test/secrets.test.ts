@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { authorizationFor, secretsOf } from '../src/bitbucket/api/auth.js'
 import { ServerText } from '../src/text.js'
-import { SecretSet, scrubSecrets } from '../src/secrets.js'
+import { SecretSet, scrubberFor, scrubSecrets } from '../src/secrets.js'
 
 describe('secrets', () => {
   const credentials = { kind: 'api-token' as const, email: 'a@b.co', token: 'ATATT-s3cret/x+y=' }
@@ -30,6 +30,14 @@ describe('secrets', () => {
     expect(scrubSecrets('a abc abcd', ['abc'])).toBe('a abc abcd')
     expect(scrubSecrets('a abc abcd', ['abcd'])).toBe('a abc ***')
     expect(scrubSecrets('x Basic abcd y', ['abcd', 'Basic abcd'])).toBe('x *** y')
+  })
+
+  it('scrubs a text that is exactly a secret, and passes shorter text through unscanned', () => {
+    const scrub = scrubberFor(['s3cret-token', 'longer-s3cret-token'])
+    expect(scrub('s3cret-token')).toBe('***')
+    expect(scrub('s3cret-toke')).toBe('s3cret-toke')
+    expect(scrub('longer-s3cret-token')).toBe('***')
+    expect(scrubberFor([])('anything at all')).toBe('anything at all')
   })
 
   it('scrubs before it cuts, so no fragment of a secret survives a cut', () => {
