@@ -97,8 +97,13 @@ export function parseScope(input: { readonly workspace: string; readonly reposit
       workspace = only
       slug = parts[0] ?? ''
     } else if (parts.length === 2) {
-      workspace = parseWorkspaces(parts[0] ?? '').join('')
+      workspace = parts[0] ?? ''
       slug = parts[1] ?? ''
+      if (!SLUG.test(workspace) && !isBracedUuid(workspace)) {
+        throw new InputError(
+          say`${named('repository')}: "${printable(item)}" has no valid workspace before the /: use the workspace's id from bitbucket.org/<workspace>/<repo_slug> (letters, digits, - and _), or its braced {uuid}.`
+        )
+      }
     } else {
       throw new InputError(
         say`${named('repository')}: "${printable(item)}" is not workspace/repo_slug. Give Bitbucket repositories as in bitbucket.org/<workspace>/<repo_slug> (not GitHub's owner/name).`
@@ -110,10 +115,11 @@ export function parseScope(input: { readonly workspace: string; readonly reposit
       )
     }
     const ws = spelling(isBracedUuid(workspace) ? workspace.toLowerCase() : workspace)
-    const fullName = `${ws}/${slug}`
+    // Bitbucket's repository slugs are lower case; its links name them so (a `next` link keeps the path exactly).
+    const fullName = `${ws}/${slug.toLowerCase()}`
     if (seen.has(fullName.toLowerCase())) continue
     seen.add(fullName.toLowerCase())
-    repositories.push({ workspace: ws, slug, fullName })
+    repositories.push({ workspace: ws, slug: slug.toLowerCase(), fullName })
   }
   if (explicit !== null) {
     const given = new Set(explicit.map((w) => w.toLowerCase()))

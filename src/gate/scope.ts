@@ -18,13 +18,15 @@ export interface Scope {
   /** People named by the admin or repository listings and by no member listing, with their workspaces. */
   readonly outsiders: AccountSet
   readonly outsiderWorkspaces: (uuid: string) => readonly string[]
-  /** Whether any admin listing names a person; if none does, null when the admins of one of `workspaces` (theirs) are not known. */
+  /** Whether any admin listing names a person; if none does, null when any workspace's admins are not known (or one of theirs was not looked up). */
   readonly adminOf: (uuid: string, workspaces: readonly string[]) => boolean | null
   /**
    * In repository scope, the workspaces whose admins could not be looked up: any of their members may
    * be an admin (an implicit repository admin), so every member of them is judged.
    */
   readonly widened: readonly string[]
+  /** A listed member whom a permission listing names as a person (not an app user): a person anywhere is a person. */
+  readonly namedAsPerson: (uuid: string) => boolean
 }
 
 const NO_GRANTS: readonly Grant[] = []
@@ -37,16 +39,20 @@ export function scopeOf(
 ): Scope {
   const lookups = new Map(admins.map((a) => [a.workspace, a.lookup]))
   // An admin of any workspace read is an admin, whichever member listing names them (a member of one
-  // workspace may own another without being listed there); not named by any: unknown when the admins
-  // of one of their own workspaces are.
+  // workspace may own another without being listed there).
+  // Not named by any: unknown when any workspace's admins are (a member here may own a workspace
+  // whose listing was refused), or when one of their own workspaces was not looked up.
+  const anyUnknown = [...lookups.values()].some((lookup) => !lookup.known)
   const adminOf = (uuid: string, workspaces: readonly string[]): boolean | null => {
     for (const lookup of lookups.values()) if (lookup.known && lookup.admins.has(uuid)) return true
-    return workspaces.some((ws) => lookups.get(ws)?.known !== true) ? null : false
+    return anyUnknown || workspaces.some((ws) => lookups.get(ws)?.known !== true) ? null : false
   }
   const listed = (uuid: string): boolean => merged.has(uuid)
   const outsiders = new AccountSet()
   const outsiderWorkspaces = new Map<string, Set<string>>()
+  const people = new Set<string>()
   const noteOutsider = (member: Member, workspace: string): void => {
+    if (!member.isAppUser) people.add(member.uuid)
     if (listed(member.uuid)) return
     outsiders.add(member)
     const set = outsiderWorkspaces.get(member.uuid) ?? new Set<string>()
@@ -87,6 +93,7 @@ export function scopeOf(
     repositories: repositories === null ? [] : repositories.map((r) => r.repository),
     includes: repositories === null ? () => true : (uuid) => grants.has(uuid) || widenedListings.some((accounts) => accounts.has(uuid)),
     widened,
+    namedAsPerson: (uuid) => people.has(uuid),
     grantsOf: (uuid) => grants.get(uuid) ?? NO_GRANTS,
     outsiders,
     outsiderWorkspaces: (uuid) => [...(outsiderWorkspaces.get(uuid) ?? [])].sort(),

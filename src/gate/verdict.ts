@@ -219,7 +219,9 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
   const refused = new Map<Exemption, readonly string[]>()
   const mayExcuseAdmin = new Set<Exemption>()
   const nicknames = new Set<string>()
-  const judge = (member: Member, listed: boolean, workspaces: readonly string[]): void => {
+  const judge = (sighting: Member, listed: boolean, workspaces: readonly string[]): void => {
+    // The member listing's app_user is a person when a permission listing says so: never a bot's pass for a person.
+    const member = sighting.isAppUser && scope.namedAsPerson(sighting.uuid) ? { ...sighting, isAppUser: false } : sighting
     const lines = exemptionsFor(member.uuid, member.accountId)
     for (const e of lines) matched.add(e)
     // Stryker disable next-line ConditionalExpression: equivalent, no line's id is empty, so an empty nickname would match none
@@ -354,7 +356,9 @@ export function unprovenAccountIds(listings: readonly WorkspaceListing[], option
   const note = (member: Member): void => {
     if (!member.isAppUser && member.accountId !== null) ids.add(member.accountId)
   }
-  for (const member of merged.otherAccounts()) if (scope.includes(member.uuid)) note(member)
+  for (const member of merged.otherAccounts()) {
+    if (scope.includes(member.uuid)) note(member.isAppUser && scope.namedAsPerson(member.uuid) ? { ...member, isAppUser: false } : member)
+  }
   for (const member of scope.outsiders.otherAccounts()) note(member)
   return [...ids]
 }

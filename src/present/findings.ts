@@ -9,7 +9,7 @@ import { say, type Sentence } from '../sentence.js'
  * those that end soon, have expired, match nobody (a nickname said so), are not needed, and those that
  * another line outlasts. `describe` names a line (`exempt` line 3, with its id unless names are withheld).
  */
-export function exemptionFindings(verdict: Verdict, describe: (exemption: Exemption) => Sentence): Sentence[] {
+export function exemptionFindings(verdict: Verdict, describe: (exemption: Exemption) => Sentence, redact = false): Sentence[] {
   return [
     ...verdict.expiringExemptions.map((e) => say`${describe(e)} ends on ${e.until ?? ''}: after that the gate fails for that person.`),
     ...verdict.lapsedExemptions.map((e) => say`${describe(e)} expired on ${e.until ?? ''} and no longer applies.`),
@@ -18,10 +18,12 @@ export function exemptionFindings(verdict: Verdict, describe: (exemption: Exempt
         ? say`${describe(exemption)} matches no member: it is a nickname, and nicknames are not identities. Use the account_id or {uuid}.`
         : say`${describe(exemption)} matches no member.`
     ),
-    ...verdict.refusedExemptions.map(
-      ({ exemption, workspaces }) =>
-        say`${describe(exemption)} is refused: it names an admin of ${workspaces.join(', ')}, and an exemption does not excuse a workspace admin unless ${valueOf('allow-admin-exemptions', 'true')}.`
-    ),
+    ...(redact
+      ? refusedCount(verdict)
+      : verdict.refusedExemptions.map(
+          ({ exemption, workspaces }) =>
+            say`${describe(exemption)} is refused: it names an admin of ${workspaces.join(', ')}, and an exemption does not excuse a workspace admin unless ${valueOf('allow-admin-exemptions', 'true')}.`
+        )),
     ...verdict.outOfScopeExemptions.map((e) => say`${describe(e)} is not needed in this scope: the member it names cannot write to the repositories.`),
     ...verdict.unneededExemptions.map(
       (e) => say`${describe(e)} is not needed: that account has 2FA on, is an app user, or passes by accepted Atlassian-account 2SV.`
@@ -52,8 +54,22 @@ export function exemptionWarnings(verdict: Verdict): Sentence[] {
   ]
 }
 
-/** Warnings about lines refused because they name a workspace admin. */
-export function refusalWarnings(verdict: Verdict): Sentence[] {
+/**
+ * With names withheld, refused lines are only counted: a line number points into the `exempt` input,
+ * often in a public workflow file, and would say which account is an admin without 2FA.
+ */
+function refusedCount(verdict: Verdict): Sentence[] {
+  const refused = verdict.refusedExemptions.length
+  if (refused === 0) return []
+  const lines = refused === 1 ? '1 exemption line is refused: it names a workspace admin' : `${refused} exemption lines are refused: they name workspace admins`
+  return [
+    say`${lines}, and an exemption does not excuse a workspace admin unless ${valueOf('allow-admin-exemptions', 'true')}. Which ${refused === 1 ? 'line' : 'lines'} is withheld with the names.`
+  ]
+}
+
+/** Warnings about lines refused because they name a workspace admin (counted only when names are withheld). */
+export function refusalWarnings(verdict: Verdict, redact = false): Sentence[] {
+  if (redact) return refusedCount(verdict)
   return verdict.refusedExemptions.map(
     ({ exemption }) =>
       say`Exemption on ${code('exempt')} line ${exemption.line} names a workspace admin and is not applied: set ${valueOf('allow-admin-exemptions', 'true')} to let it excuse an admin.`
@@ -72,6 +88,10 @@ export function adminsUnknownNote(verdict: Verdict, redact: boolean, describe: (
   for (const { reason } of unknown.workspaces) note = note.concat(' ', errorSentence(reason, redact))
   const [first, ...rest] = unknown.lines
   if (first === undefined) return note
+  if (redact) {
+    const count = unknown.lines.length === 1 ? '1 exemption line in force' : `${unknown.lines.length} exemption lines in force`
+    return note.concat(' ', say`${count} may be excusing an admin; which is withheld with the names: check them privately.`)
+  }
   const lines = rest.reduce((all, line) => all.concat(', ', describe(line)), describe(first))
   return note.concat(' ', say`Exemptions in force may be excusing an admin: ${lines}; check them.`)
 }

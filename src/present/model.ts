@@ -251,7 +251,7 @@ export function present(verdict: Verdict, view: View): Presentation {
     admins: adminsUnknownNote(verdict, redact, describe),
     withheld: view.withhold === null ? null : { because: view.withhold, note: withheldNote(view.withhold, view) },
     groups,
-    findings: exemptionFindings(verdict, describe),
+    findings: exemptionFindings(verdict, describe, redact),
     warnings: warnings(verdict, redact, describe),
     rest: restOf(view, redact),
     fix: fixAdvice(verdict, redact),
@@ -405,7 +405,7 @@ function restOf(view: View, redact: boolean): Sentence {
 
 function warnings(verdict: Verdict, redact: boolean, describe: (e: Exemption) => Sentence): Sentence[] {
   const admins = adminsUnknownNote(verdict, redact, describe)
-  const list = [...refusalWarnings(verdict), ...(admins === null ? [] : [admins]), ...exemptionWarnings(verdict)]
+  const list = [...refusalWarnings(verdict, redact), ...(admins === null ? [] : [admins]), ...exemptionWarnings(verdict)]
   if (verdict.secondSource?.warning) list.push(errorSentence(verdict.secondSource.warning, redact))
   if (!verdict.failOnUnknown && verdict.unknown.length > 0) {
     list.push(say`${plural(verdict.unknown.length, 'person has', 'people have')} an unknown 2FA flag; ${valueOf('fail-on-unknown', 'false')} lets them pass.`)

@@ -164,6 +164,17 @@ describe('the repository scope, through the action', () => {
     expect(run.summary).toContain('The admins of acme could not be looked up, and any member may be one, so every member of acme is judged.')
   })
 
+  it('does not say which exemption line is a refused admin on a public repository', async () => {
+    const exempt = `${person(2, false).account_id} # writer\n${person(5, false).account_id} # the CTO`
+    const run = await runInProcess({ ...gate(), exempt }, { event: PUBLIC_REPO_EVENT })
+    expect(run.summary).toContain('1 exemption line is refused: it names a workspace admin, and an exemption does not excuse a workspace admin unless')
+    // The log and the summary are public; the outputs keep full data for later steps, as always.
+    for (const text of [run.stdout, run.summary]) {
+      expect(text).not.toMatch(/line 2 (is refused|names a workspace admin)/)
+      expect(text).not.toContain(person(5, false).account_id)
+    }
+  })
+
   it('gives no verdict when the repository does not exist, naming it', async () => {
     const run = await runInProcess({ ...gate(), repository: 'acme/nope' })
     expect(run.exitCode).toBe(1)

@@ -172,7 +172,7 @@ describe('the tracking issue', () => {
     await track({}, { event: PUBLIC_REPO_EVENT })
     expect(github.issues[0]!.comments[0]).toBe(
       'The set of people changed. Now 2 people without proven two-factor authentication ([run](https://github.com/acme/app/actions/runs/4242)). ' +
-        'Before: 1 without 2FA, 0 unknown. Names are withheld in this repository.'
+        'Before: 1 non-compliant, 0 unknown. Names are withheld in this repository.'
     )
   })
 

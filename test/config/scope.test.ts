@@ -61,7 +61,7 @@ describe('parseScope: `workspace` and `repository` together', () => {
     ['acme/', /has no valid repo_slug/],
     ['acme/ap p', /has no valid repo_slug/],
     ['acme/../x', /is not workspace\/repo_slug/],
-    ['../app', /is not a workspace slug/],
+    ['../app', /has no valid workspace before the \//],
     ['acme/app\u200b', /U\+200B/]
   ])('refuses %j, naming the input', (value, message) => {
     expect(() => parseScope({ workspace: '', repository: value })).toThrow(InputError)

@@ -463,3 +463,61 @@ describe('an admin of another workspace than their own member listing', () => {
     expect(verdict.exempted.map((e) => [e.account.uuid, e.account.admin])).toEqual([[x.uuid, true]])
   })
 })
+
+describe('admins across workspaces whose listings disagree', () => {
+  const known = (workspace: string, owners: Member[]) => ({
+    workspace,
+    lookup: { known: true as const, admins: new Map(owners.map((o) => [o.uuid, o])) },
+    requests: 1
+  })
+  const refused = (workspace: string) => ({ workspace, lookup: { known: false as const, reason: new Error('403') }, requests: 1 })
+
+  it('never calls a member "not an admin" while another workspace’s admins are unknown, and names the line that may excuse one', () => {
+    const ada = member('enabled')
+    const p = member('disabled', { displayName: 'P' })
+    const bea = member('enabled')
+    const verdict = decideCompliance([listing('acme', [ada, p]), listing('beta', [bea])], {
+      exemptions: parseExemptions(p.uuid),
+      today: '2026-11-26',
+      failOnUnknown: true,
+      admins: [known('acme', [ada]), refused('beta')]
+    })
+    // P may own beta: the exemption applies (admins are unknown), and the warning names its line.
+    expect(verdict.exempted.map((e) => [e.account.uuid, e.account.admin])).toEqual([[p.uuid, null]])
+    expect(verdict.adminsUnknown?.lines.map((e) => e.line)).toEqual([1])
+  })
+
+  it('judges as a person anyone a permission listing names as one, whatever the member listing says', () => {
+    const ada = member('enabled')
+    const q = member('unknown', { isAppUser: true, displayName: 'Q' })
+    const asPerson = { ...q, isAppUser: false }
+    const verdict = decideCompliance([listing('acme', [ada, q])], {
+      exemptions: [],
+      today: '2026-11-26',
+      failOnUnknown: true,
+      admins: [known('acme', [ada])],
+      repositories: [
+        {
+          repository: { workspace: 'acme', slug: 'app', fullName: 'acme/app' },
+          writers: new Map([[q.uuid, { member: asPerson, permission: 'write' as const }]]),
+          requests: 1
+        }
+      ]
+    })
+    expect(verdict.appUsers).toEqual([])
+    expect(verdict.unknown.map((a) => [a.uuid, a.isAppUser])).toEqual([[q.uuid, false]])
+    expect(verdict.compliant).toBe(false)
+    expect(
+      unprovenAccountIds([listing('acme', [ada, q])], {
+        admins: [known('acme', [ada])],
+        repositories: [
+          {
+            repository: { workspace: 'acme', slug: 'app', fullName: 'acme/app' },
+            writers: new Map([[q.uuid, { member: asPerson, permission: 'write' as const }]]),
+            requests: 1
+          }
+        ]
+      })
+    ).toEqual([q.accountId])
+  })
+})

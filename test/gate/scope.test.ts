@@ -507,13 +507,18 @@ describe('scopeOf', () => {
     expect(scopeOf(listings, merged, [unknownAdmins('acme')], null).widened).toEqual([])
   })
 
-  it('says whether someone is an admin of one of their workspaces, and null when that cannot be known', () => {
+  it('says whether someone is an admin of any workspace read, and null when that cannot be known', () => {
     const scope = scopeOf(listings, merged, [knownAdmins('acme', [U(1)]), unknownAdmins('beta')], null)
     expect(scope.adminOf(U(1), ['acme'])).toBe(true)
     expect(scope.adminOf(U(1), ['acme', 'beta'])).toBe(true)
     expect(scope.adminOf(U(1), ['beta', 'acme'])).toBe(true)
-    expect(scope.adminOf(U(2), ['acme'])).toBe(false)
+    // A member of acme alone may own beta, whose admins are unknown: nobody can say they are not an admin.
+    expect(scope.adminOf(U(2), ['acme'])).toBeNull()
     expect(scope.adminOf(U(2), ['acme', 'beta'])).toBeNull()
+    const allKnown = scopeOf(listings, merged, [knownAdmins('acme', [U(1)]), knownAdmins('beta', [U(3)])], null)
+    expect(allKnown.adminOf(U(2), ['acme'])).toBe(false)
+    // An admin of beta is an admin, even when only acme's member listing names them.
+    expect(allKnown.adminOf(U(3), ['acme'])).toBe(true)
     expect(scope.adminOf(U(2), ['beta'])).toBeNull()
     // A workspace whose admins were not looked up at all is not known either.
     expect(scope.adminOf(U(2), ['gamma'])).toBeNull()

@@ -509,8 +509,10 @@ function oracle(view: View, exempt: string, options: { failOnUnknown: boolean; a
     inScopeCount++
     // Bitbucket's flag is seen only on the member listing.
     if (isListed && user.has_2fa_enabled === true) return
-    // Any known admin listing that names them makes them an admin, whichever member listing they are in.
-    const isAdmin = adminUuids.has(uuid) ? true : [...workspaces].some((ws) => adminsKnown.get(ws) !== true) ? null : false
+    // Any known admin listing that names them makes them an admin, whichever member listing they are in;
+    // named by none, they may own a workspace whose admins are unknown: then nobody can say they are not.
+    const anyUnknown = view.workspaces.some((w) => w.admins === null)
+    const isAdmin = adminUuids.has(uuid) ? true : anyUnknown || [...workspaces].some((ws) => adminsKnown.get(ws) !== true) ? null : false
     admin.push([uuid, isAdmin])
     if (user.account_id !== undefined && protectedIds.has(user.account_id)) {
       groups.atlassian2sv.push(uuid)

@@ -92,7 +92,8 @@ export function planTracking(result: RunResult, issue: TrackedIssue | null, mark
     outcome: 'not-compliant',
     since,
     people: keepEarliest(dates),
-    counts: { nonCompliant: verdict.nonCompliant.length, unknown: verdict.failOnUnknown ? verdict.unknown.length : 0 }
+    // People not in the member listing fail as the non-compliant do, and count with them (as in `non-compliant-count`).
+    counts: { nonCompliant: verdict.nonCompliant.length + verdict.notAMember.length, unknown: verdict.failOnUnknown ? verdict.unknown.length : 0 }
   }
   const body = verdictBody(marker, verdict, state, context)
   const title = issueTitle(verdict, context)

@@ -181,7 +181,7 @@ export function changeComment(verdict: Verdict, previous: TrackingState | null, 
   const now = `Now ${plural(people.length, 'person', 'people')} without proven two-factor authentication${run}.`
   if (previous === null || previous.outcome === 'no-verdict') return `The audit reached a verdict again. ${now}`
   if (redact || previous.people.size === 0) {
-    const before = previous.counts === null ? '' : ` Before: ${count(previous.counts.nonCompliant)} without 2FA, ${count(previous.counts.unknown)} unknown.`
+    const before = previous.counts === null ? '' : ` Before: ${count(previous.counts.nonCompliant)} non-compliant, ${count(previous.counts.unknown)} unknown.`
     return `The set of people changed. ${now}${before} Names are withheld in this repository.`
   }
   const added = people.filter((p) => !previous.people.has(p.uuid))
@@ -207,6 +207,6 @@ export function brokenComment(runUrl: string | null): string {
 
 export function closingComment(verdict: Verdict, runUrl: string | null): string {
   const run = runUrl === null ? 'the last run' : `[the last run](${runUrl})`
-  const people = verdict.memberCount - verdict.appUsers.length
+  const people = verdict.inScopeCount
   return `Every one of the ${plural(people, 'person', 'people')} now has two-factor authentication or an exemption in force, checked by ${run}. Closing.`
 }

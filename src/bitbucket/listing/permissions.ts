@@ -52,7 +52,14 @@ export class PermissionSet<Level extends string> implements ItemSet<PermissionEn
     this.seen.add(uuid)
     if (!this.keep(entry.permission)) return
     const known = this.kept.get(uuid)
-    if (known === undefined || this.levels.indexOf(entry.permission) > this.levels.indexOf(known.permission)) this.kept.set(uuid, entry)
+    if (known === undefined) {
+      this.kept.set(uuid, entry)
+      return
+    }
+    const higher = this.levels.indexOf(entry.permission) > this.levels.indexOf(known.permission) ? entry : known
+    // A person anywhere is a person: one sighting as an app user never makes the other a bot.
+    const isAppUser = known.member.isAppUser && entry.member.isAppUser
+    this.kept.set(uuid, { permission: higher.permission, member: { ...higher.member, isAppUser } })
   }
 }
 
@@ -92,7 +99,9 @@ export async function listAdmins(workspace: string, context: ClientContext): Pro
     return unknownAdmins(
       workspace,
       0,
-      new GateError(say`Access tokens cannot query workspace permissions, so the gate cannot tell who administers ${`workspace "${workspace}"`}.`)
+      new GateError(
+        say`Access tokens cannot query workspace permissions, so the gate cannot tell who administers workspace "${workspace}". To mark admins and refuse their exemptions, use an Atlassian API token (with ${code('email')}) of a workspace admin.`
+      )
     )
   }
   const kind = kindOf(context, {
@@ -126,7 +135,7 @@ export async function listAdmins(workspace: string, context: ClientContext): Pro
       workspace,
       read.requests,
       new GateError(
-        say`Bitbucket's admin listing of workspace "${workspace}" named no owner; a workspace always has one, so the gate cannot tell who administers it.`
+        say`Bitbucket's admin listing of workspace "${workspace}" named no owner; a workspace always has one, so the gate cannot tell who administers it. Check that the credentials belong to an admin of the workspace; if they do, report it to Atlassian support.`
       )
     )
   }
@@ -175,6 +184,13 @@ function repositoryFailure(response: HttpResponse, repository: Repository, page:
     return new BitbucketHttpError(
       404,
       say`Bitbucket answered 404 for repository ${repository.fullName}: it does not exist or these credentials cannot see it. Check ${code('repository')} (workspace/repo_slug, as in bitbucket.org/${repository.fullName}) and that the credentials belong to an admin of the repository.`,
+      said
+    )
+  }
+  if (response.status === 400) {
+    return new BitbucketHttpError(
+      400,
+      say`Bitbucket answered 400 on page ${page} of the permissions of repository ${repository.fullName}: it refused the request, perhaps the filter \`permission>"read"\` the gate sends. Check ${code('repository')} (workspace/repo_slug); if it is right, report this at the issue tracker.`,
       said
     )
   }

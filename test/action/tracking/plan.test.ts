@@ -176,9 +176,35 @@ describe('planTracking', () => {
     expect(bodyOf(same)).not.toContain(bob.uuid)
     expect(bodyOf(same)).not.toContain('Bob')
     const moved = planTracking({ verdict: failing() }, issueWith([], { counts: { nonCompliant: 2, unknown: 1 } }), marker, redacted)
-    expect(moved.kind === 'update' && moved.comment).toMatch(/Before: 2 without 2FA, 1 unknown\. Names are withheld/)
+    expect(moved.kind === 'update' && moved.comment).toMatch(/Before: 2 non-compliant, 1 unknown\. Names are withheld/)
     const unknownMoved = planTracking({ verdict: failing() }, issueWith([], { counts: { nonCompliant: 1, unknown: 0 } }), marker, redacted)
     expect(unknownMoved.kind === 'update' && unknownMoved.comment).not.toBeNull()
+  })
+
+  it('counts and follows people outside the member listing: one replaced by another is a change', () => {
+    const outsider = (name: string) => member('unknown', { displayName: name })
+    const [olga, oleg] = [outsider('Olga'), outsider('Oleg')]
+    const withOutsider = (who: ReturnType<typeof outsider>): Verdict =>
+      decideCompliance([listing('acme', [ada])], {
+        exemptions: [],
+        today: '2026-11-26',
+        failOnUnknown: true,
+        admins: [{ workspace: 'acme', lookup: { known: true, admins: new Map([[ada.uuid, ada]]) }, requests: 1 }],
+        repositories: [
+          {
+            repository: { workspace: 'acme', slug: 'app', fullName: 'acme/app' },
+            writers: new Map([[who.uuid, { member: who, permission: 'write' as const }]]),
+            requests: 1
+          }
+        ]
+      })
+    const first = planTracking({ verdict: withOutsider(olga) }, null, marker, context)
+    expect(readState(bodyOf(first), context.today)?.counts).toEqual({ nonCompliant: 1, unknown: 0 })
+    const open = { number: 7, body: bodyOf(first) }
+    const step = planTracking({ verdict: withOutsider(oleg) }, open, marker, context)
+    expect(step.kind === 'update' && step.comment).toContain('Newly listed: `Oleg`')
+    const same = planTracking({ verdict: withOutsider(olga) }, open, marker, context)
+    expect(same).toMatchObject({ kind: 'update', comment: null })
   })
 
   it('with fail-on-unknown off, tracks only the people without 2FA', () => {
