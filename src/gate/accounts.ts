@@ -43,11 +43,6 @@ export class AccountSet {
     return this.enabled.has(uuid) || this.others.has(uuid)
   }
 
-  /** An app user or a person without proven 2FA, in full; undefined for anyone else. */
-  other(uuid: string): Member | undefined {
-    return this.others.get(uuid)
-  }
-
   /** People with 2FA on: uuid → account id (null unless kept). */
   enabledAccounts(): ReadonlyMap<string, string | null> {
     return this.enabled
