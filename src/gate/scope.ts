@@ -59,13 +59,13 @@ export function scopeOf(
     set.add(workspace)
     outsiderWorkspaces.set(member.uuid, set)
   }
-  const grants = new Map<string, Grant[]>()
+  // uuid → repository → level. A workspace admin is granted after the repository's listing, as admin,
+  // the highest level: the last word for a repository is always the right one.
+  const levels = new Map<string, Map<string, Grant['permission']>>()
   const grant = (uuid: string, repository: string, permission: Grant['permission']): void => {
-    const list = grants.get(uuid) ?? []
-    const known = list.find((g) => g.repository === repository)
-    if (known === undefined) list.push({ repository, permission })
-    else if (permission === 'admin' && known.permission !== 'admin') list[list.indexOf(known)] = { repository, permission }
-    grants.set(uuid, list)
+    const byRepository = levels.get(uuid) ?? new Map<string, Grant['permission']>()
+    byRepository.set(repository, permission)
+    levels.set(uuid, byRepository)
   }
   const adminsByWorkspace = new Map<string, ReadonlyMap<string, Member>>()
   for (const { workspace, lookup } of admins) if (lookup.known) adminsByWorkspace.set(workspace, lookup.admins)
@@ -82,7 +82,15 @@ export function scopeOf(
         noteOutsider(member, repository.workspace)
       }
     }
-    for (const list of grants.values()) list.sort((a, b) => (a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : 0))
+  }
+  const grants = new Map<string, Grant[]>()
+  for (const [uuid, byRepository] of levels) {
+    const list = [...byRepository].map(([repository, permission]) => ({ repository, permission }))
+    // Stryker disable next-line EqualityOperator: equivalent, a person's repositories are distinct, so no two compare equal
+    grants.set(
+      uuid,
+      list.sort((a, b) => (a.repository < b.repository ? -1 : 1))
+    )
   }
   // Without the admins, a repository scope that judged only the listed writers could miss an admin:
   // it judges every member of that workspace instead (a red it cannot prove wrong, never a wrong green).

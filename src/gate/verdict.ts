@@ -195,6 +195,7 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
   const outOfScopeLines = new Set<Exemption>()
   const counts = new Map(listings.map((l) => [l.workspace, emptyCounts(l, merged, scope, requestsFor(l.workspace, admins, options.repositories ?? []))]))
   // In workspace scope everyone with 2FA on is judged: the set is used as it is (100,000 of them stay cheap).
+  // Stryker disable next-line ConditionalExpression: equivalent, in workspace scope includes() holds for everyone, so the filter would keep them all (in a copy)
   const enabled = scope.kind === 'workspace' ? merged.enabledAccounts() : inScopeOnly(merged.enabledAccounts(), scope.includes)
   let outOfScope = merged.enabledCount - enabled.size
   for (const [uuid, accountId] of merged.enabledAccounts()) {
@@ -287,9 +288,8 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
   for (const member of scope.outsiders.otherAccounts()) judge(member, false, scope.outsiderWorkspaces(member.uuid))
 
   const compliant = nonCompliant.length === 0 && notAMember.length === 0 && (!options.failOnUnknown || unknown.length === 0)
-  const unknownAdmins = admins.filter((a) => !a.lookup.known)
+  const unknownAdmins = admins.flatMap((a) => (a.lookup.known ? [] : [{ workspace: a.workspace, reason: a.lookup.reason }]))
   const adminUuids = new Set(admins.flatMap((a) => (a.lookup.known ? [...a.lookup.admins.keys()] : [])))
-  const isRefused = (e: Exemption): boolean => refused.has(e)
   return {
     memberCount: merged.size,
     enabledCount: enabled.size,
@@ -310,7 +310,8 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
       .filter((e) => !matched.has(e) && inForce(e))
       .map((exemption) => ({ exemption, isNickname: nicknames.has(exemption.id.toLowerCase()) })),
     unneededExemptions: options.exemptions.filter((e) => unneeded.has(e)),
-    outOfScopeExemptions: options.exemptions.filter((e) => outOfScopeLines.has(e) && !unneeded.has(e) && !isRefused(e)),
+    // A line names one person (checkIdentities), so a line out of scope is neither unneeded nor refused.
+    outOfScopeExemptions: options.exemptions.filter((e) => outOfScopeLines.has(e)),
     refusedExemptions: options.exemptions.flatMap((exemption) => {
       const workspaces = refused.get(exemption)
       return workspaces === undefined ? [] : [{ exemption, workspaces }]
@@ -324,7 +325,7 @@ export function decideCompliance(listings: readonly WorkspaceListing[], options:
       unknownAdmins.length === 0
         ? null
         : {
-            workspaces: unknownAdmins.flatMap((a) => (a.lookup.known ? [] : [{ workspace: a.workspace, reason: a.lookup.reason }])),
+            workspaces: unknownAdmins,
             lines: options.exemptions.filter((e) => mayExcuseAdmin.has(e))
           },
     adminsLookedUp: admins.length > 0,
@@ -349,9 +350,12 @@ function inScopeOnly(accounts: ReadonlyMap<string, string | null>, includes: (uu
  * The account ids of the people in scope whom Bitbucket does not prove (2FA off or unknown, or outside
  * every member listing): the only people the organization is asked about.
  */
-export function unprovenAccountIds(listings: readonly WorkspaceListing[], options: Pick<VerdictOptions, 'admins' | 'repositories'>): string[] {
+export function unprovenAccountIds(
+  listings: readonly WorkspaceListing[],
+  options: { readonly admins: readonly WorkspaceAdmins[]; readonly repositories: readonly RepositoryWriters[] | null }
+): string[] {
   const merged = mergeListings(listings)
-  const scope = scopeOf(listings, merged, options.admins ?? [], options.repositories ?? null)
+  const scope = scopeOf(listings, merged, options.admins, options.repositories)
   const ids = new Set<string>()
   const note = (member: Member): void => {
     if (!member.isAppUser && member.accountId !== null) ids.add(member.accountId)
@@ -476,9 +480,9 @@ function checkProvable(listing: WorkspaceListing, adminAdvice: (workspace: strin
 type MutableCounts = { -readonly [K in keyof WorkspaceCounts]: WorkspaceCounts[K] }
 
 /** Requests for a workspace's admin listing and its repositories' permission listings. */
-function requestsFor(workspace: string, admins: readonly WorkspaceAdmins[], repositories: readonly RepositoryWriters[] | null): number {
+function requestsFor(workspace: string, admins: readonly WorkspaceAdmins[], repositories: readonly RepositoryWriters[]): number {
   const adminRequests = admins.filter((a) => a.workspace === workspace).reduce((sum, a) => sum + a.requests, 0)
-  return adminRequests + (repositories ?? []).filter((r) => r.repository.workspace === workspace).reduce((sum, r) => sum + r.requests, 0)
+  return adminRequests + repositories.filter((r) => r.repository.workspace === workspace).reduce((sum, r) => sum + r.requests, 0)
 }
 
 function emptyCounts(listing: WorkspaceListing, merged: AccountSet, scope: Scope, otherRequests: number): MutableCounts {

@@ -35,6 +35,16 @@ describe('parseScope: `workspace` and `repository` together', () => {
     expect(parseScope({ workspace: 'BETA,acme', repository: 'acme/app,beta/infra' }).workspaces).toEqual(['acme', 'beta'])
   })
 
+  it('takes a blank default as no default', () => {
+    expect(() => parseScope({ workspace: '', repository: '', defaultWorkspace: '  ' })).toThrow(/`workspace` is required, unless `repository` is given/)
+    expect(() => parseScope({ workspace: '', repository: 'app', defaultWorkspace: '  ' })).toThrow(/\(none is given\)/)
+  })
+
+  it('refuses an explicit workspace that names fewer, more or other workspaces than the repositories', () => {
+    expect(() => parseScope({ workspace: 'acme', repository: 'acme/app,beta/lib' })).toThrow(/names acme, but the repositories/)
+    expect(() => parseScope({ workspace: 'acme,gamma', repository: 'acme/app,beta/lib' })).toThrow(/names acme, gamma, but the repositories/)
+  })
+
   it('refuses an explicit workspace that names another set', () => {
     expect(() => parseScope({ workspace: 'acme,beta', repository: 'acme/app' })).toThrow(
       /Input `workspace` names acme, beta, but the repositories in `repository` are in acme/
@@ -95,6 +105,11 @@ describe('both doors take the scope the same way', () => {
       () => undefined
     )
     expect(settings.options).toMatchObject({ workspaces: ['acme'], repositories: [repo('acme', 'app')], allowAdminExemptions: true })
+    const byDefault = readActionSettings(
+      (name) => (name === 'allow-admin-exemptions' ? '' : (inputs[name] ?? '')),
+      () => undefined
+    )
+    expect(byDefault.options.allowAdminExemptions).toBe(false)
     inputs['allow-admin-exemptions'] = 'yes'
     expect(() =>
       readActionSettings(

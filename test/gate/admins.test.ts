@@ -521,3 +521,131 @@ describe('admins across workspaces whose listings disagree', () => {
     ).toEqual([q.accountId])
   })
 })
+
+describe('the verdict’s bookkeeping in both scopes', () => {
+  const known = (workspace: string, owners: Member[], requests = 1) => ({
+    workspace,
+    lookup: { known: true as const, admins: new Map(owners.map((o) => [o.uuid, o])) },
+    requests
+  })
+  const refused = (workspace: string) => ({ workspace, lookup: { known: false as const, reason: new Error('403') }, requests: 1 })
+  const repo = (workspace: string, slug: string, entries: [Member, 'write' | 'admin'][], requests = 1) => ({
+    repository: { workspace, slug, fullName: `${workspace}/${slug}` },
+    writers: new Map(entries.map(([m, permission]) => [m.uuid, { member: m, permission }])),
+    requests
+  })
+
+  it('counts everyone judged, one of each kind, and sorts the people outside the member listing by name', () => {
+    const on = member('enabled')
+    const off = member('disabled')
+    const unknown = member('unknown')
+    const exempt = member('disabled')
+    const viaOrg = member('disabled', { accountId: '557058:org' })
+    const zed = member('unknown', { displayName: 'Zed Outside' })
+    const amy = member('unknown', { displayName: 'Amy Outside' })
+    const verdict = decideCompliance([listing('acme', [on, off, unknown, exempt, viaOrg])], {
+      exemptions: parseExemptions(exempt.uuid),
+      today: '2026-11-26',
+      failOnUnknown: true,
+      // Zed is named first, by the admin listing; Amy after, by the repository's.
+      admins: [known('acme', [on, zed])],
+      repositories: [
+        repo('acme', 'app', [
+          [off, 'write'],
+          [unknown, 'write'],
+          [exempt, 'write'],
+          [viaOrg, 'write'],
+          [amy, 'write']
+        ])
+      ],
+      allowAdminExemptions: false,
+      secondSource: { accepted: true, states: new Map([['557058:org', 'on']]), requests: 1, warning: null }
+    })
+    expect(verdict.inScopeCount).toBe(7)
+    expect(verdict.notAMember.map((a) => a.displayName)).toEqual(['Amy Outside', 'Zed Outside'])
+  })
+
+  it('names in the warning only the lines that may excuse an unknown admin, not an allowed one for a known admin', () => {
+    const ada = member('disabled')
+    const bob = member('disabled')
+    const bea = member('enabled')
+    const verdict = decideCompliance([listing('acme', [ada, bob]), listing('beta', [bea])], {
+      exemptions: parseExemptions(`${ada.uuid}\n${bob.uuid}`),
+      today: '2026-11-26',
+      failOnUnknown: true,
+      admins: [known('acme', [ada]), refused('beta')],
+      allowAdminExemptions: true
+    })
+    expect(verdict.exempted.map((e) => [e.account.uuid, e.account.admin])).toEqual(
+      [
+        [ada.uuid, true],
+        [bob.uuid, null]
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0])))
+    )
+    expect(verdict.adminsUnknown?.lines.map((e) => e.line)).toEqual([2])
+  })
+
+  it('adds each workspace’s own admin and repository requests to its own count', () => {
+    const [a, b] = [member('enabled'), member('enabled')]
+    const verdict = decideCompliance([listing('acme', [a], 10), listing('beta', [b], 20)], {
+      exemptions: [],
+      today: '2026-11-26',
+      failOnUnknown: true,
+      admins: [known('acme', [a], 2), known('beta', [b], 3)],
+      repositories: [repo('acme', 'app', [], 5), repo('beta', 'lib', [], 7)]
+    })
+    expect(verdict.workspaces.map((w) => [w.workspace, w.requests])).toEqual([
+      ['acme', 17],
+      ['beta', 30]
+    ])
+  })
+
+  it('refuses an exemption by account id that an outsider and a member share (two people, one id)', () => {
+    const a = member('enabled')
+    const m = member('disabled', { accountId: '557058:shared' })
+    const outsider = member('unknown', { accountId: '557058:shared' })
+    expect(() =>
+      decideCompliance([listing('acme', [a, m])], {
+        exemptions: parseExemptions('557058:shared'),
+        today: '2026-11-26',
+        failOnUnknown: true,
+        admins: [known('acme', [a, outsider])]
+      })
+    ).toThrow(/names account_id 557058:shared, which Bitbucket gives to more than one member/)
+  })
+
+  it('asks the organization about people only, never an app user or an account without an id', () => {
+    const a = member('enabled')
+    const bot = member('unknown', { isAppUser: true, accountId: '712020:bot' })
+    const noId = member('disabled', { accountId: null })
+    const off = member('disabled')
+    expect(unprovenAccountIds([listing('acme', [a, bot, noId, off])], { admins: [known('acme', [a])], repositories: null })).toEqual([off.accountId])
+  })
+})
+
+describe('scopeOf’s lists', () => {
+  it('sorts a person’s repositories and an outsider’s workspaces, and calls unknown a workspace never looked up', async () => {
+    const { scopeOf } = await import('../../src/gate/scope.js')
+    const { AccountSet } = await import('../../src/gate/accounts.js')
+    const p = member('disabled')
+    const o = member('unknown')
+    const merged = AccountSet.of([p])
+    const writers = (workspace: string, slug: string, who: Member[]) => ({
+      repository: { workspace, slug, fullName: `${workspace}/${slug}` },
+      writers: new Map(who.map((m) => [m.uuid, { member: m, permission: 'write' as const }])),
+      requests: 1
+    })
+    const known = (workspace: string) => ({ workspace, lookup: { known: true as const, admins: new Map<string, Member>() }, requests: 1 })
+    const scope = scopeOf(
+      [listing('acme', [p])],
+      merged,
+      [known('acme'), known('beta')],
+      [writers('beta', 'web', [o]), writers('acme', 'lib', [p, o]), writers('acme', 'app', [p])]
+    )
+    expect(scope.grantsOf(p.uuid).map((g) => g.repository)).toEqual(['acme/app', 'acme/lib'])
+    expect(scope.outsiderWorkspaces(o.uuid)).toEqual(['acme', 'beta'])
+    const partly = scopeOf([listing('acme', [p])], merged, [known('acme')], null)
+    expect(partly.adminOf(p.uuid, ['acme'])).toBe(false)
+    expect(partly.adminOf(p.uuid, ['acme', 'gamma'])).toBeNull()
+  })
+})

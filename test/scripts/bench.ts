@@ -205,7 +205,9 @@ try {
         workspaces: [scenario.workspace],
         credentials: [adminCredential, repoAdminCredential],
         latencyMs,
-        rateLimit: Number.POSITIVE_INFINITY
+        rateLimit: Number.POSITIVE_INFINITY,
+        // The bench never edits its world: the simulator works out each listing's entries once.
+        frozenWorld: true
       }).start()
       try {
         // Neither the action nor the baseline should be the one to meet a cold simulator.

@@ -42,35 +42,7 @@ export function workspacePermissionOf(workspace: SimWorkspace, uuid: string): Wo
  * Everyone `/permissions` lists, in a stable order: every member, then every outsider who is an
  * owner (an outsider without a workspace role is only seen on repositories).
  */
-const wsMemo = new WeakMap<SimWorkspace, { key: unknown[]; entries: PermissionEntry<WorkspacePermission>[] }>()
-const repoMemo = new WeakMap<SimRepository, { key: unknown[]; entries: PermissionEntry<RepositoryPermission>[] }>()
-const sameKey = (a: unknown[], b: unknown[]): boolean => a.length === b.length && a.every((x, i) => x === b[i])
 export function workspacePermissionEntries(workspace: SimWorkspace): PermissionEntry<WorkspacePermission>[] {
-  const key = [workspace.members, workspace.members.length, workspace.owners, workspace.outsiders, workspace.outsiders?.length, workspace.collaborators]
-  const memo = wsMemo.get(workspace)
-  if (memo && sameKey(memo.key, key)) return memo.entries
-  const entries = workspacePermissionEntriesUncached(workspace)
-  wsMemo.set(workspace, { key, entries })
-  return entries
-}
-export function repositoryPermissionEntries(workspace: SimWorkspace, repository: SimRepository): PermissionEntry<RepositoryPermission>[] {
-  const key = [
-    workspace,
-    workspace.members,
-    workspace.members.length,
-    workspace.owners,
-    workspace.outsiders,
-    workspace.outsiders?.length,
-    repository.grants,
-    repository.grants.length
-  ]
-  const memo = repoMemo.get(repository)
-  if (memo && sameKey(memo.key, key)) return memo.entries
-  const entries = repositoryPermissionEntriesUncached(workspace, repository)
-  repoMemo.set(repository, { key, entries })
-  return entries
-}
-function workspacePermissionEntriesUncached(workspace: SimWorkspace): PermissionEntry<WorkspacePermission>[] {
   const owners = ownersOf(workspace)
   const outsiderOwners = (workspace.outsiders ?? []).filter((o) => includesUuid(owners, o.uuid))
   return [...workspace.members, ...outsiderOwners].map((user) => ({ user, permission: workspacePermissionOf(workspace, user.uuid) }))
@@ -82,7 +54,7 @@ function workspacePermissionEntriesUncached(workspace: SimWorkspace): Permission
  * an outsider (say one a `mutate` fault removed) is left out, as Bitbucket drops the grants of an
  * account that leaves [guess].
  */
-function repositoryPermissionEntriesUncached(workspace: SimWorkspace, repository: SimRepository): PermissionEntry<RepositoryPermission>[] {
+export function repositoryPermissionEntries(workspace: SimWorkspace, repository: SimRepository): PermissionEntry<RepositoryPermission>[] {
   const lines: { uuid: string; permission: RepositoryPermission }[] = [...repository.grants]
   if (repository.listsOwners === true) {
     for (const uuid of ownersOf(workspace)) {

@@ -187,6 +187,11 @@ export interface SimOptions {
   readonly credentials: readonly SimCredential[]
   /** Send `size` (and `page`) on pages; default true. */
   readonly includeSize?: boolean
+  /**
+   * The world is never edited after the first request (the bench): the permission entries of each
+   * workspace and repository are worked out once. Off by default, since tests edit worlds in place.
+   */
+  readonly frozenWorld?: boolean
   /** Delay before every answer, for the bench. */
   readonly latencyMs?: number
   /** Requests per credential before 429s; default 1000. */
@@ -228,6 +233,8 @@ export class BitbucketSimulator {
   readonly faults: FaultRule[]
   readonly log: SimLogEntry[] = []
   includeSize: boolean
+  private readonly frozenWorld: boolean
+  private readonly memo = new WeakMap<object, unknown>()
   latencyMs: number
   /** See `SimOptions.ignoreQuery`. */
   ignoreQuery: boolean
@@ -250,6 +257,7 @@ export class BitbucketSimulator {
     this.workspaces = options.workspaces
     this.credentials = options.credentials
     this.includeSize = options.includeSize ?? true
+    this.frozenWorld = options.frozenWorld === true
     this.latencyMs = options.latencyMs ?? 0
     this.ignoreQuery = options.ignoreQuery ?? false
     this.rateLimit = options.rateLimit ?? 1000
@@ -541,7 +549,7 @@ export class BitbucketSimulator {
     const keep = this.filterOf(url, WORKSPACE_PERMISSIONS)
     if (!keep) return apiError(400, INVALID_QUERY_TEXT)
 
-    const entries = workspacePermissionEntries(workspace).filter((entry) => keep(entry.permission))
+    const entries = this.remembered(workspace, () => workspacePermissionEntries(workspace)).filter((entry) => keep(entry.permission))
     const base = baseOf(url)
     const full = this.pageOf(url, entries, paging, (entry) => workspacePermissionItem(entry, workspace, base))
     return { kind: 'page', body: applyFields(full, parseFields(url.searchParams.get('fields'))) as PageBody }
@@ -573,10 +581,17 @@ export class BitbucketSimulator {
     const keep = this.filterOf(url, REPOSITORY_PERMISSIONS)
     if (!keep) return apiError(400, INVALID_QUERY_TEXT)
 
-    const entries = repositoryPermissionEntries(workspace, repository).filter((entry) => keep(entry.permission))
+    const entries = this.remembered(repository, () => repositoryPermissionEntries(workspace, repository)).filter((entry) => keep(entry.permission))
     const base = baseOf(url)
     const full = this.pageOf(url, entries, paging, (entry) => repositoryPermissionItem(entry, workspace, repository, base))
     return { kind: 'page', body: applyFields(full, parseFields(url.searchParams.get('fields'))) as PageBody }
+  }
+
+  /** `work()`, once per object when the world is frozen; afresh each time otherwise. */
+  private remembered<T>(key: object, work: () => T): T {
+    if (!this.frozenWorld) return work()
+    if (!this.memo.has(key)) this.memo.set(key, work())
+    return this.memo.get(key) as T
   }
 
   /** The workspace, if it exists and these credentials can see it. */

@@ -7,11 +7,13 @@ import {
   canWrite,
   readRepositoryPermission,
   readWorkspacePermission,
+  REPOSITORY_LEVELS,
   type PermissionEntry,
   type RepositoryPermission,
   type WorkspacePermission
 } from '../api/permissions.js'
 import type { HttpResponse } from '../../http/transport.js'
+import { mergeSightings } from '../../gate/sightings.js'
 import type { ItemSet, ListingKind } from './kind.js'
 import { readListing } from './list.js'
 import { PageReader, PAGELEN, workspaceSegmentOf, workspaceUrl } from './reader.js'
@@ -38,9 +40,10 @@ export class PermissionSet<Level extends string> implements ItemSet<PermissionEn
   private readonly seen = new Set<string>()
   readonly kept = new Map<string, PermissionEntry<Level>>()
 
+  /** `levels`: the kept levels in order, lowest first, when more than one is kept. */
   constructor(
-    private readonly levels: readonly Level[],
-    private readonly keep: (level: Level) => boolean
+    private readonly keep: (level: Level) => boolean,
+    private readonly levels?: readonly Level[]
   ) {}
 
   get size(): number {
@@ -56,15 +59,13 @@ export class PermissionSet<Level extends string> implements ItemSet<PermissionEn
       this.kept.set(uuid, entry)
       return
     }
-    const higher = this.levels.indexOf(entry.permission) > this.levels.indexOf(known.permission) ? entry : known
-    // A person anywhere is a person: one sighting as an app user never makes the other a bot.
-    const isAppUser = known.member.isAppUser && entry.member.isAppUser
-    this.kept.set(uuid, { permission: higher.permission, member: { ...higher.member, isAppUser } })
+    const rank = (level: Level): number => this.levels?.indexOf(level) ?? 0
+    // Stryker disable next-line EqualityOperator: equivalent, on equal ranks both sightings give the same level
+    const permission = rank(entry.permission) > rank(known.permission) ? entry.permission : known.permission
+    // Two sightings merge as across member listings, in any order: a person anywhere is a person.
+    this.kept.set(uuid, { permission, member: mergeSightings(known.member, entry.member) })
   }
 }
-
-const OWNER_LEVELS: readonly WorkspacePermission[] = ['member', 'collaborator', 'owner']
-const WRITE_LEVELS: readonly RepositoryPermission[] = ['none', 'read', 'write', 'admin']
 
 function kindOf<Level extends string>(
   context: ClientContext,
@@ -109,7 +110,7 @@ export async function listAdmins(workspace: string, context: ClientContext): Pro
     title: subject,
     url: adminsUrl(context.apiUrl, workspace),
     readItem: readWorkspacePermission,
-    newSet: () => new PermissionSet(OWNER_LEVELS, (level) => level === 'owner'),
+    newSet: () => new PermissionSet<WorkspacePermission>((level) => level === 'owner'),
     failure: (response, page, attempts) =>
       describeHttpFailure(response, {
         workspace,
@@ -158,7 +159,7 @@ export async function listWriters(repository: Repository, context: ClientContext
     title: subject,
     url: writersUrl(context.apiUrl, repository),
     readItem: readRepositoryPermission,
-    newSet: () => new PermissionSet(WRITE_LEVELS, canWrite),
+    newSet: () => new PermissionSet<RepositoryPermission>(canWrite, REPOSITORY_LEVELS),
     failure: (response, page, attempts) => repositoryFailure(response, repository, page, attempts, context)
   })
   const read = await readListing(kind, context)

@@ -18,6 +18,9 @@ describe('the marker', () => {
   it('names the workspace set, whatever the order and case', () => {
     expect(markerFor(['Beta', 'acme'])).toBe('<!-- bitbucket-2fa-gate:tracking workspaces=acme,beta -->')
     expect(markerFor(['acme', 'beta'])).toBe(markerFor(['beta', 'ACME', 'acme']))
+    // A repository gate has its own issue, apart from the audit of its workspace.
+    expect(markerFor(['acme'], ['acme/web', 'acme/app'])).toBe('<!-- bitbucket-2fa-gate:tracking workspaces=acme;repositories=acme%2Fapp,acme%2Fweb -->')
+    expect(markerFor(['acme'], [])).toBe('<!-- bitbucket-2fa-gate:tracking workspaces=acme -->')
     expect(markerFor(['{aaaaaaaa-1111-4111-8111-111111111111}'])).toBe(
       '<!-- bitbucket-2fa-gate:tracking workspaces=%7Baaaaaaaa-1111-4111-8111-111111111111%7D -->'
     )

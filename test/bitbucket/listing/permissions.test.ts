@@ -624,3 +624,74 @@ describe('listWriters', QUICK, () => {
     expect(s.repositoryRequests).toBe(3)
   })
 })
+
+describe('listWriters, the rules the member listing has too', QUICK, () => {
+  /** 150 writers on two pages, one of them replaced while page 2 of the first read is served. */
+  function churning(includeSize: boolean) {
+    const members = Array.from({ length: 151 }, (_, i) => person(i + 1, true))
+    const workspace: SimWorkspace = {
+      slug: 'acme',
+      uuid: '{acacacac-1111-4111-8111-111111111111}',
+      members,
+      repositories: [{ slug: 'app', grants: members.slice(0, 150).map((m) => ({ uuid: m.uuid, permission: 'write' as const })) }]
+    }
+    const swap: FaultRule = {
+      endpoint: 'repository',
+      when: (request) => request.n === 2,
+      action: {
+        mutate: (sim) => {
+          const grants = sim.workspaces[0]!.repositories![0]!.grants
+          grants[0] = { uuid: members[150]!.uuid, permission: 'write' }
+        }
+      }
+    }
+    return simulator(workspace, { faults: [swap], includeSize })
+  }
+
+  it('without size, reads until two reads list the same people in the same order', async () => {
+    const s = await churning(false)
+    const result = await listWriters(APP, clientContext(s, { credentials: asRepoAdmin }).context)
+    // Read 1 saw page 1 before the change and page 2 after; reads 2 and 3 agree: 6 requests, not 4.
+    expect(result.requests).toBe(6)
+    expect(result.writers.has(uuidFor(151))).toBe(true)
+    expect(result.writers.has(uuidFor(1))).toBe(false)
+  })
+
+  it('says which repository answered 400, and what to check', async () => {
+    const s = await simulator(withApp(), {
+      faults: [{ endpoint: 'repository', action: { status: 400, body: '{"type":"error","error":{"message":"Invalid query"}}' } }]
+    })
+    const error: unknown = await listWriters(APP, clientContext(s, { credentials: asRepoAdmin }).context).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(BitbucketHttpError)
+    expect((error as Error).message).toMatch(/^Bitbucket answered 400 on page 1 of the permissions of repository acme\/app: it refused the request/)
+  })
+
+  it('merges two sightings of one uuid: a person in either is a person, whatever the order', async () => {
+    for (const order of [
+      ['app_user', 'user'],
+      ['user', 'app_user']
+    ] as const) {
+      const s = await simulator(withApp(), {
+        includeSize: false,
+        faults: [
+          {
+            endpoint: 'repository',
+            times: Infinity,
+            action: {
+              rewrite: (body) => {
+                const entry = (type: string, permission: string) => ({
+                  type: 'repository_permission',
+                  permission,
+                  user: { type, uuid: P2, display_name: 'Twice' }
+                })
+                return { ...body, values: [entry(order[0], 'write'), entry(order[1], 'admin')] }
+              }
+            }
+          }
+        ]
+      })
+      const result = await listWriters(APP, clientContext(s, { credentials: asRepoAdmin }).context)
+      expect(result.writers.get(P2)).toMatchObject({ permission: 'admin', member: { isAppUser: false } })
+    }
+  })
+})
