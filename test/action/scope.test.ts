@@ -90,6 +90,9 @@ describe('the repository scope, through the action', () => {
       ['Olga Outsider', 'not-a-member', false]
     ])
     expect(run.artefacts).not.toContain('Cy Reader')
+    // Admins first in the log too.
+    const log = run.stdout.split('\n').filter((line) => line.startsWith('- '))
+    expect(log.map((line) => line.split(' (')[0])).toEqual(['- Zed Admin', '- Bob Writer', '- Olga Outsider'])
     // One page each: members, admins, the repository's permissions.
     expect([sim.requests, sim.adminRequests, sim.repositoryRequests]).toEqual([1, 1, 1])
     expect(run.summary).toContain('3 API requests used')

@@ -112,5 +112,8 @@ describe('the CLI with --repository', () => {
       repositories: [{ repository: 'acme/app', permission: 'admin' }]
     })
     expect(byUuid.has(person(3, false).uuid)).toBe(false)
+    // Admins first in the report's list as everywhere: Zed before Bob, both without 2FA.
+    const failing = report.people.filter((p) => p.status === 'disabled').map((p) => p.uuid)
+    expect(failing).toEqual([person(5, false).uuid, person(2, false).uuid])
   })
 })
