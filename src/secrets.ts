@@ -13,8 +13,10 @@ export function scrubberFor(secrets: readonly string[]): (text: string) => strin
   const forms = formsOf(secrets)
   // Most text (a member's name, a nickname) is shorter than any secret: it cannot hold one, and a page
   // of 100 members is scrubbed without a scan per form.
+  // Stryker disable next-line ArrowFunction: equivalent, a shortcut for speed: without it every text is scanned, as before it
   const shortest = Math.min(...forms.map((form) => form.length))
   return (text) => {
+    // Stryker disable next-line ConditionalExpression: equivalent, a shortcut for speed: text shorter than every form holds none of them
     if (text.length < shortest) return text
     let clean = text
     for (const form of forms) clean = clean.replaceAll(form, '***')

@@ -31,6 +31,12 @@ export interface Scope {
 
 const NO_GRANTS: readonly Grant[] = []
 
+/** By repository name; a person's repositories are distinct, so no two compare equal. */
+function byRepositoryName(a: Grant, b: Grant): number {
+  // Stryker disable next-line EqualityOperator: equivalent, no two of a person's repositories compare equal
+  return a.repository < b.repository ? -1 : 1
+}
+
 export function scopeOf(
   listings: readonly WorkspaceListing[],
   merged: AccountSet,
@@ -86,11 +92,7 @@ export function scopeOf(
   const grants = new Map<string, Grant[]>()
   for (const [uuid, byRepository] of levels) {
     const list = [...byRepository].map(([repository, permission]) => ({ repository, permission }))
-    // Stryker disable next-line EqualityOperator: equivalent, a person's repositories are distinct, so no two compare equal
-    grants.set(
-      uuid,
-      list.sort((a, b) => (a.repository < b.repository ? -1 : 1))
-    )
+    grants.set(uuid, list.sort(byRepositoryName))
   }
   // Without the admins, a repository scope that judged only the listed writers could miss an admin:
   // it judges every member of that workspace instead (a red it cannot prove wrong, never a wrong green).

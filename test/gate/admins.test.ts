@@ -547,15 +547,15 @@ describe('the verdict’s bookkeeping in both scopes', () => {
       exemptions: parseExemptions(exempt.uuid),
       today: '2026-11-26',
       failOnUnknown: true,
-      // Zed is named first, by the admin listing; Amy after, by the repository's.
-      admins: [known('acme', [on, zed])],
+      // Zed is met first, as a writer in the repository's listing; Amy after, as an admin.
+      admins: [known('acme', [on, amy])],
       repositories: [
         repo('acme', 'app', [
           [off, 'write'],
           [unknown, 'write'],
           [exempt, 'write'],
           [viaOrg, 'write'],
-          [amy, 'write']
+          [zed, 'write']
         ])
       ],
       allowAdminExemptions: false,

@@ -26,7 +26,7 @@ function permissionReader<Level extends string>(levels: readonly Level[]) {
   return (value: unknown, scrub: (text: string) => string): PermissionEntry<Level> | string => {
     if (!isRecord(value)) return ' is not an object'
     const { permission } = value
-    if (typeof permission !== 'string' || !(levels as readonly string[]).includes(permission)) {
+    if (!(levels as readonly unknown[]).includes(permission)) {
       return `.permission is not one of ${levels.join(', ')}`
     }
     const member = readUser(value.user, scrub, false)
