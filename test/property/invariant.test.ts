@@ -475,6 +475,8 @@ function oracle(view: View, exempt: string, options: { failOnUnknown: boolean; a
   const named = new Map<string, { user: SimUser; workspaces: Set<string> }>()
   const name = (uuid: string, user: SimUser, workspace: string) => {
     const entry = named.get(uuid) ?? { user, workspaces: new Set<string>() }
+    // A person anywhere is a person: a person's sighting wins over an app user's.
+    if (user.type !== 'app_user') entry.user = user
     entry.workspaces.add(workspace)
     named.set(uuid, entry)
   }
@@ -529,8 +531,10 @@ function oracle(view: View, exempt: string, options: { failOnUnknown: boolean; a
     else groups.unknown.push(uuid)
   }
   for (const [uuid, { seen, workspaces }] of listed) {
-    // A uuid seen as a person anywhere is a person; only a uuid seen only as an app user is one.
-    const user = seen.find((m) => m.type !== 'app_user') ?? seen[0]!
+    // A uuid seen as a person anywhere is a person, a permission listing included (then Bitbucket's
+    // app_user sighting carries no flag); only a uuid seen only as an app user is one.
+    const asPerson = named.get(uuid)?.user.type !== 'app_user' && named.has(uuid)
+    const user = seen.find((m) => m.type !== 'app_user') ?? (asPerson ? { ...seen[0]!, type: 'user' as const, has_2fa_enabled: undefined } : seen[0]!)
     if (inScope(uuid)) judge(uuid, user, true, workspaces)
     else {
       outOfScopeCount++
