@@ -22,6 +22,8 @@ export interface InputSpec {
   readonly default: string
   /** A boolean whose off value the CLI spells `--no-<flag>`; otherwise off is the flag left out. */
   readonly negatable?: boolean
+  /** The pipe's default, where it differs from the action's (a pipe writes its JUnit file and posts to Code Insights by default). */
+  readonly pipeDefault?: string
 }
 
 export const INPUTS = {
@@ -85,8 +87,30 @@ export const INPUTS = {
     negatable: true
   },
   summary: { action: 'summary', flag: null, env: null, pipe: null, type: 'boolean', default: 'true' },
-  redact: { action: 'redact', flag: 'redact', env: null, pipe: 'REDACT', type: 'mode', default: 'auto' },
+  redact: { action: 'redact', flag: 'redact', env: null, pipe: 'REDACT', type: 'mode', default: 'auto', negatable: true },
   'report-file': { action: 'report-file', flag: 'report-file', env: null, pipe: 'REPORT_FILE', type: 'path', default: '' },
+  'junit-file': {
+    action: 'junit-file',
+    flag: 'junit-file',
+    env: null,
+    pipe: 'JUNIT_FILE',
+    type: 'path',
+    default: '',
+    pipeDefault: 'test-results/bitbucket-2fa-gate.xml'
+  },
+  // No pipe variable: GitHub signs the predicate; in Pipelines the report and its sha256 are the evidence.
+  'attestation-predicate-file': {
+    action: 'attestation-predicate-file',
+    flag: 'attestation-predicate-file',
+    env: null,
+    pipe: null,
+    type: 'path',
+    default: ''
+  },
+  // Bitbucket Pipelines only: the action has no Code Insights to post to.
+  'code-insights': { action: null, flag: 'code-insights', env: null, pipe: 'CODE_INSIGHTS', type: 'boolean', default: 'false', pipeDefault: 'true' },
+  'code-insights-proxy': { action: null, flag: 'code-insights-proxy', env: null, pipe: 'CODE_INSIGHTS_PROXY', type: 'url', default: '' },
+  debug: { action: null, flag: 'debug', env: null, pipe: 'DEBUG', type: 'boolean', default: 'false' },
   json: { action: null, flag: 'json', env: null, pipe: null, type: 'boolean', default: 'false' },
   'atlassian-org-id': { action: 'atlassian-org-id', flag: 'atlassian-org-id', env: 'ATLASSIAN_ORG_ID', pipe: 'ATLASSIAN_ORG_ID', type: 'string', default: '' },
   'atlassian-api-key': {

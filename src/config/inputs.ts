@@ -216,3 +216,12 @@ export function isLoopback(url: URL): boolean {
   if (host === 'localhost' || host === '[::1]') return true
   return isIP(host) === 4 && host.split('.')[0] === '127'
 }
+
+/** `--attestation-predicate-file` binds the report's digest: without a report there is nothing to bind. */
+export function checkPredicateNeedsReport(predicateFile: string, reportFile: string): void {
+  if (predicateFile !== '' && reportFile === '') {
+    throw new InputError(
+      say`${named('attestation-predicate-file')} binds the JSON report's sha256, so it needs ${named('report-file')} too: give both (for example ${valueOf('report-file', 'bitbucket-2fa-report.json')}).`
+    )
+  }
+}
