@@ -1,6 +1,7 @@
 import { KEY_SPELLING } from '../sentence.js'
 import { escapeHidden } from '../text.js'
 import type { Person, Presentation } from './model.js'
+import { TOOL_NAME, toolUri, type Policy } from './policy.js'
 
 /** The version of the report's shape (schema/report.schema.json); a new status keeps it, a new shape does not. */
 export const REPORT_SCHEMA = 1
@@ -13,6 +14,10 @@ export interface ReportContext {
   readonly workspaces: readonly string[]
   /** Counts only, no person or exemption entries (a public repository's artifact is public). */
   readonly redact: boolean
+  /** This release's version (`tool.version`, and `tool.uri` as a package URL). */
+  readonly version: string
+  /** The settings the verdict was decided under; null when the inputs could not be read (a run without one). */
+  readonly policy: Policy | null
 }
 
 export type { PersonStatus } from './model.js'
@@ -80,7 +85,21 @@ function header(context: ReportContext) {
     generated_at: context.generatedAt.toISOString(),
     api_origin: context.apiOrigin,
     requested_workspaces: [...context.workspaces],
-    redacted: context.redact
+    redacted: context.redact,
+    tool: { name: TOOL_NAME, version: context.version, uri: toolUri(context.version) },
+    policy: context.policy === null ? null : policyFields(context.policy)
+  }
+}
+
+/** The policy as the attestation predicate's `policy` descriptor states it, in the report's `snake_case`. */
+function policyFields(policy: Policy) {
+  return {
+    exemptions_sha256: policy.exemptionsSha256,
+    fail_on_unknown: policy.failOnUnknown,
+    fail_on_violation: policy.failOnViolation,
+    accept_atlassian_2sv: policy.acceptAtlassian2sv,
+    allow_admin_exemptions: policy.allowAdminExemptions,
+    scope: policy.scope
   }
 }
 

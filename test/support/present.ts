@@ -6,11 +6,22 @@ import { renderJsonReport, type ReportContext } from '../../src/present/json.js'
 import { annotationText, verdictLogLines } from '../../src/present/log.js'
 import { present, type Presentation, type WithheldBecause } from '../../src/present/model.js'
 import { buildOutputs, type Outputs } from '../../src/present/outputs.js'
+import type { Policy } from '../../src/present/policy.js'
 import type { ReleaseSource } from '../../src/present/release.js'
 import { renderSummary } from '../../src/present/summary.js'
 
 /** The release the tests' advice names. */
 export const TEST_RELEASE: ReleaseSource = { version: '1.2.3', repository: 'acme-tools/bitbucket-2fa-gate', ref: 'v1.2.3' }
+
+/** A policy as the doors state it: workspace `acme`, no exemptions (the sha256 of the empty string), defaults. */
+export const TEST_POLICY: Policy = {
+  exemptionsSha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  failOnUnknown: true,
+  failOnViolation: true,
+  acceptAtlassian2sv: false,
+  allowAdminExemptions: false,
+  scope: 'workspace:acme'
+}
 
 export interface ViewOptions {
   /** true: withheld as for a public repository; a reason: withheld for it. */
@@ -58,8 +69,12 @@ export function tableOf(verdict: Verdict, options: ViewOptions & { readonly colo
   return renderTable(modelOf(verdict, options), { color: options.color ?? false })
 }
 
-export function jsonReportOf(verdict: Verdict, context: ReportContext): string {
-  return renderJsonReport(modelOf(verdict, { redact: context.redact }), context)
+/** The JSON report of a verdict; the release and the policy default to TEST_RELEASE's version and TEST_POLICY. */
+export function jsonReportOf(
+  verdict: Verdict,
+  context: Omit<ReportContext, 'version' | 'policy'> & Partial<Pick<ReportContext, 'version' | 'policy'>>
+): string {
+  return renderJsonReport(modelOf(verdict, { redact: context.redact }), { version: TEST_RELEASE.version, policy: TEST_POLICY, ...context })
 }
 
 /** The exemption warnings as the action prints them. */
