@@ -3,6 +3,17 @@ import { mkdir, open, stat } from 'node:fs/promises'
 import { dirname, resolve, sep } from 'node:path'
 import { GateError } from './errors.js'
 
+/** A file the gate could not write: the clause names the path and the reason; `code` is the system's (EACCES, …). */
+export class FileWriteError extends GateError {
+  readonly code: string
+
+  constructor(code: string, clause: string) {
+    super(clause)
+    this.name = 'FileWriteError'
+    this.code = code
+  }
+}
+
 /** What stands at a path, as far as writing a report there is concerned. */
 type Kind = 'missing' | 'folder' | 'file' | 'other'
 
@@ -22,20 +33,20 @@ export async function writeReportFile(path: string, base: string, text: string):
   const absolute = resolve(base, path)
   await makeFolders(dirname(absolute), absolute)
   const kind = await kindOf(absolute, absolute)
-  if (kind === 'folder') throw new GateError(`${absolute} is a folder, not a file`)
+  if (kind === 'folder') throw new FileWriteError('EISDIR', `${absolute} is a folder, not a file`)
   if (kind === 'other') throw notRegular(absolute)
   let handle
   try {
     handle = await open(absolute, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | NONBLOCK, 0o644)
   } catch (error) {
-    throw new GateError(`${absolute} could not be written (${codeOf(error)})`)
+    throw new FileWriteError(codeOf(error), `${absolute} could not be written (${codeOf(error)})`)
   }
   try {
     // Between the look and the open, something else may have taken the name.
     if (!(await handle.stat()).isFile()) throw notRegular(absolute)
     await handle.writeFile(text, 'utf8')
   } catch (error) {
-    throw error instanceof GateError ? error : new GateError(`${absolute} could not be written (${codeOf(error)})`)
+    throw error instanceof GateError ? error : new FileWriteError(codeOf(error), `${absolute} could not be written (${codeOf(error)})`)
   } finally {
     await handle.close()
   }
@@ -55,7 +66,7 @@ async function makeFolders(folder: string, file: string): Promise<void> {
     if (kind === 'folder') break
     if (kind !== 'missing') throw notAFolder(current, file)
     const parent = dirname(current)
-    if (parent === current || level <= 0) throw new GateError(`no folder of ${file} exists, not even ${current}, so it cannot be written`)
+    if (parent === current || level <= 0) throw new FileWriteError('ENOENT', `no folder of ${file} exists, not even ${current}, so it cannot be written`)
     missing.push(current)
     current = parent
   }
@@ -69,7 +80,7 @@ async function makeFolders(folder: string, file: string): Promise<void> {
         if (kind === 'folder') continue
         throw notAFolder(each, file)
       }
-      throw new GateError(`the folder ${each} could not be created (${code}), so ${file} cannot be written`)
+      throw new FileWriteError(code, `the folder ${each} could not be created (${code}), so ${file} cannot be written`)
     }
   }
 }
@@ -82,16 +93,16 @@ async function kindOf(path: string, file: string): Promise<Kind> {
   } catch (error) {
     const code = codeOf(error)
     if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing'
-    throw new GateError(`${path} could not be examined (${code}), so ${file} cannot be written`)
+    throw new FileWriteError(code, `${path} could not be examined (${code}), so ${file} cannot be written`)
   }
 }
 
 function notAFolder(path: string, file: string): GateError {
-  return new GateError(`${path} is not a folder, so ${file} cannot be written`)
+  return new FileWriteError('ENOTDIR', `${path} is not a folder, so ${file} cannot be written`)
 }
 
 function notRegular(path: string): GateError {
-  return new GateError(`${path} is not a regular file (a pipe, socket or device); the gate writes only regular files`)
+  return new FileWriteError('EINVAL', `${path} is not a regular file (a pipe, socket or device); the gate writes only regular files`)
 }
 
 function codeOf(error: unknown): string {

@@ -2,9 +2,10 @@ import { parseArgs } from 'node:util'
 import { parseAtlassianInputs } from '../config/atlassian.js'
 import { parseCredentialInputs } from '../config/credentials.js'
 import { parseExemptions } from '../config/exemptions.js'
-import { parseApiUrl, parseScope } from '../config/inputs.js'
+import { checkPredicateNeedsReport, parseApiUrl, parseScope } from '../config/inputs.js'
 import type { Options } from '../config/options.js'
 import { InputError } from '../errors.js'
+import { insightsTarget, parseInsightsProxy, STEP_PROXY, type InsightsTarget } from '../config/pipelines.js'
 
 /** What the command line asks for: a check (with the door's own settings), the help, or the version. */
 export type CliRequest =
@@ -19,16 +20,33 @@ export type CliRequest =
       readonly reportFile: string
       /** The JSON report on stdout instead of the table. */
       readonly json: boolean
-      /** Withhold names, nicknames and ids (`--redact`): the door's choice, applied to what it prints. */
-      readonly redact: boolean
+      /**
+       * Withhold names, nicknames and ids: `--redact` true, `--no-redact` false, neither null (the door
+       * decides: in Bitbucket Pipelines withheld unless the repository is private, in a terminal shown).
+       */
+      readonly redact: boolean | null
+      /** Where to write the JUnit XML report; '' for none. */
+      readonly junitFile: string
+      /** Where to write the attestation predicate; '' for none (needs a report file). */
+      readonly attestationPredicateFile: string
+      /** Post a Code Insights report on this commit through this proxy (`--code-insights`); null for none. */
+      readonly codeInsights: CodeInsightsRequest | null
+      /** Response lines on stderr (`--debug`), scrubbed. */
+      readonly debug: boolean
     }
 
-/** The report file, read before anything else can fail, so that a broken run still overwrites it. */
-export function reportFileOf(argv: readonly string[]): string {
+export interface CodeInsightsRequest {
+  readonly target: InsightsTarget
+  /** The Pipelines proxy: `--code-insights-proxy`, else the step's (the pipe's from a pipe). */
+  readonly proxy: URL
+}
+
+/** A file flag's value (`--report-file`, `--junit-file`, …), read before anything else can fail, so that a broken run still overwrites the file. */
+export function flagValueOf(argv: readonly string[], flag: string): string {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? ''
-    if (arg === '--report-file') return argv[i + 1] ?? ''
-    if (arg.startsWith('--report-file=')) return arg.slice('--report-file='.length)
+    if (arg === flag) return argv[i + 1] ?? ''
+    if (arg.startsWith(`${flag}=`)) return arg.slice(flag.length + 1)
   }
   return ''
 }
@@ -54,7 +72,13 @@ const FLAGS = {
   'fail-on-violation': { type: 'boolean' },
   'no-fail-on-violation': { type: 'boolean' },
   redact: { type: 'boolean' },
+  'no-redact': { type: 'boolean' },
   'report-file': { type: 'string' },
+  'junit-file': { type: 'string' },
+  'attestation-predicate-file': { type: 'string' },
+  'code-insights': { type: 'boolean' },
+  'code-insights-proxy': { type: 'string' },
+  debug: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' }
@@ -125,6 +149,13 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     repository: values.repository?.join(',') ?? '',
     defaultWorkspace: env.BITBUCKET_WORKSPACE ?? ''
   })
+  if (values.redact === true && values['no-redact'] === true) throw new InputError('--redact and --no-redact were both given; keep one.')
+  if (values['code-insights-proxy'] !== undefined && values['code-insights'] !== true) {
+    throw new InputError('--code-insights-proxy was given without --code-insights; add --code-insights, or leave the proxy out.')
+  }
+  const reportFile = values['report-file'] ?? ''
+  const attestationPredicateFile = values['attestation-predicate-file'] ?? ''
+  checkPredicateNeedsReport(attestationPredicateFile, reportFile)
   const exemptText = [...(values.exempt ?? []), ...(values['exempt-file'] === undefined ? [] : [readExemptFile(values['exempt-file'], readFile)])].join('\n')
   return {
     kind: 'check',
@@ -151,10 +182,22 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       })
     },
     failOnViolation: pair(values['fail-on-violation'], values['no-fail-on-violation'], 'fail-on-violation'),
-    reportFile: values['report-file'] ?? '',
+    reportFile,
     json: values.json === true,
-    redact: values.redact === true
+    redact: values.redact === true ? true : values['no-redact'] === true ? false : null,
+    junitFile: values['junit-file'] ?? '',
+    attestationPredicateFile,
+    codeInsights: values['code-insights'] === true ? codeInsightsOf(values['code-insights-proxy'] ?? '', env, STEP_PROXY) : null,
+    debug: values.debug === true
   }
+}
+
+/**
+ * `--code-insights`: the commit and repository from the step, and the proxy. Checked before any request;
+ * a proxy without Code Insights is a mistake worth saying.
+ */
+export function codeInsightsOf(proxy: string, env: NodeJS.ProcessEnv, fallback: string): CodeInsightsRequest {
+  return { target: insightsTarget(env), proxy: parseInsightsProxy(proxy, fallback) }
 }
 
 /** `--x` / `--no-x`, default on; both at once is a mistake worth saying. */

@@ -1,10 +1,11 @@
 /** `bitbucket-2fa-gate --help`. The CLI table in docs/reference.md is checked against the flags named here. */
 export const HELP = `Usage: bitbucket-2fa-gate --workspace <slug> [options]
        bitbucket-2fa-gate --repository <workspace/repo_slug> [options]
+       bitbucket-2fa-gate pipe   (the Bitbucket Pipelines pipe: reads the pipe's variables)
 
 Checks that every member of one or more Bitbucket Cloud workspaces (or everyone who can
 write to the given repositories) has two-factor authentication on. Exit code: 0 compliant, 1 not compliant, 2 no verdict (bad usage,
-bad input, or the check itself failed) or a --report-file that could not be written.
+bad input, or the check itself failed) or a file asked for that could not be written.
 
 Options:
   --workspace <slug>        Workspace slug or braced {uuid}; repeat it or separate with commas.
@@ -45,10 +46,22 @@ Options:
   --no-fail-on-unknown      Report unknown flags but let them pass.
   --fail-on-violation       Exit 1 when someone lacks 2FA (the default).
   --no-fail-on-violation    Report only: exit 0 on a non-compliant verdict (errors still exit 2).
-  --redact                  Withhold names, nicknames and account ids (shown by default: a
-                            terminal is private; use this where others see the output).
+  --redact                  Withhold names, nicknames and account ids. Default: shown in a
+                            terminal; in Bitbucket Pipelines withheld unless
+                            BITBUCKET_REPO_IS_PRIVATE is true.
+  --no-redact               Show them, in Pipelines too.
   --report-file <path>      Write the JSON report there (folders are created). A run without a
                             verdict overwrites it with one that says so.
+  --junit-file <path>       Write a JUnit XML report there (Pipelines reads test-results/).
+  --attestation-predicate-file <path>
+                            Write an in-toto test-result predicate binding the report's
+                            sha256 (needs --report-file). Never a name or an id.
+  --code-insights           In Bitbucket Pipelines: post a Code Insights report on
+                            $BITBUCKET_COMMIT of $BITBUCKET_REPO_FULL_NAME through the step's
+                            proxy (no credentials). A failed post is a warning.
+  --code-insights-proxy <url>
+                            The proxy, http:// only. Default: http://localhost:29418.
+  --debug                   One line for each answer on stderr (scrubbed).
   --json                    Print the JSON report on stdout instead of the table (also for a run
                             without a verdict: verdict null, and the error).
   -h, --help                Show this help.
@@ -62,7 +75,15 @@ Environment:
   BITBUCKET_OAUTH_CLIENT_SECRET
                             The OAuth consumer's Secret (no flag: flags land in shell history).
   NO_COLOR                  No colour, even on a terminal.
-  HTTPS_PROXY, NO_PROXY     The proxy rules, as for the GitHub Action.
+  HTTPS_PROXY, NO_PROXY     The proxy rules, as for the GitHub Action (not for --code-insights).
+  BITBUCKET_BUILD_NUMBER, BITBUCKET_PIPELINE_UUID, BITBUCKET_REPO_IS_PRIVATE
+                            Set by Pipelines: names are withheld there unless the repository
+                            is private.
+  BITBUCKET_COMMIT, BITBUCKET_REPO_FULL_NAME
+                            Set by Pipelines: the commit --code-insights reports on.
+  BITBUCKET_PIPELINES_VARIABLES_PATH
+                            Set by Pipelines: the BB2FA_* counts are appended there for
+                            output-variables.
 
 Examples:
   BITBUCKET_EMAIL=admin@example.com BITBUCKET_TOKEN=... node dist/cli.js --workspace acme

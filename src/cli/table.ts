@@ -1,13 +1,15 @@
 import { CLI_SPELLING } from '../config/spellings.js'
 import { adminWord, twoFactorWord, workspaceColumns, type Group, type GroupKind, type Person, type Presentation } from '../present/model.js'
 import { count, plural } from '../present/words.js'
-import type { Sentence } from '../sentence.js'
+import type { Sentence, Spelling } from '../sentence.js'
 import { cleanText } from '../text.js'
 import { displayWidth, truncateToWidth } from './width.js'
 
 /** Colour on or off (only on a TTY, never with NO_COLOR); what is shown is the model's. */
 export interface TableOptions {
   readonly color: boolean
+  /** How inputs are named: the CLI's flags, or a pipe's variables; default the CLI's. */
+  readonly spelling?: Spelling
 }
 
 const STYLE = { bold: [1, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22] } as const
@@ -15,7 +17,7 @@ const STYLE = { bold: [1, 22], red: [31, 39], green: [32, 39], yellow: [33, 39],
 /** The presentation for a terminal: the outcome, the workspaces, then a table per group of people. */
 export function renderTable(model: Presentation, options: TableOptions): string {
   const paint = (style: keyof typeof STYLE, text: string): string => (options.color ? `\u001b[${STYLE[style][0]}m${text}\u001b[${STYLE[style][1]}m` : text)
-  const words = (sentence: Sentence): string => sentence.spell(CLI_SPELLING)
+  const words = (sentence: Sentence): string => sentence.spell(options.spelling ?? CLI_SPELLING)
   const columns = workspaceColumns(model)
   const lines: string[] = [
     model.compliant

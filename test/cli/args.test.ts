@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseCommandLine, reportFileOf, secretsOnLine } from '../../src/cli/args.js'
+import { flagValueOf, parseCommandLine, secretsOnLine } from '../../src/cli/args.js'
 import { InputError } from '../../src/errors.js'
 
 const noFile = (): string => {
@@ -20,7 +20,12 @@ describe('parseCommandLine', () => {
       failOnViolation: true,
       reportFile: '',
       json: false,
-      redact: false
+      // Neither --redact nor --no-redact: the door decides (a terminal shows, Pipelines withholds unless private).
+      redact: null,
+      junitFile: '',
+      attestationPredicateFile: '',
+      codeInsights: null,
+      debug: false
     })
     if (request.kind === 'check') expect(request.options).not.toHaveProperty('redact')
     if (request.kind === 'check') expect(request.options.apiUrl.href).toBe('https://api.bitbucket.org/2.0')
@@ -83,11 +88,11 @@ describe('parseCommandLine', () => {
   })
 })
 
-describe('reportFileOf', () => {
+describe('flagValueOf', () => {
   it('finds --report-file in either form, or nothing', () => {
-    expect(reportFileOf(['--x', '--report-file', 'a.json'])).toBe('a.json')
-    expect(reportFileOf(['--report-file=b.json'])).toBe('b.json')
-    expect(reportFileOf(['--json'])).toBe('')
+    expect(flagValueOf(['--x', '--report-file', 'a.json'], '--report-file')).toBe('a.json')
+    expect(flagValueOf(['--report-file=b.json'], '--report-file')).toBe('b.json')
+    expect(flagValueOf(['--json'], '--report-file')).toBe('')
   })
 })
 

@@ -198,7 +198,7 @@ describe('the CLI', () => {
     expect(run.stdout).toContain('Bob NoTwoFactor')
     expect(run.stderr).toBe(
       'bitbucket-2fa-gate: could not write the report: the folder /proc/bb2fa-nope could not be created (ENOENT), so /proc/bb2fa-nope/report.json ' +
-        'cannot be written. Check --report-file and that you may write there.\n'
+        'cannot be written. Check `--report-file` and that you may write there.\n'
     )
   })
 
