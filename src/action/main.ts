@@ -19,6 +19,12 @@ import type { RunResult } from './tracking/plan.js'
 import { trackIssue } from './tracking/track.js'
 import { redactFor, visibilityFromEvent, visibilityOf, type Visibility } from './visibility.js'
 import { utcDay } from '../config/exemptions.js'
+import { checkPredicateNeedsReport } from '../config/inputs.js'
+import { renderAttestationPredicate } from '../present/attestation.js'
+import { renderJunit, renderJunitError } from '../present/junit.js'
+import { policyOf, type Policy } from '../present/policy.js'
+import { createHash } from 'node:crypto'
+import { basename } from 'node:path'
 
 /**
  * The GitHub Action: inputs → engine → outputs, log, annotation, summary, report and (when asked) the
@@ -38,7 +44,11 @@ export async function run(io: ActionIO, context: RunnerContext, deps: RunDepende
   let result: RunResult | null = null
   // Read first and on its own: even a run whose other inputs are wrong overwrites an old report.
   const reportFile = io.getInput('report-file').trim()
+  const junitFile = io.getInput('junit-file').trim()
+  const predicateFile = io.getInput('attestation-predicate-file').trim()
+  let policy: Policy | null = null
   try {
+    checkPredicateNeedsReport(predicateFile, reportFile)
     settings = readActionSettings(
       (name) => io.getInput(name),
       (secret) => {
@@ -46,6 +56,7 @@ export async function run(io: ActionIO, context: RunnerContext, deps: RunDepende
       }
     )
     wantSummary = settings.summary
+    policy = policyOf(settings.options, settings.failOnViolation)
     for (const secret of secretsFor(settings.options)) io.setSecret(secret)
     if (settings.tracking) issues = await connectIssues(settings.tracking.token, context, deps, settings)
     const visibility = await resolveVisibility(io, context.eventPayload, issues)
@@ -72,16 +83,25 @@ export async function run(io: ActionIO, context: RunnerContext, deps: RunDepende
     result = { verdict }
     reportVerdict(io, model, settings)
     if (stepOutputs.warning !== null) io.warning(stepOutputs.warning.spell(ACTION_SPELLING))
-    if (reportFile !== '') {
-      const text = renderJsonReport(model, { generatedAt: deps.now(), apiOrigin: options.apiUrl.origin, workspaces: options.workspaces, redact })
-      summary += await writeVerdictReport(io, reportFile, context, text)
-    }
+    const files = { report: reportFile, junit: junitFile, predicate: predicateFile }
+    const report =
+      reportFile === ''
+        ? null
+        : renderJsonReport(model, {
+            generatedAt: deps.now(),
+            apiOrigin: options.apiUrl.origin,
+            workspaces: options.workspaces,
+            redact,
+            version: packageJson.version,
+            policy
+          })
+    summary += await writeFiles(io, files, { model, report, policy, context, now: deps.now() })
   } catch (error) {
     setOutputs(io, BROKEN_RUN_OUTPUTS)
     const message = errorMessage(error, redact)
     summary = renderErrorSummary(message)
     if (result === null) result = { error }
-    if (reportFile !== '') await writeBrokenReport(io, reportFile, context, error, settings, deps.now())
+    await writeBrokenFiles(io, { report: reportFile, junit: junitFile, predicate: predicateFile }, context, error, settings, policy, deps.now())
     io.setFailed(error instanceof GateError ? message : `Unexpected error: ${message}. Please report it at the issue tracker.`)
   }
   try {
@@ -235,48 +255,123 @@ function setOutputs(io: ActionIO, outputs: Outputs): void {
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
 }
 
+/** The files asked for: '' for none, each. */
+interface AskedFiles {
+  readonly report: string
+  readonly junit: string
+  readonly predicate: string
+}
+
+interface FileContents {
+  /** Null: a run without a verdict. */
+  readonly model: Presentation | null
+  /** The JSON report's text; null when none is asked for. */
+  readonly report: string | null
+  readonly policy: Policy | null
+  readonly context: RunnerContext
+  readonly now: Date
+  /** Why there is no verdict, safe to write. */
+  readonly error?: string
+}
+
 /**
- * The report of a run that reached a verdict. A file that cannot be written fails the step, naming the
- * file and the reason once; the verdict's outputs, log and summary stand (`report-file` stays empty).
+ * The report, the JUnit file and the attestation predicate of a run with a verdict. A file that cannot be
+ * written fails the step, naming the file and the reason once; the verdict's outputs, log and summary
+ * stand (that file's output stays empty). The predicate binds the report written in this run, or is not written.
  */
-async function writeVerdictReport(io: ActionIO, path: string, context: RunnerContext, text: string): Promise<string> {
+async function writeFiles(io: ActionIO, files: AskedFiles, contents: FileContents): Promise<string> {
+  let note = ''
+  const fail = (message: string, what: string): void => {
+    // A broken run has failed already: a file it cannot write is worth a warning, not a second failure.
+    if (contents.error !== undefined) {
+      io.warning(message)
+      return
+    }
+    io.setFailed(`${message} The verdict above stands; only ${what} is missing.`)
+    note += `\n${renderNote(message)}`
+  }
+  let digest: string | null = null
+  if (files.report !== '' && contents.report !== null) {
+    if (await writeAsked(io, 'report-file', files.report, contents.report, contents.context, fail)) digest = sha256(contents.report)
+  }
+  if (files.junit !== '') {
+    const junit =
+      contents.model === null
+        ? renderJunitError(contents.error ?? '', { generatedAt: contents.now })
+        : renderJunit(contents.model, { generatedAt: contents.now })
+    await writeAsked(io, 'junit-file', files.junit, junit, contents.context, fail)
+  }
+  if (files.predicate !== '') {
+    if (digest === null || contents.policy === null) {
+      io.setOutput('attestation-predicate-file', '')
+      fail(
+        'Could not write the attestation predicate: it binds the sha256 of the report written in this run, and the report was not written. Fix `report-file` first.',
+        'the attestation predicate'
+      )
+    } else {
+      const predicate = renderAttestationPredicate(contents.model, {
+        policy: contents.policy,
+        version: packageJson.version,
+        report: { name: basename(files.report), sha256: digest },
+        url: runUrlOf(contents.context)
+      })
+      await writeAsked(io, 'attestation-predicate-file', files.predicate, predicate, contents.context, fail)
+    }
+  }
+  return note
+}
+
+/** One file; its output is the written path, or empty when it could not be written. */
+async function writeAsked(
+  io: ActionIO,
+  input: 'report-file' | 'junit-file' | 'attestation-predicate-file',
+  path: string,
+  text: string,
+  context: RunnerContext,
+  fail: (message: string, what: string) => void
+): Promise<boolean> {
   try {
-    io.setOutput('report-file', await writeReportFile(path, context.workspace, text))
-    return ''
+    io.setOutput(input, await writeReportFile(path, context.workspace, text))
+    return true
   } catch (error) {
-    io.setOutput('report-file', '')
-    const message = reportFailure(error)
-    io.setFailed(`${message} The verdict above stands; only the report is missing.`)
-    return `\n${renderNote(message)}`
+    io.setOutput(input, '')
+    fail(`Could not write ${FILE_WORDS[input]}: ${errorMessage(error)}. Check \`${input}\` and that the runner may write there.`, FILE_WORDS[input])
+    return false
   }
 }
 
-/** Why the report file was not written: the writer names the file and the reason. */
-function reportFailure(error: unknown): string {
-  return `Could not write the report: ${errorMessage(error)}. Check \`report-file\` and that the runner may write there.`
-}
+/** What each file is, for a message. */
+const FILE_WORDS = { 'report-file': 'the report', 'junit-file': 'the JUnit report', 'attestation-predicate-file': 'the attestation predicate' } as const
 
-/** A broken run overwrites any old report, so no stale file is uploaded as if it were this run's. */
-async function writeBrokenReport(
+/** A broken run overwrites any old report, JUnit file and predicate, so no stale file is uploaded as if it were this run's. */
+async function writeBrokenFiles(
   io: ActionIO,
-  path: string,
+  files: AskedFiles,
   context: RunnerContext,
   error: unknown,
   settings: ActionSettings | null,
+  policy: Policy | null,
   now: Date
 ): Promise<void> {
-  // The report says `"redacted": true` of itself: its message is the one without member data or server text.
-  const text = renderErrorReport(errorMessage(error, true), {
-    generatedAt: now,
-    apiOrigin: settings?.options.apiUrl.origin ?? null,
-    workspaces: settings?.options.workspaces ?? [],
-    redact: true
-  })
-  try {
-    io.setOutput('report-file', await writeReportFile(path, context.workspace, text))
-  } catch (error) {
-    io.warning(reportFailure(error))
-  }
+  // The files say `"redacted": true` of themselves: the message without member data or server text.
+  const message = errorMessage(error, true)
+  const report =
+    files.report === ''
+      ? null
+      : renderErrorReport(message, {
+          generatedAt: now,
+          apiOrigin: settings?.options.apiUrl.origin ?? null,
+          workspaces: settings?.options.workspaces ?? [],
+          redact: true,
+          version: packageJson.version,
+          policy
+        })
+  // The step has failed already; a file that cannot be written here is only a warning.
+  await writeFiles(io, files, { model: null, report, policy, context, now, error: message })
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex')
 }
 
 async function writeSummary(io: ActionIO, text: string): Promise<void> {
