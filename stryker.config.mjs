@@ -38,6 +38,14 @@ export default {
     'src/**/atlassian/search.ts',
     'src/json.ts',
     'src/**/cli/redaction.ts',
+    // Where the answer lands: who may see names in Pipelines, which suite fails, what Code Insights and
+    // the attestation predicate say (a wrong PASSED there is a merge check gone green).
+    'src/**/config/pipelines.ts',
+    'src/**/present/suites.ts',
+    'src/**/present/variables.ts',
+    'src/**/present/insights.ts',
+    'src/**/present/attestation.ts',
+    'src/**/present/policy.ts',
     'src/**/http/*.ts',
     '!src/**/http/transport.ts'
   ],

@@ -346,7 +346,11 @@ function headline(verdict: Verdict, failOnViolation: boolean, unprovenAdmins: nu
   const people = plural(verdict.inScopeCount, 'person', 'people')
   if (verdict.compliant) {
     const viaAtlassian = verdict.atlassian2sv.length > 0 ? ` (${count(verdict.atlassian2sv.length)} through Atlassian-account 2SV)` : ''
-    const head = `all ${people} have two-factor authentication or an exemption${viaAtlassian}`
+    // "all 1 person have" reads wrong: one person is "the 1 person", who "has".
+    const head =
+      verdict.inScopeCount === 1
+        ? `the 1 person has two-factor authentication or an exemption${viaAtlassian}`
+        : `all ${people} have two-factor authentication or an exemption${viaAtlassian}`
     return verdict.unknown.length > 0 ? say`${head}; ${count(verdict.unknown.length)} unknown, allowed by ${valueOf('fail-on-unknown', 'false')}` : say`${head}`
   }
   const parts: string[] = []

@@ -158,7 +158,7 @@ describe('what an admin sees', () => {
   })
 
   it('counts in the singular and plural as English does', () => {
-    expect(render([member('enabled')])).toContain('## ✅ Bitbucket 2FA gate: all 1 person have')
+    expect(render([member('enabled')])).toContain('## ✅ Bitbucket 2FA gate: the 1 person has two-factor authentication')
   })
 
   it('names exemptions that end within 14 days', () => {

@@ -6,7 +6,12 @@ import { errorMessage, GateError } from '../../src/errors.js'
 import { parseExemptions } from '../../src/config/exemptions.js'
 import type { Credentials } from '../../src/config/credentials.js'
 import { renderErrorSummary } from '../../src/present/summary.js'
-import { annotationOf, exemptionWarningsOf, jsonReportOf, logLinesOf, outputsOf, summaryOf, tableOf } from '../support/present.js'
+import { annotationOf, exemptionWarningsOf, jsonReportOf, logLinesOf, modelOf, outputsOf, summaryOf, tableOf, TEST_POLICY } from '../support/present.js'
+import { renderJunit } from '../../src/present/junit.js'
+import { renderInsights } from '../../src/present/insights.js'
+import { renderAttestationPredicate } from '../../src/present/attestation.js'
+import { renderStepVariables } from '../../src/present/variables.js'
+import { CLI_SPELLING } from '../../src/config/spellings.js'
 import { scrubSecrets } from '../../src/secrets.js'
 import { decideCompliance, unprovenAccountIds, type Verdict } from '../../src/gate/verdict.js'
 import type { AccountRecord, Repository, WorkspaceAdmins } from '../../src/gate/types.js'
@@ -607,8 +612,26 @@ function artefactsOf(verdict: Verdict, redact: boolean, workspaces: readonly str
     ...(verdict.compliant ? [] : [annotationOf(verdict, { redact, workspaces })]),
     jsonReportOf(verdict, { generatedAt: new Date(`${TODAY}T12:00:00Z`), apiOrigin: null, workspaces, redact })
   ]
-  if (redact) for (const text of shown) expect(text).not.toMatch(NAMES)
-  return [...shown, JSON.stringify(outputsOf(verdict, { redact, workspaces })), tableOf(verdict, { workspaces })]
+  // The answer where Pipelines, other CIs and auditors look: each says what the verdict says.
+  const model = modelOf(verdict, { redact, workspaces })
+  const junit = renderJunit(model, { generatedAt: new Date(`${TODAY}T12:00:00Z`) })
+  const failures = Number(/<testsuites[^>]* failures="(\d+)"/.exec(junit)?.[1] ?? NaN)
+  expect(failures > 0, 'JUnit failures').toBe(!verdict.compliant)
+  const insights = renderInsights(model, { generatedAt: new Date(`${TODAY}T12:00:00Z`), spell: CLI_SPELLING })
+  expect(insights.report.result).toBe(verdict.compliant ? 'PASSED' : 'FAILED')
+  if (redact) expect(insights.annotations).toEqual([])
+  else expect(insights.annotations.filter((a) => a.result === 'FAILED').length).toBe(Math.min(1000, model.failing.length))
+  const predicate = JSON.parse(
+    renderAttestationPredicate(model, { policy: TEST_POLICY, version: '1.2.3', report: { name: 'r.json', sha256: 'a'.repeat(64) }, url: null })
+  ) as { result: string; failedTests: string[] }
+  expect(predicate.result).toBe(verdict.compliant ? 'PASSED' : 'FAILED')
+  expect(predicate.failedTests.length > 0).toBe(!verdict.compliant)
+  const variables = renderStepVariables(model)
+  expect(variables.startsWith(`BB2FA_COMPLIANT=${verdict.compliant}\n`)).toBe(true)
+  // Never a name, whatever redaction says: a predicate is public and permanent, step variables are printed.
+  for (const text of [JSON.stringify(predicate), variables]) expect(text).not.toMatch(NAMES)
+  if (redact) for (const text of [...shown, junit, JSON.stringify(insights)]) expect(text).not.toMatch(NAMES)
+  return [...shown, junit, JSON.stringify(insights), JSON.stringify(outputsOf(verdict, { redact, workspaces })), tableOf(verdict, { workspaces })]
 }
 
 /** Every promise settled before the first failure is thrown: nothing of one run keeps reading into the next. */
