@@ -37,9 +37,14 @@ const EXAMPLES: Record<string, readonly [string, string]> = {
   'examples/github/report-artifact.yml': ['docs/json-report.md', 'Keep a JSON report of every run'],
   'examples/github/oauth.yml': ['docs/credentials.md', 'An OAuth consumer instead of a personal token'],
   'examples/github/atlassian-2sv.yml': ['docs/atlassian-2sv.md', 'Two kinds of two-step verification'],
-  'examples/bitbucket-pipelines.yml': ['docs/cli.md', 'Bitbucket Pipelines'],
-  'examples/gitlab-ci.yml': ['docs/cli.md', 'GitLab CI']
+  'examples/github/evidence.yml': ['docs/auditors.md', 'The evidence workflow'],
+  'examples/bitbucket-pipelines.yml': ['docs/pipelines.md', 'The pipe step'],
+  'examples/bitbucket-pipelines-npx.yml': ['docs/pipelines.md', 'Without the pipe: the CLI with npx'],
+  'examples/gitlab-ci.yml': ['docs/other-ci.md', 'GitLab CI'],
+  'examples/Jenkinsfile': ['docs/other-ci.md', 'Jenkins']
 }
+/** The language of the fenced block that shows an example: YAML, or Groovy for a Jenkinsfile. */
+const langOf = (file: string): string => (file.endsWith('Jenkinsfile') ? 'groovy' : 'yaml')
 /** The README's Pipelines step is a part of examples/bitbucket-pipelines.yml, checked in readme.test.ts. */
 const EXCERPTS = [['README.md', 'Bitbucket Pipelines']]
 
@@ -86,9 +91,23 @@ function scriptsOf(value: unknown): string[][] {
 }
 
 /** Flags of other commands that the manual shows next to the gate's own. */
-const OTHER_FLAGS = ['--yes' /* npx */, '--members', '--latency', '--reps' /* npm run bench */]
-/** Names that look like the CLI's variables but are not: the GitHub secret the examples read. */
-const OTHER_VARIABLES = ['BITBUCKET_API_TOKEN']
+const OTHER_FLAGS = [
+  '--yes' /* npx */,
+  '--members',
+  '--latency',
+  '--reps' /* npm run bench */,
+  '--repo',
+  '--predicate-type',
+  '--signer-workflow',
+  '--deny-self-hosted-runners',
+  '--format' /* gh attestation verify */
+]
+/**
+ * Names that look like the CLI's variables but are not: the GitHub secret the examples read, and the
+ * folder Pipelines gives a pipe (the `pipe` subcommand writes the step variables there; --help, which
+ * documents the flags' environment, does not list it).
+ */
+const OTHER_VARIABLES = ['BITBUCKET_API_TOKEN', 'BITBUCKET_PIPE_STORAGE_DIR']
 
 interface Files {
   exists(path: string): boolean
@@ -122,11 +141,11 @@ function linkProblems(file: string, markdown: string, files: Files): string[] {
   return problems
 }
 
-/** Every fenced yaml block of a document with the text of the heading it comes under. */
-function yamlBlocks(path: string): { heading: string; code: string }[] {
+/** Every fenced block of a document in this language (yaml unless told) with the text of the heading it comes under. */
+function codeBlocks(path: string, lang = 'yaml'): { heading: string; code: string }[] {
   const headings = nodesOfType(tree(path), 'heading').map((node) => ({ offset: node.position?.start.offset ?? 0, text: textOf(node) }))
   return (nodesOfType(tree(path), 'code') as Code[])
-    .filter((node) => node.lang === 'yaml')
+    .filter((node) => node.lang === lang)
     .map((node) => ({
       heading: headings.filter((h) => h.offset < (node.position?.start.offset ?? 0)).at(-1)?.text ?? '',
       code: `${node.value}\n`
@@ -213,22 +232,20 @@ describe('docs/reference.md matches action.yml and --help', () => {
 
 describe('example workflows', () => {
   it('every file in examples/ has its place in the manual', () => {
-    const files = readdirSync(join(root, 'examples'), { recursive: true, encoding: 'utf8' })
-      .filter((name) => /\.ya?ml$/.test(name))
-      .map((name) => `examples/${name.split('\\').join('/')}`)
+    const files = INSTALL_TEXTS.filter((path) => path.startsWith('examples/'))
     expect(files.sort()).toEqual(Object.keys(EXAMPLES).sort())
   })
 
   it.each(Object.entries(EXAMPLES))('%s is shown exactly as examples/ holds it', (file, [page, heading]) => {
-    const blocks = yamlBlocks(page).filter((block) => block.heading === heading)
-    expect(blocks.length, `a yaml block under "${heading}" in ${page}`).toBeGreaterThan(0)
+    const blocks = codeBlocks(page, langOf(file)).filter((block) => block.heading === heading)
+    expect(blocks.length, `a ${langOf(file)} block under "${heading}" in ${page}`).toBeGreaterThan(0)
     expect(blocks[0]?.code, `${page}, ${heading}`).toBe(read(file))
   })
 
   it('every CI file the manual shows is one of examples/ (or a checked excerpt)', () => {
     const examples = Object.keys(EXAMPLES).map(read)
     const strays = MANUAL.flatMap((page) =>
-      yamlBlocks(page)
+      codeBlocks(page)
         .filter((block) => isCiFile(block.code) && !examples.includes(block.code))
         .filter((block) => !EXCERPTS.some(([p, h]) => p === page && h === block.heading))
         .map((block) => `${page}, under "${block.heading}"`)
@@ -242,7 +259,7 @@ describe('installing: a checkout or a release, never a bare package name', () =>
     expect(packageNameProblems(read(path))).toEqual([])
   })
 
-  it.each(['examples/bitbucket-pipelines.yml', 'examples/gitlab-ci.yml'])('%s runs an exact release, downloaded and checked by its sha256', (path) => {
+  it.each(['examples/bitbucket-pipelines-npx.yml', 'examples/gitlab-ci.yml'])('%s runs an exact release, downloaded and checked by its sha256', (path) => {
     const scripts = scriptsOf(parse(read(path)))
     expect(scripts.filter((script) => script.some((line) => line.startsWith('npx '))).length).toBeGreaterThan(0)
     expect(scripts.flatMap(tarballProblems)).toEqual([])

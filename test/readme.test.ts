@@ -9,7 +9,7 @@ import { nodesOfType, parseGfm, textOf } from './support/markdown.js'
 
 /**
  * The README is the front door: what the gate is, the quick start, one release gate, one Pipelines
- * step, the credential in three steps, and links into docs/ (docs.test.ts checks the links and the
+ * pipe step, the credential in three steps, and links into docs/ (docs.test.ts checks the links and the
  * manual). It stays short, so that later features land in docs/.
  */
 const root = resolve(import.meta.dirname, '..')
@@ -35,7 +35,7 @@ interface Workflow {
   jobs: Record<string, { needs?: string | string[]; steps?: { uses?: string }[] }>
 }
 interface Pipelines {
-  pipelines: { branches?: Record<string, { step: { name: string; script: string[] } }[]> }
+  pipelines: { branches?: Record<string, { step: { name: string; script: (string | { pipe?: string; variables?: Record<string, string> })[] } }[]> }
 }
 
 describe('README is a front door', () => {
@@ -59,7 +59,7 @@ describe('README is a front door', () => {
     expect(Object.values(jobs).filter((job) => [job.needs ?? []].flat().includes(gates[0] ?? ''))).toHaveLength(1)
   })
 
-  it('shows one Pipelines step: the branch gate of examples/bitbucket-pipelines.yml, running the CLI as --help says', () => {
+  it('shows one Pipelines step: the branch gate of examples/bitbucket-pipelines.yml, the pipe pipe/pipe.yml declares', () => {
     const blocks = codeIn('Bitbucket Pipelines', 'yaml')
     expect(blocks).toHaveLength(1)
     const shown = parse(blocks[0] ?? '') as Pipelines
@@ -67,19 +67,19 @@ describe('README is a front door', () => {
     expect(shown).toEqual({ pipelines: { branches: example.pipelines.branches } })
     const [gate, release] = shown.pipelines.branches?.main ?? []
     expect(release?.step.name).toBe('Release')
-    // An exact release: its tarball and .sha256 downloaded, checked, then run by path (docs.test.ts checks the order).
-    const script = gate?.step.script ?? []
-    const command = script.at(-1) ?? ''
-    expect(command).toMatch(/^npx --yes \.\/bitbucket-2fa-gate-\d+\.\d+\.\d+\.tgz /)
-    expect(script.slice(0, -1).map((line) => line.split(' ')[0])).toEqual(['curl', 'curl', 'sha256sum'])
-    for (const flag of command.match(/--[a-z][a-z0-9-]+/g) ?? []) if (flag !== '--yes') expect(HELP, flag).toContain(flag)
-    // The variables it says to store are the ones the CLI reads.
+    // The pipe, by the image pipe.yml declares, with the credential from secured repository variables.
+    const pipe = gate?.step.script.find((line) => typeof line === 'object')
+    const image = (parse(read('pipe/pipe.yml')) as { image: string }).image
+    expect(pipe?.pipe).toBe(`docker://${image}`)
+    expect(pipe?.variables).toMatchObject({ BITBUCKET_EMAIL: '$BITBUCKET_EMAIL', BITBUCKET_TOKEN: '$BITBUCKET_TOKEN' })
+    // The variables it says to store are the ones the CLI reads, and the section leads to the Pipelines page.
     const text = section(tree, 'Bitbucket Pipelines').map(textOf).join('\n')
     for (const name of ['BITBUCKET_EMAIL', 'BITBUCKET_TOKEN']) {
       expect(text).toContain(name)
       expect(HELP).toContain(name)
     }
-    expect(text).toContain('node dist/cli.js')
+    const links = section(tree, 'Bitbucket Pipelines').flatMap((node) => nodesOfType(node, 'link').map((link) => ('url' in link ? link.url : '')))
+    expect(links).toContain('docs/pipelines.md')
   })
 
   it('says how to get it: the action by commit SHA and what OWNER is, the CLI from a checkout and from a release', () => {

