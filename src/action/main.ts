@@ -302,21 +302,20 @@ async function writeFiles(io: ActionIO, files: AskedFiles, contents: FileContent
     await writeAsked(io, 'junit-file', files.junit, junit, contents.context, fail)
   }
   if (files.predicate !== '') {
-    if (digest === null || contents.policy === null) {
-      io.setOutput('attestation-predicate-file', '')
+    if (digest === null) {
       fail(
-        'Could not write the attestation predicate: it binds the sha256 of the report written in this run, and the report was not written. Fix `report-file` first.',
-        'the attestation predicate'
+        'The attestation predicate says FAILED: it binds the sha256 of the report written in this run, and no report was written. Fix `report-file` first.',
+        'a predicate that binds the report'
       )
-    } else {
-      const predicate = renderAttestationPredicate(contents.model, {
-        policy: contents.policy,
-        version: packageJson.version,
-        report: { name: basename(files.report), sha256: digest },
-        url: runUrlOf(contents.context)
-      })
-      await writeAsked(io, 'attestation-predicate-file', files.predicate, predicate, contents.context, fail)
     }
+    // Written even then, with FAILED, so no older predicate stands for this run.
+    const predicate = renderAttestationPredicate(digest === null ? null : contents.model, {
+      policy: contents.policy,
+      version: packageJson.version,
+      report: digest === null ? null : { name: basename(files.report), sha256: digest },
+      url: runUrlOf(contents.context)
+    })
+    await writeAsked(io, 'attestation-predicate-file', files.predicate, predicate, contents.context, fail)
   }
   return note
 }

@@ -62,21 +62,20 @@ export async function deliver(outcome: Outcome, report: string | null, artifacts
     if ((await writeFile('junit-file', artifacts.junitFile, text, artifacts, context)) === false) complete = false
   }
   if (artifacts.predicateFile !== '') {
-    if (reportDigest === null || context.policy === null) {
-      // Nothing to bind: a predicate without the report's digest would prove nothing.
+    if (reportDigest === null) {
+      // Nothing to bind: the file is still overwritten, with FAILED, so no older predicate stands for this run.
       context.err(
-        `bitbucket-2fa-gate: ${say`could not write the attestation predicate: it binds the report file's sha256, and the report was not written this run. Fix ${named('report-file')} first.`.spell(context.spelling)}\n`
+        `bitbucket-2fa-gate: ${say`the attestation predicate says FAILED: it binds the report file's sha256, and no report was written this run. Fix ${named('report-file')} first.`.spell(context.spelling)}\n`
       )
       complete = false
-    } else {
-      const text = renderAttestationPredicate(model, {
-        policy: context.policy,
-        version: context.version,
-        report: { name: basename(artifacts.reportFile), sha256: reportDigest },
-        url: pipelineUrl(context.env)
-      })
-      if ((await writeFile('attestation-predicate-file', artifacts.predicateFile, text, artifacts, context)) === false) complete = false
     }
+    const text = renderAttestationPredicate(reportDigest === null ? null : model, {
+      policy: context.policy,
+      version: context.version,
+      report: reportDigest === null ? null : { name: basename(artifacts.reportFile), sha256: reportDigest },
+      url: pipelineUrl(context.env)
+    })
+    if ((await writeFile('attestation-predicate-file', artifacts.predicateFile, text, artifacts, context)) === false) complete = false
   }
   await writeStepVariables(model, artifacts, context)
   if (artifacts.codeInsights !== null) await postInsights(outcome, artifacts.codeInsights, context, now)

@@ -8,11 +8,15 @@ export const TEST_RESULT_PREDICATE_TYPE = 'https://in-toto.io/attestation/test-r
 
 /** What the predicate binds besides the verdict. */
 export interface AttestationContext {
-  readonly policy: Policy
+  /** Null when the run's inputs could not be read: the predicate then says FAILED without a policy. */
+  readonly policy: Policy | null
   /** This release's version, as the JSON report's `tool.version` says it. */
   readonly version: string
-  /** The report file written in this run: its name as given, and the sha256 (lowercase hex) of its bytes. */
-  readonly report: { readonly name: string; readonly sha256: string }
+  /**
+   * The report file written in this run: its name as given, and the sha256 (lowercase hex) of its bytes;
+   * null when none was written (the door then passes no model either: a predicate that binds no report proves nothing).
+   */
+  readonly report: { readonly name: string; readonly sha256: string } | null
   /** The run's page (the pipeline's, in Pipelines); null when not known, and then `url` is left out. */
   readonly url: string | null
 }
@@ -33,21 +37,9 @@ export function renderAttestationPredicate(model: Presentation | null, context: 
   const predicate = {
     result: model?.compliant === true ? 'PASSED' : 'FAILED',
     configuration: [
-      {
-        name: 'policy',
-        digest: { sha256: policy.exemptionsSha256 },
-        // The ResourceDescriptor allows any JSON value here; booleans stay booleans so a policy can
-        // compare them without parsing "true".
-        annotations: {
-          'fail-on-unknown': policy.failOnUnknown,
-          'fail-on-violation': policy.failOnViolation,
-          'accept-atlassian-2sv': policy.acceptAtlassian2sv,
-          'allow-admin-exemptions': policy.allowAdminExemptions,
-          scope: policy.scope
-        }
-      },
+      ...(policy === null ? [] : [policyDescriptor(policy)]),
       { name: TOOL_NAME, uri: toolUri(context.version) },
-      { name: context.report.name, digest: { sha256: context.report.sha256 } }
+      ...(context.report === null ? [] : [{ name: context.report.name, digest: { sha256: context.report.sha256 } }])
     ],
     // `url` is optional in v0.1; an empty or made-up one would point a verifier nowhere.
     ...(context.url === null || context.url === '' ? {} : { url: context.url }),
@@ -55,4 +47,20 @@ export function renderAttestationPredicate(model: Presentation | null, context: 
     failedTests: suites.filter((s) => s.failed).map((s) => s.id)
   }
   return `${escapeHidden(JSON.stringify(predicate, null, 2))}\n`
+}
+
+function policyDescriptor(policy: Policy) {
+  return {
+    name: 'policy',
+    digest: { sha256: policy.exemptionsSha256 },
+    // The ResourceDescriptor allows any JSON value here; booleans stay booleans so a policy can
+    // compare them without parsing "true".
+    annotations: {
+      'fail-on-unknown': policy.failOnUnknown,
+      'fail-on-violation': policy.failOnViolation,
+      'accept-atlassian-2sv': policy.acceptAtlassian2sv,
+      'allow-admin-exemptions': policy.allowAdminExemptions,
+      scope: policy.scope
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -112,15 +112,18 @@ describe('attestation-predicate-file', () => {
     expect(sim.requests).toBe(0)
   })
 
-  it('is not written when the report could not be, and the step fails for it', async () => {
+  it('says FAILED, binding nothing, when the report could not be written, and the step fails for it', async () => {
+    sim.workspaces[0]?.members.splice(1, 1)
     const dir = workspaceFolder()
+    writeFileSync(join(dir, 'p.json'), '{"result":"PASSED"}')
     const run = await runInProcess(
       { ...base(), 'report-file': '/proc/bb2fa-nope/r.json', 'attestation-predicate-file': 'p.json' },
       { env: { GITHUB_WORKSPACE: dir } }
     )
-    expect(existsSync(join(dir, 'p.json'))).toBe(false)
-    expect(run.outputs['attestation-predicate-file']).toBe('')
-    expect(errorsOf(run.stdout).some((line) => line.startsWith('Could not write the attestation predicate: it binds the sha256'))).toBe(true)
+    expect(run.outputs.compliant).toBe('true')
+    expect(run.exitCode).toBe(1)
+    expect(JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8'))).toMatchObject({ result: 'FAILED', passedTests: [], failedTests: [] })
+    expect(errorsOf(run.stdout).some((line) => line.startsWith('The attestation predicate says FAILED: it binds the sha256'))).toBe(true)
   })
 
   it('says FAILED, with no tests, for a run without a verdict', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { ADMIN_EMAIL, ADMIN_TOKEN, adminCredential, bot, person } from '../simulator/fixtures.js'
@@ -272,11 +272,16 @@ describe('--attestation-predicate-file', () => {
     for (const text of secretsAndIds) expect(predicateText).not.toContain(text)
   })
 
-  it('is not written, and the run exits 2, when the report could not be written', async () => {
-    const run = await runCli(['--workspace', 'acme', '--report-file', '/proc/bb2fa-nope/r.json', '--attestation-predicate-file', 'p.json'], terminal())
+  it('says FAILED, binding nothing, and the run exits 2, when the report could not be written', async () => {
+    sim.workspaces[0]?.members.splice(1, 2)
+    const cwd = (await runCli(['--version'], {})).cwd
+    writeFileSync(join(cwd, 'p.json'), '{"result":"PASSED"}')
+    const run = await runCli(['--workspace', 'acme', '--report-file', '/proc/bb2fa-nope/r.json', '--attestation-predicate-file', 'p.json'], terminal(), { cwd })
     expect(run.exitCode).toBe(2)
-    expect(existsSync(join(run.cwd, 'p.json'))).toBe(false)
-    expect(run.stderr).toContain('could not write the attestation predicate')
+    const predicate = JSON.parse(readFileSync(join(cwd, 'p.json'), 'utf8')) as { result: string; configuration: { name: string }[]; passedTests: string[] }
+    expect(predicate).toMatchObject({ result: 'FAILED', passedTests: [], failedTests: [] })
+    expect(predicate.configuration.map((c) => c.name)).toEqual(['policy', 'bitbucket-2fa-gate'])
+    expect(run.stderr).toContain('the attestation predicate says FAILED: it binds the report file')
   })
 })
 
