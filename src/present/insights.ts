@@ -204,7 +204,8 @@ function annotation(model: Presentation, person: Person, fails: boolean, spell: 
     severity: person.admin === true ? 'CRITICAL' : status === 'unknown' ? 'MEDIUM' : 'HIGH',
     result: fails ? 'FAILED' : 'IGNORED',
     summary: capText(`${who} ${WRONG[status]}${allowed}`, MAX_SUMMARY),
-    details: capText(cleanText(facts.filter((f) => f !== '').join(' '), Number.MAX_SAFE_INTEGER), MAX_DETAILS)
+    // cleanText folds the double space an empty fact leaves.
+    details: capText(cleanText(facts.join(' '), Number.MAX_SAFE_INTEGER), MAX_DETAILS)
   }
 }
 

@@ -66,7 +66,10 @@ export function normalisedExemptions(exemptions: readonly Exemption[]): string {
   return sortedUnique(exemptions.map((e) => JSON.stringify([e.idKind, e.id, e.until, e.reason]))).join('\n')
 }
 
-/** Sorted by code units (not the locale: an auditor's `sort` must agree), duplicates dropped. */
+/**
+ * Sorted by code units (not the locale: an auditor's `sort` must agree), duplicates dropped. Without a
+ * compare function, `Array.prototype.sort` compares strings by their UTF-16 code units.
+ */
 function sortedUnique(items: readonly string[]): string[] {
-  return [...new Set(items)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  return [...new Set(items)].sort()
 }

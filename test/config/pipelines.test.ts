@@ -81,11 +81,20 @@ describe('the proxy for Code Insights', () => {
     expect(parseInsightsProxy('', 'http://localhost:29418').href).toBe('http://localhost:29418/')
     expect(parseInsightsProxy(' http://host.docker.internal:29418 ', 'http://localhost:29418').host).toBe('host.docker.internal:29418')
     expect(parseInsightsProxy('http://127.0.0.1:8080/', 'x').port).toBe('8080')
+    expect(parseInsightsProxy(' \t ', 'http://localhost:29418').href).toBe('http://localhost:29418/')
+  })
+
+  it('names the value it refuses without the spaces around it', () => {
+    expect(message(() => parseInsightsProxy('  https://localhost:29418 ', 'http://localhost:29418'))).toContain(
+      '`--code-insights-proxy` ("https://localhost:29418") must'
+    )
   })
 
   it.each([
     'https://localhost:29418',
     'http://u:p@localhost:29418',
+    'http://u@localhost:29418',
+    'http://:p@localhost:29418',
     'http://localhost:29418/path',
     'http://localhost:29418?x',
     'http://localhost:29418#x',
@@ -102,7 +111,14 @@ describe("the pipeline's page", () => {
     expect(pipelineUrl({ BITBUCKET_REPO_FULL_NAME: 'acme/app', BITBUCKET_BUILD_NUMBER: '42' })).toBe('https://bitbucket.org/acme/app/pipelines/results/42')
     expect(pipelineUrl({ BITBUCKET_REPO_FULL_NAME: 'acme/app' })).toBeNull()
     expect(pipelineUrl({ BITBUCKET_BUILD_NUMBER: '42' })).toBeNull()
+    expect(pipelineUrl({ BITBUCKET_REPO_FULL_NAME: 'acme/app', BITBUCKET_BUILD_NUMBER: '7' })).toBe('https://bitbucket.org/acme/app/pipelines/results/7')
+    expect(pipelineUrl({ BITBUCKET_REPO_FULL_NAME: 'acme/app', BITBUCKET_BUILD_NUMBER: '123' })).toBe('https://bitbucket.org/acme/app/pipelines/results/123')
+    expect(pipelineUrl({ BITBUCKET_REPO_FULL_NAME: 'acme/app', BITBUCKET_BUILD_NUMBER: '1234567890' })).toBe(
+      'https://bitbucket.org/acme/app/pipelines/results/1234567890'
+    )
+    expect(pipelineUrl({ BITBUCKET_REPO_FULL_NAME: 'acme/app', BITBUCKET_BUILD_NUMBER: '12345678901' })).toBeNull()
     expect(pipelineUrl({ BITBUCKET_REPO_FULL_NAME: 'acme/app', BITBUCKET_BUILD_NUMBER: '0' })).toBeNull()
+    expect(pipelineUrl({ BITBUCKET_REPO_FULL_NAME: 'acme/app', BITBUCKET_BUILD_NUMBER: '042' })).toBeNull()
     expect(pipelineUrl({ BITBUCKET_REPO_FULL_NAME: 'acme/app', BITBUCKET_BUILD_NUMBER: '4 2' })).toBeNull()
     expect(pipelineUrl({ BITBUCKET_REPO_FULL_NAME: 'ac me/app', BITBUCKET_BUILD_NUMBER: '42' })).toBeNull()
     expect(pipelineUrl({ BITBUCKET_REPO_FULL_NAME: 'acme/app/x', BITBUCKET_BUILD_NUMBER: '42' })).toBeNull()

@@ -62,6 +62,18 @@ function predicateOf(verdict: Verdict | null, extra: Partial<AttestationContext>
 }
 
 describe('renderAttestationPredicate', () => {
+  it('binds neither a policy nor a report when none was read or written, and says FAILED', () => {
+    const predicate = predicateOf(null, { policy: null, report: null })
+    expect(predicateErrors(predicate)).toEqual([])
+    expect(predicate).toEqual({
+      result: 'FAILED',
+      configuration: [{ name: 'bitbucket-2fa-gate', uri: 'pkg:npm/bitbucket-2fa-gate@1.4.0' }],
+      url: RUN_URL,
+      passedTests: [],
+      failedTests: []
+    })
+  })
+
   it('names the in-toto test-result predicate type', () => {
     expect(TEST_RESULT_PREDICATE_TYPE).toBe('https://in-toto.io/attestation/test-result/v0.1')
   })

@@ -5,6 +5,8 @@ import { CLI_SPELLING } from '../../src/config/spellings.js'
 import type { Member, Repository, SecondSource } from '../../src/gate/types.js'
 import { decideCompliance, type Verdict } from '../../src/gate/verdict.js'
 import { capText, renderInsights, renderInsightsError, type InsightsContent } from '../../src/present/insights.js'
+import type { Presentation } from '../../src/present/model.js'
+import { say } from '../../src/sentence.js'
 import { HOSTILE_NAMES, listing, member } from '../support/members.js'
 import { modelOf, type ViewOptions } from '../support/present.js'
 
@@ -39,6 +41,11 @@ function decide(members: Member[], options: Decide = {}): Verdict {
 
 function insightsOf(verdict: Verdict, view: ViewOptions = {}, link?: string | null): InsightsContent {
   return renderInsights(modelOf(verdict, view), { generatedAt, spell: CLI_SPELLING, ...(link === undefined ? {} : { link }) })
+}
+
+/** The content of a model changed by hand, for what no verdict makes but a renderer must still handle. */
+function insightsOfModel(model: Presentation): InsightsContent {
+  return renderInsights(model, { generatedAt, spell: CLI_SPELLING })
 }
 
 /** The cast of the main verdict: one of each kind of person. */
@@ -82,6 +89,9 @@ const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u20
 
 const TURN_ON =
   "To fix: turn on two-step verification in Bitbucket (avatar → Personal settings → Two-step verification), then run the gate again; Atlassian-account 2SV or SSO do not set Bitbucket's flag."
+
+const CHECK_TOKEN =
+  "To fix: only a workspace admin's token sees the flag, so check that the gate's token is one; if it is, they turn on two-step verification in Bitbucket (avatar → Personal settings → Two-step verification), then run the gate again."
 
 describe('renderInsights', () => {
   it('annotates each person without proven 2FA: admins CRITICAL, others HIGH, unknown MEDIUM, no path', () => {
@@ -172,6 +182,61 @@ describe('renderInsights', () => {
     ])
   })
 
+  it('annotates the people who fail when --no-fail-on-unknown finds nobody unknown', () => {
+    const bob = member('disabled', { displayName: 'Bob Off', nickname: 'bob' })
+    const content = insightsOf(decide([bob, member('enabled')], { failOnUnknown: false }))
+    expect(content.annotations.map((a) => [a.external_id, a.severity, a.result, a.summary])).toEqual([
+      [idOf(bob.uuid), 'HIGH', 'FAILED', 'Bob Off (@bob) has no two-factor authentication']
+    ])
+  })
+
+  it('annotates a person once, even when the model lists them as failing and as an unknown let through', () => {
+    const cy = member('unknown', { displayName: 'Cy Unknown', nickname: 'cy' })
+    const model = modelOf(decide([cy, member('enabled')], { failOnUnknown: false }))
+    const unknown = model.groups.find((g) => g.kind === 'unknown')?.people ?? []
+    expect(unknown.map((p) => p.account.uuid)).toEqual([cy.uuid])
+    const { annotations } = insightsOfModel({ ...model, failing: unknown })
+    expect(annotations.map((a) => [a.external_id, a.result])).toEqual([[idOf(cy.uuid), 'FAILED']])
+  })
+
+  it('gives no "(@…)" for a nickname that is empty or shows nothing', () => {
+    const none = member('disabled', { displayName: 'Nia Nonick', nickname: '' })
+    const blank = member('disabled', { displayName: 'Zoe Blank', nickname: '\u200b ' })
+    const { annotations } = insightsOf(decide([none, blank]))
+    expect(annotations.map((a) => a.summary)).toEqual(['Nia Nonick has no two-factor authentication', 'Zoe Blank has no two-factor authentication'])
+  })
+
+  it('says of a failing person of any other status that they have no two-factor authentication', () => {
+    const eve = member('disabled', { accountId: '557058:eve', displayName: 'Eve Exempt', nickname: 'eve' })
+    const model = modelOf(decide([eve, member('disabled')], { exempt: '557058:eve # on leave' }))
+    const exempted = model.groups.find((g) => g.kind === 'exempted')?.people ?? []
+    expect(exempted.map((p) => p.status)).toEqual(['exempt'])
+    const [annotation] = insightsOfModel({ ...model, failing: exempted }).annotations
+    expect(annotation?.summary).toBe('Eve Exempt (@eve) has no two-factor authentication')
+    expect(annotation?.details).toBe(`Account 557058:eve in acme. Bitbucket reports their two-step verification as off. ${TURN_ON}`)
+  })
+
+  it("leaves out the group's note when the group has none, or is not in the model", () => {
+    const cy = member('unknown', { accountId: '557058:cy', displayName: 'Cy Unknown', nickname: 'cy' })
+    const model = modelOf(decide([cy, member('enabled')]))
+    const expected = `Account 557058:cy in acme. ${CHECK_TOKEN}`
+    const noNote = insightsOfModel({ ...model, groups: model.groups.map((g) => ({ ...g, note: null })) })
+    expect(noNote.annotations.map((a) => a.details)).toEqual([expected])
+    expect(insightsOfModel({ ...model, groups: [] }).annotations.map((a) => a.details)).toEqual([expected])
+    // The model's own note, for comparison: said between the account and the fix.
+    expect(insightsOfModel(model).annotations.map((a) => a.details)).toEqual([
+      `Account 557058:cy in acme. Bitbucket sent \`null\` or nothing for their flag; an unknown flag fails the gate. ${CHECK_TOKEN}`
+    ])
+  })
+
+  it('writes a sentence of the report trimmed, capitalised and ending in a full stop, even with a dot inside', () => {
+    const model = modelOf(decide([member('enabled'), member('enabled')], { admins: [] }))
+    expect(insightsOfModel({ ...model, headline: say`  all 2 people checked against policy v1.2 ` }).report.details).toBe(
+      'All 2 people checked against policy v1.2.'
+    )
+    expect(insightsOfModel({ ...model, headline: say`all clear!` }).report.details).toBe('All clear!')
+  })
+
   it('makes a SECURITY report that fails with the headline and the counts', () => {
     const { report } = insightsOf(mainVerdict(), {}, 'https://bitbucket.org/acme/app/pipelines/results/7')
     expect(report).toEqual({
@@ -203,6 +268,7 @@ describe('renderInsights', () => {
     expect(compliant.report.result).toBe('PASSED')
     expect(compliant.report.details).toBe('All 2 people have two-factor authentication or an exemption.')
     expect(compliant.report).not.toHaveProperty('link')
+    expect(insightsOf(decide([member('enabled')], { admins: [] }), {}, '').report).not.toHaveProperty('link')
     expect(compliant.annotations).toEqual([])
     expect(compliant.report.data).toEqual([
       { title: 'Safe to release', type: 'BOOLEAN', value: true },

@@ -116,6 +116,17 @@ describe('policyOf', () => {
     expect(policyOf(options({ workspaces: ['acme'], repositories }), true).scope).toBe('repository:acme/app,repository:acme/web')
     expect(policyOf(options({ repositories: [] }), true).scope).toBe('workspace:acme')
   })
+
+  it('sorts by code units, not by the locale: upper case before lower case, `-` before a letter', () => {
+    const repositories = ['acme/web', 'acme/app', 'acme/App', 'acme/a-b', 'acme/ab'].map((fullName) => ({
+      workspace: 'acme',
+      slug: fullName.slice(5),
+      fullName
+    }))
+    expect(policyOf(options({ repositories }), true).scope).toBe(
+      'repository:acme/App,repository:acme/a-b,repository:acme/ab,repository:acme/app,repository:acme/web'
+    )
+  })
 })
 
 describe('toolUri', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { parseExemptions } from '../../src/config/exemptions.js'
 import type { Member, Repository, RepositoryWriters, WorkspaceAdmins, WritePermission } from '../../src/gate/types.js'
 import { decideCompliance } from '../../src/gate/verdict.js'
+import type { Person, Presentation } from '../../src/present/model.js'
 import { suitesOf } from '../../src/present/suites.js'
 import { listing, member } from '../support/members.js'
 import { modelOf } from '../support/present.js'
@@ -19,6 +20,23 @@ function admins(workspace: string, list: Member[] | null): WorkspaceAdmins {
     workspace,
     lookup: list === null ? { known: false, reason: new Error('403') } : { known: true, admins: new Map(list.map((m) => [m.uuid, m])) },
     requests: 1
+  }
+}
+/** The model with one more failing person: no verdict makes the ones added here, but the suites must still place them. */
+function withFailing(model: Presentation, person: Person): Presentation {
+  return { ...model, failing: [...model.failing, person] }
+}
+/** Someone without 2FA whose only workspace is `gamma`, which nothing lists, and who has no grant. */
+function stray(): Person {
+  const account = member('disabled', { displayName: 'Stray' })
+  return {
+    account: { ...account, workspaces: ['gamma'], admin: false, listed: true, grants: [] },
+    id: account.accountId ?? account.uuid,
+    status: 'disabled',
+    admin: false,
+    grants: [],
+    secondFactor: null,
+    exemption: null
   }
 }
 const people = (suite: { people: readonly { person: { account: { displayName: string } }; fails: boolean }[] }) =>
@@ -57,6 +75,22 @@ describe('suites in workspace scope', () => {
       ['workspace:beta', true]
     ])
     expect(people(suites[0]!)).toEqual(['Unsure'])
+  })
+
+  it('puts a person none of whose workspaces is listed in every suite', () => {
+    const verdict = decideCompliance([listing('acme', [member('enabled')]), listing('beta', [member('enabled')])], {
+      exemptions: [],
+      today: '2026-11-26',
+      failOnUnknown: true
+    })
+    const model = modelOf(verdict, { workspaces: ['acme', 'beta'] })
+    const suites = suitesOf(withFailing(model, stray()))
+    expect(suites.map((s) => [s.id, s.failed])).toEqual([
+      ['workspace:acme', true],
+      ['workspace:beta', true]
+    ])
+    expect(people(suites[0]!)).toEqual(['Stray ✗'])
+    expect(people(suites[1]!)).toEqual(['Stray ✗'])
   })
 })
 
@@ -111,6 +145,71 @@ describe('suites in repository scope', () => {
       ['repository:acme/app', true],
       ['repository:acme/lib', true],
       ['repository:beta/web', false]
+    ])
+  })
+  it('counts an app user in each repository it can write to, and only there', () => {
+    const bot = member('unknown', { displayName: 'Deploy Bot', isAppUser: true })
+    const off = member('disabled', { displayName: 'Lib Off' })
+    const verdict = decideCompliance([listing('acme', [bot, off, member('enabled')])], {
+      exemptions: [],
+      today: '2026-11-26',
+      failOnUnknown: true,
+      admins: [admins('acme', [])],
+      repositories: [writers(APP, [[bot, 'write']]), writers(LIB, [[off, 'write']])]
+    })
+    expect(suitesOf(modelOf(verdict)).map((s) => [s.id, s.appUsers, s.failed, people(s)])).toEqual([
+      ['repository:acme/app', 1, false, []],
+      ['repository:acme/lib', 0, true, ['Lib Off ✗']]
+    ])
+  })
+
+  it('puts a member judged without a grant only in the repositories of their workspaces, not in one of a workspace they are not in', () => {
+    // Admins of acme unknown: every member of acme is judged, here one who is a member of gamma too.
+    const both = member('disabled', { displayName: 'Acme And Gamma' })
+    const verdict = decideCompliance([listing('acme', [both]), listing('beta', [member('enabled')]), listing('gamma', [both])], {
+      exemptions: [],
+      today: '2026-11-26',
+      failOnUnknown: true,
+      admins: [admins('acme', null), admins('beta', []), admins('gamma', [])],
+      repositories: [writers(APP, []), writers(WEB, [])]
+    })
+    const suites = suitesOf(modelOf(verdict, { workspaces: ['acme', 'beta', 'gamma'] }))
+    expect(suites.map((s) => [s.id, s.failed, people(s)])).toEqual([
+      ['repository:acme/app', true, ['Acme And Gamma ✗']],
+      ['repository:beta/web', false, []]
+    ])
+  })
+
+  it('ignores a grant on a repository that is not listed: the person goes where their workspace is', () => {
+    const writer = member('disabled', { displayName: 'Lib Writer' })
+    const verdict = decideCompliance([listing('acme', [writer]), listing('beta', [member('enabled')])], {
+      exemptions: [],
+      today: '2026-11-26',
+      failOnUnknown: true,
+      admins: [admins('acme', []), admins('beta', [])],
+      repositories: [writers(APP, []), writers(LIB, [[writer, 'write']]), writers(WEB, [])]
+    })
+    // The suites of acme/app and beta/web only: the grant on acme/lib is on no listed repository.
+    const model = modelOf(verdict, { workspaces: ['acme', 'beta'] })
+    const suites = suitesOf({ ...model, repositories: ['acme/app', 'beta/web'] })
+    expect(suites.map((s) => [s.id, s.failed, people(s)])).toEqual([
+      ['repository:acme/app', true, ['Lib Writer ✗']],
+      ['repository:beta/web', false, []]
+    ])
+  })
+
+  it('puts a person with no grant and no workspace of a listed repository in every suite', () => {
+    const verdict = decideCompliance([listing('acme', [member('enabled')]), listing('beta', [member('enabled')])], {
+      exemptions: [],
+      today: '2026-11-26',
+      failOnUnknown: true,
+      admins: [admins('acme', []), admins('beta', [])],
+      repositories: [writers(APP, []), writers(WEB, [])]
+    })
+    const suites = suitesOf(withFailing(modelOf(verdict, { workspaces: ['acme', 'beta'] }), stray()))
+    expect(suites.map((s) => [s.id, s.failed, people(s)])).toEqual([
+      ['repository:acme/app', true, ['Stray ✗']],
+      ['repository:beta/web', true, ['Stray ✗']]
     ])
   })
 })
