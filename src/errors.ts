@@ -48,8 +48,9 @@ export class GateError extends Error {
 
 /** An input is missing or malformed; nothing was sent to Bitbucket. */
 export class InputError extends GateError {
-  constructor(message: string | Sentence) {
-    super(message)
+  /** `redactedMessage`: the same without the member data the message quotes (an exemption line's id). */
+  constructor(message: string | Sentence, redactedMessage?: string | Sentence) {
+    super(message, redactedMessage === undefined ? {} : { redactedMessage })
     this.name = 'InputError'
   }
 }

@@ -44,8 +44,11 @@ export function parseExemptions(text: string): Exemption[] {
     if (UUID.test(id)) idKind = 'uuid'
     else if (ACCOUNT_ID.test(id)) idKind = 'account_id'
     else {
+      // The text may be a nickname or a mistyped id of a person without 2FA: a public log says only where.
+      const fix = 'Write `<account_id or {uuid}> [until YYYY-MM-DD] [# reason]`; nicknames are not identities.'
       throw new InputError(
-        say`${where}: "${printable(id)}" is not an Atlassian account_id or a braced {uuid}. Write \`<account_id or {uuid}> [until YYYY-MM-DD] [# reason]\`; nicknames are not identities.`
+        say`${where}: "${printable(id)}" is not an Atlassian account_id or a braced {uuid}. ${fix}`,
+        say`${where}: its first word is not an Atlassian account_id or a braced {uuid} (not quoted, as names are withheld). ${fix}`
       )
     }
     let until: string | null = null
@@ -60,7 +63,11 @@ export function parseExemptions(text: string): Exemption[] {
     }
     const key = idKind === 'uuid' ? id.toLowerCase() : id
     if (seen.has(key)) {
-      throw new InputError(say`${where}: ${key} is exempted twice; keep one line per account.`)
+      const first = exemptions.find((e) => e.id === key)?.line ?? 0
+      throw new InputError(
+        say`${where}: ${key} is exempted twice; keep one line per account.`,
+        say`${where} exempts the same account as line ${first}; keep one line per account.`
+      )
     }
     seen.add(key)
     exemptions.push({ id: key, idKind, until, reason, line })

@@ -82,8 +82,11 @@ export function parseInsightsProxy(text: string, fallback: string): URL {
     url.search !== '' ||
     url.hash !== ''
   ) {
+    // Never the value itself: a URL may carry a password. Its scheme and host say enough to find it.
+    const credentials = url !== null && (url.username !== '' || url.password !== '') ? ', with a user name or password' : ''
+    const shown = url === null ? 'not a URL' : `${printable(url.protocol, 20)}//${printable(url.host, 100)}${credentials}`
     throw new InputError(
-      say`${named('code-insights-proxy')} ("${printable(value, 120)}") must be a plain http://host:port, as the Pipelines proxy is (${STEP_PROXY} from a step, ${PIPE_PROXY} from a pipe).`
+      say`${named('code-insights-proxy')} (${shown}) must be a plain http://host:port, as the Pipelines proxy is (${STEP_PROXY} from a step, ${PIPE_PROXY} from a pipe).`
     )
   }
   return url

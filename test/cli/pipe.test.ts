@@ -380,7 +380,7 @@ describe('parsePipeVariables: errors name the variables', () => {
 
   it('spells a bad proxy as its variable', () => {
     expect(failure({ ...BASE, CODE_INSIGHTS_PROXY: 'https://proxy.local:8080' })).toContain(
-      'Variable `CODE_INSIGHTS_PROXY` ("https://proxy.local:8080") must be a plain http://host:port'
+      'Variable `CODE_INSIGHTS_PROXY` (https://proxy.local:8080) must be a plain http://host:port'
     )
   })
 })

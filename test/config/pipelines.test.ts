@@ -86,7 +86,7 @@ describe('the proxy for Code Insights', () => {
 
   it('names the value it refuses without the spaces around it', () => {
     expect(message(() => parseInsightsProxy('  https://localhost:29418 ', 'http://localhost:29418'))).toContain(
-      '`--code-insights-proxy` ("https://localhost:29418") must'
+      '`--code-insights-proxy` (https://localhost:29418) must'
     )
   })
 
