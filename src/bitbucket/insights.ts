@@ -127,12 +127,26 @@ export async function publishInsights(transport: Transport, target: InsightsTarg
     if (!ok(response.status)) throw statusError(response, step, attempts, target, scrub)
   }
   const is2xx = (status: number): boolean => status >= 200 && status < 300
-  await send('DELETE', reportUrl, 'DELETE of the report', undefined, (status) => is2xx(status) || status === 404)
-  await send('PUT', reportUrl, 'PUT of the report', content.report, is2xx)
-  for (let start = 0; start < content.annotations.length; start += ANNOTATIONS_PER_REQUEST) {
-    const batch = content.annotations.slice(start, start + ANNOTATIONS_PER_REQUEST)
-    await send('POST', `${reportUrl}/annotations`, `POST of annotations ${start + 1}–${start + batch.length}`, batch, is2xx)
+  // A failed DELETE must not keep an old report standing: the PUT replaces it all the same (an old
+  // PASSED would be a merge check gone green). Its error is raised once the report is put.
+  let deleteFailed: Error | undefined
+  try {
+    await send('DELETE', reportUrl, 'DELETE of the report', undefined, (status) => is2xx(status) || status === 404)
+  } catch (error) {
+    deleteFailed = error instanceof Error ? error : new Error(String(error))
   }
+  try {
+    await send('PUT', reportUrl, 'PUT of the report', content.report, is2xx)
+    for (let start = 0; start < content.annotations.length; start += ANNOTATIONS_PER_REQUEST) {
+      const batch = content.annotations.slice(start, start + ANNOTATIONS_PER_REQUEST)
+      await send('POST', `${reportUrl}/annotations`, `POST of annotations ${start + 1}–${start + batch.length}`, batch, is2xx)
+    }
+  } catch (error) {
+    // Both failed (no proxy at all, most often): the first failure says what went wrong.
+    if (deleteFailed !== undefined) throw deleteFailed
+    throw error
+  }
+  if (deleteFailed !== undefined) throw deleteFailed
 }
 
 /** `http://api.bitbucket.org/2.0/repositories/{workspace}/{slug}/commit/{commit}/reports/bitbucket-2fa-gate`, each segment encoded. */

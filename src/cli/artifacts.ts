@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { appendFile } from 'node:fs/promises'
+import { appendFile, open } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { publishInsights } from '../bitbucket/insights.js'
 import { code, named } from '../config/catalogue.js'
@@ -126,7 +126,7 @@ async function writeStepVariables(model: Presentation | null, artifacts: Artifac
   if (artifacts.pipe && storage !== '') targets.push({ path: join(storage, 'bitbucket-2fa-gate.env'), append: false, name: 'BITBUCKET_PIPE_STORAGE_DIR' })
   for (const target of targets) {
     try {
-      if (target.append) await appendFile(target.path, text, { encoding: 'utf8', mode: 0o644 })
+      if (target.append) await appendFile(target.path, `${(await endsInNewline(target.path)) ? '' : '\n'}${text}`, { encoding: 'utf8', mode: 0o644 })
       else await writeReportFile(target.path, context.cwd, text)
     } catch (error) {
       const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : errorMessage(error)
@@ -154,9 +154,33 @@ async function postInsights(outcome: Outcome, request: CodeInsightsRequest, cont
     )
   } catch (error) {
     context.err(
-      `bitbucket-2fa-gate: warning: the Code Insights report was not posted: ${errorMessage(error, true, context.spelling)} The verdict above stands; the exit code follows it.\n`
+      `bitbucket-2fa-gate: warning: ${insightsWarning(errorMessage(error, true, context.spelling))} The verdict above stands; the exit code follows it.\n`
     )
   }
+}
+
+/** Whether the file is missing, empty or ends a line: an earlier step's last line without one would swallow our first. */
+async function endsInNewline(path: string): Promise<boolean> {
+  let handle
+  try {
+    handle = await open(path, 'r')
+  } catch {
+    return true
+  }
+  try {
+    const { size } = await handle.stat()
+    if (size === 0) return true
+    const last = Buffer.alloc(1)
+    await handle.read(last, 0, 1, size - 1)
+    return last[0] === 0x0a
+  } finally {
+    await handle.close()
+  }
+}
+
+/** The poster's errors already say the report was not posted; anything else gets that said first. */
+function insightsWarning(message: string): string {
+  return message.startsWith('The Code Insights report') ? message : `the Code Insights report was not posted: ${message}`
 }
 
 function sha256(text: string): string {

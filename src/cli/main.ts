@@ -3,6 +3,7 @@ import { check, secretsFor, type EngineEvents, type RunDependencies } from '../e
 import { code } from '../config/catalogue.js'
 import { CLI_SPELLING, PIPE_SPELLING } from '../config/spellings.js'
 import { PIPE_PROXY, redactionFor, STEP_PROXY } from '../config/pipelines.js'
+import { checkDistinctFiles } from '../config/inputs.js'
 import { policyOf, type Policy } from '../present/policy.js'
 import { say } from '../sentence.js'
 import { renderErrorReport, renderJsonReport } from '../present/json.js'
@@ -70,6 +71,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       return EXIT.compliant
     }
     const { options } = request
+    checkDistinctFiles(
+      [
+        ['report-file', request.reportFile],
+        ['junit-file', request.junitFile],
+        ['attestation-predicate-file', request.attestationPredicateFile]
+      ],
+      io.cwd
+    )
     artifacts = {
       reportFile: request.reportFile,
       junitFile: request.junitFile,
@@ -136,11 +145,16 @@ function earlyRedaction(pipe: boolean, args: readonly string[], env: NodeJS.Proc
 function earlyArtifacts(pipe: boolean, args: readonly string[], env: NodeJS.ProcessEnv): Artifacts {
   const insights = (wanted: boolean, proxy: string, fallback: string) => {
     if (!wanted) return null
-    try {
-      return codeInsightsOf(proxy, env, fallback)
-    } catch {
-      return null
+    // A proxy that does not parse still gets the FAILED report through the door's own: an old PASSED on
+    // this commit must not stand for a run that proved nothing.
+    for (const given of [proxy, '']) {
+      try {
+        return codeInsightsOf(given, env, fallback)
+      } catch {
+        continue
+      }
     }
+    return null
   }
   if (pipe) {
     return {

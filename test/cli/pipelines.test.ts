@@ -139,6 +139,14 @@ describe('step variables', () => {
     for (const secret of secretsAndIds) expect(text).not.toContain(secret)
   })
 
+  it("starts a new line after an earlier step's last line that had none", async () => {
+    const cwd = (await runCli(['--version'], {})).cwd
+    const path = join(cwd, 'variables')
+    writeFileSync(path, 'EARLIER=1')
+    await runCli(['--workspace', 'acme'], step({ BITBUCKET_PIPELINES_VARIABLES_PATH: path }), { cwd })
+    expect(readFileSync(path, 'utf8').split('\n').slice(0, 2)).toEqual(['EARLIER=1', 'BB2FA_COMPLIANT=false'])
+  })
+
   it('says nothing is proven when the run reaches no verdict', async () => {
     const cwd = (await runCli(['--version'], {})).cwd
     const path = join(cwd, 'variables')
@@ -206,7 +214,7 @@ describe('--code-insights', () => {
     proxy.fail('PUT', 500)
     const run = await runCli(insights(), step({ BITBUCKET_REPO_IS_PRIVATE: 'true' }))
     expect(run.exitCode).toBe(1)
-    expect(run.stderr).toContain('bitbucket-2fa-gate: warning: the Code Insights report was not posted:')
+    expect(run.stderr).toContain('bitbucket-2fa-gate: warning: The Code Insights report was not posted:')
     expect(run.stderr).toContain('500')
     expect(run.stdout).toContain('Bob NoTwoFactor')
   })
@@ -217,6 +225,19 @@ describe('--code-insights', () => {
     const report = proxy.report('acme/app', COMMIT)?.report
     expect(report).toMatchObject({ result: 'FAILED' })
     expect(String(report?.details)).toContain('no/such')
+  })
+
+  it('replaces an old PASSED report through the step’s own proxy when the given proxy does not parse', async () => {
+    // Where a step finds the real proxy, http://localhost:29418: the CLI's fallback.
+    const stepProxy = await new PipelinesProxy().start(29418)
+    try {
+      const run = await runCli(['--workspace', 'acme', '--code-insights', '--code-insights-proxy', 'https://bad'], step())
+      expect(run.exitCode).toBe(2)
+      expect(run.stderr).toContain('must be a plain http://host:port')
+      expect(stepProxy.report('acme/app', COMMIT)?.report).toMatchObject({ result: 'FAILED' })
+    } finally {
+      await stepProxy.stop()
+    }
   })
 
   it('is an input error naming the missing variables, before any request', async () => {
@@ -241,7 +262,7 @@ describe('--code-insights', () => {
     }
     const tls = await runCli(['--workspace', 'acme', '--code-insights', '--code-insights-proxy', 'https://localhost:29418'], step())
     expect(tls.exitCode).toBe(2)
-    expect(tls.stderr).toContain('`--code-insights-proxy` ("https://localhost:29418") must be a plain http://host:port')
+    expect(tls.stderr).toContain('`--code-insights-proxy` (https://localhost:29418) must be a plain http://host:port')
     const alone = await runCli(['--workspace', 'acme', '--code-insights-proxy', proxy.url.origin], step())
     expect(alone.exitCode).toBe(2)
     expect(alone.stderr).toContain('--code-insights-proxy was given without --code-insights')

@@ -79,7 +79,8 @@ export class PipelinesProxy {
     this.faults.push({ method, drop: true, ...(times === undefined ? {} : { times }) })
   }
 
-  async start(): Promise<this> {
+  /** On a free port, or on `port` (29418: where a step finds the real one, for the CLI's default). */
+  async start(port = 0): Promise<this> {
     this.server = await listen(
       createServer((req, res) => {
         void readBody(req).then((text) => {
@@ -113,7 +114,8 @@ export class PipelinesProxy {
           const [status, body] = this.handle(seen)
           reply(res, seen, status, body === null ? '' : JSON.stringify(body), 'application/json')
         })
-      })
+      }),
+      port
     )
     return this
   }
