@@ -18,6 +18,16 @@ for (const stream of [process.stdout, process.stderr]) {
 
 // no-color.org: NO_COLOR set to anything but '' turns colour off.
 const color = process.stdout.isTTY && !process.env.NO_COLOR
+// main() answers every failure it knows with exit 2; anything that escapes it is no verdict either, never
+// Node's own exit code 1, which a CI told "1 is only a violation" would let pass. Its message is not
+// printed: it never went through the scrubber of the credentials.
+const noVerdict = (error: unknown): void => {
+  const name = error instanceof Error ? error.name : typeof error
+  process.stderr.write(`bitbucket-2fa-gate: unexpected ${name}; no verdict. Please report it at the issue tracker.\n`)
+  process.exit(2)
+}
+process.on('uncaughtException', noVerdict)
+process.on('unhandledRejection', noVerdict)
 process.exitCode = await main(
   process.argv.slice(2),
   process.env,

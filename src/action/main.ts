@@ -19,7 +19,7 @@ import type { RunResult } from './tracking/plan.js'
 import { trackIssue } from './tracking/track.js'
 import { redactFor, visibilityFromEvent, visibilityOf, type Visibility } from './visibility.js'
 import { utcDay } from '../config/exemptions.js'
-import { checkPredicateNeedsReport } from '../config/inputs.js'
+import { checkDistinctFiles, checkPredicateNeedsReport } from '../config/inputs.js'
 import { renderAttestationPredicate } from '../present/attestation.js'
 import { renderJunit, renderJunitError } from '../present/junit.js'
 import { policyOf, type Policy } from '../present/policy.js'
@@ -49,6 +49,14 @@ export async function run(io: ActionIO, context: RunnerContext, deps: RunDepende
   let policy: Policy | null = null
   try {
     checkPredicateNeedsReport(predicateFile, reportFile)
+    checkDistinctFiles(
+      [
+        ['report-file', reportFile],
+        ['junit-file', junitFile],
+        ['attestation-predicate-file', predicateFile]
+      ],
+      context.workspace
+    )
     settings = readActionSettings(
       (name) => io.getInput(name),
       (secret) => {

@@ -2,6 +2,7 @@
 import { InputError } from '../errors.js'
 import { isBracedUuid } from './exemptions.js'
 import { isIP } from 'node:net'
+import { resolve as resolvePath } from 'node:path'
 import { describeStrayCharacter, printable } from '../text.js'
 import { say, type Sentence } from '../sentence.js'
 import { code, named, valueOf, type InputKey } from './catalogue.js'
@@ -223,5 +224,23 @@ export function checkPredicateNeedsReport(predicateFile: string, reportFile: str
     throw new InputError(
       say`${named('attestation-predicate-file')} binds the JSON report's sha256, so it needs ${named('report-file')} too: give both (for example ${valueOf('report-file', 'bitbucket-2fa-report.json')}).`
     )
+  }
+}
+
+/**
+ * The files a run writes must be different files: one written over another would leave a report that the
+ * predicate's digest no longer matches, or XML where the JSON report should be. Compared as resolved from
+ * `base` (the working folder, or GITHUB_WORKSPACE); '' is no file.
+ */
+export function checkDistinctFiles(files: readonly (readonly [InputKey, string])[], base: string): void {
+  const seen = new Map<string, InputKey>()
+  for (const [input, path] of files) {
+    if (path === '') continue
+    const absolute = resolvePath(base, path)
+    const other = seen.get(absolute)
+    if (other !== undefined) {
+      throw new InputError(say`${named(other)} and ${named(input)} name the same file (${printable(absolute, 200)}); give each its own path.`)
+    }
+    seen.set(absolute, input)
   }
 }
