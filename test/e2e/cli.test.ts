@@ -130,7 +130,9 @@ describe('the npm package', () => {
       'dist/licenses.txt',
       'dist/package.json',
       'package.json',
-      'schema/report.schema.json'
+      'schema/junit.xsd',
+      'schema/report.schema.json',
+      'schema/test-result-predicate.schema.json'
     ])
     const project = mkdtempSync(join(work, 'project-'))
     writeFileSync(join(project, 'package.json'), '{"name":"empty","private":true}')
