@@ -66,7 +66,8 @@ export function insightsTarget(env: NodeJS.ProcessEnv): InsightsTarget {
  * reached without TLS, and nothing but a host and a port may be in its URL.
  */
 export function parseInsightsProxy(text: string, fallback: string): URL {
-  const value = text.trim() === '' ? fallback : text.trim()
+  // The URL parser drops the spaces around a value itself.
+  const value = text.trim() === '' ? fallback : text
   let url: URL | null
   try {
     url = new URL(value)

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { isExpired } from '../../src/gate/verdict.js'
 import { isAccountId, parseExemptions, utcDay } from '../../src/config/exemptions.js'
+import { errorMessage } from '../../src/errors.js'
+import { KEY_SPELLING } from '../../src/sentence.js'
 
 describe('parseExemptions', () => {
   it('reads ids, optional until dates and reasons, skipping blank and comment lines', () => {
@@ -89,5 +91,27 @@ describe('parseExemptions', () => {
     expect(isExpired(exemption!, '2026-11-26')).toBe(false)
     expect(isExpired(exemption!, '2026-11-27')).toBe(true)
     expect(utcDay(new Date('2026-11-26T23:59:59-05:00'))).toBe('2026-11-27')
+  })
+})
+
+describe('an exemption error where names are withheld', () => {
+  const redacted = (text: string): string => {
+    try {
+      parseExemptions(text)
+    } catch (error) {
+      return errorMessage(error, true, KEY_SPELLING)
+    }
+    return 'no error'
+  }
+
+  it('names the lines, never the account', () => {
+    expect(redacted('557058:aaa # one\nbeta # two\n557058:aaa # three')).toBe('`exempt` line 3 exempts the same account as line 1; keep one line per account.')
+    expect(redacted('\nbeta\n\n{AAAAAAAA-0000-4000-8000-000000000001}\n{aaaaaaaa-0000-4000-8000-000000000001}')).toBe(
+      '`exempt` line 5 exempts the same account as line 4; keep one line per account.'
+    )
+    const text = redacted('bob.nickname # on leave')
+    expect(text).toBe(
+      '`exempt` line 1: its first word is not an Atlassian account_id or a braced {uuid} (not quoted, as names are withheld). Write `<account_id or {uuid}> [until YYYY-MM-DD] [# reason]`; nicknames are not identities.'
+    )
   })
 })

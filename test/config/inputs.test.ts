@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { InputError } from '../../src/errors.js'
-import { isLoopback, parseApiUrl, parseAtlassianApiUrl, parseBoolean, parseRedact, parseWorkspaces } from '../../src/config/inputs.js'
+import { errorMessage, InputError } from '../../src/errors.js'
+import {
+  checkDistinctFiles,
+  checkPredicateNeedsReport,
+  isLoopback,
+  parseApiUrl,
+  parseAtlassianApiUrl,
+  parseBoolean,
+  parseRedact,
+  parseWorkspaces
+} from '../../src/config/inputs.js'
+import { CLI_SPELLING } from '../../src/config/spellings.js'
 
 describe('parseWorkspaces', () => {
   it('splits on commas and newlines, trims and dedupes', () => {
@@ -110,5 +120,92 @@ describe('booleans and redact', () => {
     expect(parseRedact('TRUE')).toBe('true')
     expect(parseBoolean('summary', ' false ', true)).toBe(false)
     expect(() => parseRedact('maybe')).toThrow(/`auto`, `true` or `false`/)
+  })
+})
+
+describe('the files a run writes', () => {
+  const refusal = (run: () => void): string => {
+    try {
+      run()
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError)
+      return errorMessage(error, false, CLI_SPELLING)
+    }
+    return 'no error'
+  }
+
+  it('needs a report for a predicate, and nothing else', () => {
+    expect(
+      refusal(() => {
+        checkPredicateNeedsReport('p.json', '')
+      })
+    ).toBe(
+      "`--attestation-predicate-file` binds the JSON report's sha256, so it needs `--report-file` too: give both (for example `--report-file bitbucket-2fa-report.json`)."
+    )
+    expect(
+      refusal(() => {
+        checkPredicateNeedsReport('p.json', 'r.json')
+      })
+    ).toBe('no error')
+    expect(
+      refusal(() => {
+        checkPredicateNeedsReport('', '')
+      })
+    ).toBe('no error')
+    expect(
+      refusal(() => {
+        checkPredicateNeedsReport('', 'r.json')
+      })
+    ).toBe('no error')
+  })
+
+  it('refuses two at one path, however it is written, and takes distinct ones and files not asked for', () => {
+    expect(
+      refusal(() => {
+        checkDistinctFiles(
+          [
+            ['report-file', 'out/r.json'],
+            ['junit-file', 'j.xml'],
+            ['attestation-predicate-file', './out/../out/r.json']
+          ],
+          '/work'
+        )
+      })
+    ).toBe('`--report-file` and `--attestation-predicate-file` name the same file (/work/out/r.json); give each its own path.')
+    expect(
+      refusal(() => {
+        checkDistinctFiles(
+          [
+            ['report-file', '/work/a'],
+            ['junit-file', 'a']
+          ],
+          '/work'
+        )
+      })
+    ).toContain('name the same file (/work/a)')
+    expect(
+      refusal(() => {
+        checkDistinctFiles(
+          [
+            ['report-file', ''],
+            ['junit-file', ''],
+            ['attestation-predicate-file', 'p.json']
+          ],
+          '/work'
+        )
+      })
+    ).toBe('no error')
+    expect(
+      refusal(() => {
+        checkDistinctFiles(
+          [
+            ['report-file', 'a'],
+            ['junit-file', 'b'],
+            ['attestation-predicate-file', 'c']
+          ],
+          '/work'
+        )
+      })
+    ).toBe('no error')
   })
 })

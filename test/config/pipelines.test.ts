@@ -106,6 +106,18 @@ describe('the proxy for Code Insights', () => {
   })
 })
 
+describe('a refused proxy, as the message shows it', () => {
+  it('by its scheme and host only, never a user name or password', () => {
+    expect(message(() => parseInsightsProxy('http://ci:Pr0xyPa55@localhost:29418', 'x'))).toBe(
+      '`--code-insights-proxy` (http://localhost:29418, with a user name or password) must be a plain http://host:port, as the Pipelines proxy is (http://localhost:29418 from a step, http://host.docker.internal:29418 from a pipe).'
+    )
+    expect(message(() => parseInsightsProxy('http://ci@proxy:1', 'x'))).toContain('(http://proxy:1, with a user name or password)')
+    expect(message(() => parseInsightsProxy('http://:secret@proxy:1', 'x'))).toContain('(http://proxy:1, with a user name or password)')
+    expect(message(() => parseInsightsProxy('http://proxy:1/secret-path', 'x'))).toContain('(http://proxy:1) must')
+    expect(message(() => parseInsightsProxy('not a url with s3cret', 'x'))).toContain('(not a URL) must')
+  })
+})
+
 describe("the pipeline's page", () => {
   it('is known from the repository and the build number, and only then', () => {
     expect(pipelineUrl({ BITBUCKET_REPO_FULL_NAME: 'acme/app', BITBUCKET_BUILD_NUMBER: '42' })).toBe('https://bitbucket.org/acme/app/pipelines/results/42')
