@@ -52,8 +52,9 @@ export default {
   // Messages are checked by the tests that matter (names, fixes); a mutant per literal would double the run.
   mutator: { excludedMutations: ['StringLiteral'] },
   coverageAnalysis: 'perTest',
-  // Three runners on two cores: each waits on its fresh vitest worker part of the time.
-  concurrency: 3,
+  // Four runners on two cores: each waits on its fresh vitest worker part of the time (three left a
+  // fifth of both cores idle: 8 min 2 s against 7 min 39 s for the same 3,250 mutants).
+  concurrency: 4,
   thresholds: { high: 95, low: 92, break: 92 },
   reporters: ['clear-text', 'progress', 'json'],
   clearTextReporter: { allowColor: false, logTests: false },
