@@ -20,11 +20,9 @@ import { trackIssue } from './tracking/track.js'
 import { redactFor, visibilityFromEvent, visibilityOf, type Visibility } from './visibility.js'
 import { utcDay } from '../config/exemptions.js'
 import { checkDistinctFiles, checkPredicateNeedsReport } from '../config/inputs.js'
-import { renderAttestationPredicate } from '../present/attestation.js'
+import { boundReport, renderAttestationPredicate, type BoundReport } from '../present/attestation.js'
 import { renderJunit, renderJunitError } from '../present/junit.js'
 import { policyOf, type Policy } from '../present/policy.js'
-import { createHash } from 'node:crypto'
-import { basename } from 'node:path'
 
 /**
  * The GitHub Action: inputs → engine → outputs, log, annotation, summary, report and (when asked) the
@@ -224,8 +222,8 @@ function events(io: ActionIO): EngineEvents {
     secret: (value) => {
       io.setSecret(value)
     },
-    response: ({ url, status, attempts }) => {
-      io.debug(`GET ${url} → ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}`)
+    response: ({ method, url, status, attempts }) => {
+      io.debug(`${method} ${url} → ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}`)
     },
     retry: ({ attempt, delayMs, reason }) => {
       io.info(`${capitalize(reason)}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1}).`)
@@ -298,9 +296,9 @@ async function writeFiles(io: ActionIO, files: AskedFiles, contents: FileContent
     io.setFailed(`${message} The verdict above stands; only ${what} is missing.`)
     note += `\n${renderNote(message)}`
   }
-  let digest: string | null = null
+  let bound: BoundReport | null = null
   if (files.report !== '' && contents.report !== null) {
-    if (await writeAsked(io, 'report-file', files.report, contents.report, contents.context, fail)) digest = sha256(contents.report)
+    if (await writeAsked(io, 'report-file', files.report, contents.report, contents.context, fail)) bound = boundReport(files.report, contents.report)
   }
   if (files.junit !== '') {
     const junit =
@@ -310,17 +308,17 @@ async function writeFiles(io: ActionIO, files: AskedFiles, contents: FileContent
     await writeAsked(io, 'junit-file', files.junit, junit, contents.context, fail)
   }
   if (files.predicate !== '') {
-    if (digest === null) {
+    if (bound === null) {
       fail(
         'The attestation predicate says FAILED: it binds the sha256 of the report written in this run, and no report was written. Fix `report-file` first.',
         'a predicate that binds the report'
       )
     }
     // Written even then, with FAILED, so no older predicate stands for this run.
-    const predicate = renderAttestationPredicate(digest === null ? null : contents.model, {
+    const predicate = renderAttestationPredicate(contents.model, {
       policy: contents.policy,
       version: packageJson.version,
-      report: digest === null ? null : { name: basename(files.report), sha256: digest },
+      report: bound,
       url: runUrlOf(contents.context)
     })
     await writeAsked(io, 'attestation-predicate-file', files.predicate, predicate, contents.context, fail)
@@ -375,10 +373,6 @@ async function writeBrokenFiles(
         })
   // The step has failed already; a file that cannot be written here is only a warning.
   await writeFiles(io, files, { model: null, report, policy, context, now, error: message })
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex')
 }
 
 async function writeSummary(io: ActionIO, text: string): Promise<void> {

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto'
 import { appendFile, open } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import { publishInsights } from '../bitbucket/insights.js'
 import { code, named } from '../config/catalogue.js'
 import { pipelineUrl } from '../config/pipelines.js'
 import type { RunDependencies } from '../engine.js'
 import { errorMessage } from '../errors.js'
-import { renderAttestationPredicate } from '../present/attestation.js'
+import { boundReport, renderAttestationPredicate, type BoundReport } from '../present/attestation.js'
 import { renderInsights, renderInsightsError } from '../present/insights.js'
 import { renderJunit, renderJunitError } from '../present/junit.js'
 import type { Presentation } from '../present/model.js'
@@ -51,28 +50,28 @@ export async function deliver(outcome: Outcome, report: string | null, artifacts
   const now = context.deps.now()
   let complete = true
   const model = 'model' in outcome ? outcome.model : null
-  let reportDigest: string | null = null
+  let bound: BoundReport | null = null
   if (artifacts.reportFile !== '' && report !== null) {
     const written = await writeFile('report-file', artifacts.reportFile, report, artifacts, context)
     if (written === false) complete = false
-    else if (written !== null) reportDigest = sha256(report)
+    else if (written !== null) bound = boundReport(artifacts.reportFile, report)
   }
   if (artifacts.junitFile !== '') {
     const text = model === null ? renderJunitError(errorOf(outcome), { generatedAt: now }) : renderJunit(model, { generatedAt: now })
     if ((await writeFile('junit-file', artifacts.junitFile, text, artifacts, context)) === false) complete = false
   }
   if (artifacts.predicateFile !== '') {
-    if (reportDigest === null) {
+    if (bound === null) {
       // Nothing to bind: the file is still overwritten, with FAILED, so no older predicate stands for this run.
       context.err(
         `bitbucket-2fa-gate: ${say`the attestation predicate says FAILED: it binds the report file's sha256, and no report was written this run. Fix ${named('report-file')} first.`.spell(context.spelling)}\n`
       )
       complete = false
     }
-    const text = renderAttestationPredicate(reportDigest === null ? null : model, {
+    const text = renderAttestationPredicate(model, {
       policy: context.policy,
       version: context.version,
-      report: reportDigest === null ? null : { name: basename(artifacts.reportFile), sha256: reportDigest },
+      report: bound,
       url: pipelineUrl(context.env)
     })
     if ((await writeFile('attestation-predicate-file', artifacts.predicateFile, text, artifacts, context)) === false) complete = false
@@ -181,8 +180,4 @@ async function endsInNewline(path: string): Promise<boolean> {
 /** The poster's errors already say the report was not posted; anything else gets that said first. */
 function insightsWarning(message: string): string {
   return message.startsWith('The Code Insights report') ? message : `the Code Insights report was not posted: ${message}`
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex')
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import { basename } from 'node:path'
 import { escapeHidden } from '../text.js'
 import type { Presentation } from './model.js'
 import { TOOL_NAME, toolUri, type Policy } from './policy.js'
@@ -12,13 +14,20 @@ export interface AttestationContext {
   readonly policy: Policy | null
   /** This release's version, as the JSON report's `tool.version` says it. */
   readonly version: string
-  /**
-   * The report file written in this run: its name as given, and the sha256 (lowercase hex) of its bytes;
-   * null when none was written (the door then passes no model either: a predicate that binds no report proves nothing).
-   */
-  readonly report: { readonly name: string; readonly sha256: string } | null
+  /** The report file written in this run (`boundReport`); null when none was written: the predicate then says FAILED. */
+  readonly report: BoundReport | null
   /** The run's page (the pipeline's, in Pipelines); null when not known, and then `url` is left out. */
   readonly url: string | null
+}
+
+/** The report as the predicate binds it: the file's name and the sha256 (lowercase hex) of the text written. */
+export interface BoundReport {
+  readonly name: string
+  readonly sha256: string
+}
+
+export function boundReport(path: string, text: string): BoundReport {
+  return { name: basename(path), sha256: createHash('sha256').update(text, 'utf8').digest('hex') }
 }
 
 /**
@@ -31,7 +40,9 @@ export interface AttestationContext {
  *
  * `model` null is a run without a verdict: FAILED, with no tests; the configuration is still stated.
  */
-export function renderAttestationPredicate(model: Presentation | null, context: AttestationContext): string {
+export function renderAttestationPredicate(verdict: Presentation | null, context: AttestationContext): string {
+  // A predicate that binds no report proves nothing: FAILED, with no tests, whatever the verdict.
+  const model = context.report === null ? null : verdict
   const suites = model === null ? [] : suitesOf(model)
   const { policy } = context
   const predicate = {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { parseExemptions } from '../../src/config/exemptions.js'
 import type { Member, Repository } from '../../src/gate/types.js'
 import { decideCompliance, type Verdict } from '../../src/gate/verdict.js'
-import { renderAttestationPredicate, TEST_RESULT_PREDICATE_TYPE, type AttestationContext } from '../../src/present/attestation.js'
+import { boundReport, renderAttestationPredicate, TEST_RESULT_PREDICATE_TYPE, type AttestationContext } from '../../src/present/attestation.js'
 import type { Policy } from '../../src/present/policy.js'
 import { listing, member } from '../support/members.js'
 import { modelOf } from '../support/present.js'
@@ -82,6 +82,21 @@ describe('renderAttestationPredicate', () => {
     const predicate = predicateOf(decide([member('enabled'), member('unknown', { isAppUser: true })]))
     expect(predicateErrors(predicate)).toEqual([])
     expect(predicate).toEqual({ result: 'PASSED', configuration: CONFIGURATION, url: RUN_URL, passedTests: ['workspace:acme'], failedTests: [] })
+  })
+
+  it('says FAILED, with no tests, for a compliant verdict whose report was not written: it binds nothing', () => {
+    const predicate = predicateOf(decide([member('enabled')]), { report: null })
+    expect(predicateErrors(predicate)).toEqual([])
+    expect(predicate).toMatchObject({ result: 'FAILED', passedTests: [], failedTests: [] })
+    expect((predicate.configuration as { name: string }[]).map((c) => c.name)).toEqual(['policy', 'bitbucket-2fa-gate'])
+  })
+
+  it('binds a report by its file name and the sha256 of the text written', () => {
+    // printf '{"verdict":"compliant"}\n' | sha256sum
+    expect(boundReport('out/evidence/report.json', '{"verdict":"compliant"}\n')).toEqual({
+      name: 'report.json',
+      sha256: '88a37aecf7580a9c4a094a455f183b02006862eafa398f0f3dd73d16a94c1caf'
+    })
   })
 
   it('fails a verdict with someone without 2FA: the workspace among the failed tests', () => {
