@@ -118,8 +118,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     const known = error instanceof GateError
     err(`bitbucket-2fa-gate: ${known ? message : `unexpected error: ${message}. Please report it at the issue tracker.`}\n`)
     if (json) out(renderErrorReport(message, { generatedAt: deps.now(), apiOrigin, workspaces, redact, version: io.version, policy }))
-    // What is written or posted says `"redacted": true` of itself: the message without member data or server text.
-    const safe = errorMessage(error, true, spelling)
+    // What is written or posted says `"redacted": true` of itself: the message without member data or server
+    // text, and scrubbed as what is printed is (files and posts do not go through the port).
+    const safe = secrets.scrub(errorMessage(error, true, spelling))
     const report = renderErrorReport(safe, { generatedAt: deps.now(), apiOrigin, workspaces, redact: true, version: io.version, policy })
     await deliver({ error: safe }, report, artifacts, context())
     return EXIT.noVerdict
@@ -179,9 +180,9 @@ function events(progress: Progress, err: (text: string) => void, secrets: Secret
     // `--debug`: one line a final answer; the port scrubs it as it does every line.
     ...(debug
       ? {
-          response: ({ url, status, attempts }: { url: string; status: number; attempts: number }) => {
+          response: ({ method, url, status, attempts }: { method: string; url: string; status: number; attempts: number }) => {
             progress.clear()
-            err(`debug: GET ${url} → ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}\n`)
+            err(`debug: ${method} ${url} → ${status}${attempts > 1 ? ` after ${attempts} attempts` : ''}\n`)
           }
         }
       : {}),
