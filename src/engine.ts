@@ -28,7 +28,7 @@ export interface EngineEvents {
   /** A request is retried after `delayMs` (`reason` is the gate's own words). */
   readonly retry?: (info: { readonly attempt: number; readonly delayMs: number; readonly reason: string }) => void
   /** A final answer arrived, for a debug log. */
-  readonly response?: (info: { readonly url: string; readonly status: number; readonly attempts: number }) => void
+  readonly response?: (info: { readonly method: string; readonly url: string; readonly status: number; readonly attempts: number }) => void
   /** A page of a workspace was read; `pages` is the total when known. */
   readonly page?: (info: { readonly workspace: string; readonly pageNo: number; readonly pages: number | null }) => void
   /** A secret came into being during the run (an OAuth access token): mask it before anything else. */

@@ -20,7 +20,7 @@ export interface LookupContext {
   readonly retry: RetryContext
   readonly limiter: Limiter
   readonly scrub: (text: string) => string
-  readonly onResponse?: (info: { url: string; status: number; attempts: number }) => void
+  readonly onResponse?: (info: { method: string; url: string; status: number; attempts: number }) => void
 }
 
 export interface LookupResult {
@@ -90,7 +90,7 @@ async function searchPage(batch: readonly string[], cursor: string | null, where
       throw error
     }
   }, context.retry.signal)
-  context.onResponse?.({ url, status: answer.response.status, attempts: answer.attempts })
+  context.onResponse?.({ method: 'POST', url, status: answer.response.status, attempts: answer.attempts })
   if (answer.response.status !== 200)
     throw describeOrganizationFailure(answer.response, { orgId: organization.orgId, attempts: answer.attempts, scrub: context.scrub })
   return parseSearchPage(answer.response, where)

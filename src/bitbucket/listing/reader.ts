@@ -96,7 +96,7 @@ export class PageReader<Item, Set extends ItemSet<Item>> {
     }, this.context.retry.signal)
     if (answer === null) return null
     const { response, attempts } = answer
-    this.context.onResponse?.({ url, status: response.status, attempts })
+    this.context.onResponse?.({ method: 'GET', url, status: response.status, attempts })
     if (response.status !== 200) throw this.kind.failure(response, pageNo, attempts)
     const page = parsePage(response, where, this.context.scrub, this.kind.readItem)
     // The gate asked for pages of PAGELEN: a page of more is not the listing it asked for (and would let

@@ -22,7 +22,7 @@ export interface ClientContext {
   /** The run's deadline: how many more requests it plans, as page 1 of a listing tells. */
   readonly plan?: (requests: number) => void
   /** Called with each final answer, for the debug log. */
-  readonly onResponse?: (info: { url: string; status: number; attempts: number }) => void
+  readonly onResponse?: (info: { method: string; url: string; status: number; attempts: number }) => void
   /** Called after each page of a workspace is read, for progress on a terminal. */
   readonly onPage?: (info: { workspace: string; pageNo: number; pages: number | null }) => void
 }
