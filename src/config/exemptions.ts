@@ -27,7 +27,8 @@ export function isAccountId(text: string): boolean {
  */
 export function parseExemptions(text: string): Exemption[] {
   const exemptions: Exemption[] = []
-  const seen = new Set<string>()
+  // The line each account was first exempted on.
+  const seen = new Map<string, number>()
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1
     const hash = raw.indexOf('#')
@@ -62,14 +63,14 @@ export function parseExemptions(text: string): Exemption[] {
       until = date
     }
     const key = idKind === 'uuid' ? id.toLowerCase() : id
-    if (seen.has(key)) {
-      const first = exemptions.find((e) => e.id === key)?.line ?? 0
+    const first = seen.get(key)
+    if (first !== undefined) {
       throw new InputError(
         say`${where}: ${key} is exempted twice; keep one line per account.`,
         say`${where} exempts the same account as line ${first}; keep one line per account.`
       )
     }
-    seen.add(key)
+    seen.set(key, line)
     exemptions.push({ id: key, idKind, until, reason, line })
   })
   return exemptions
